@@ -1,0 +1,21 @@
+/** Layers: unit (pure domain), workflows (time-skipping server), db, api and deploy (real servers). */
+const layer = (name, extra = {}) => ({
+  displayName: name,
+  testEnvironment: 'node',
+  testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+  ...extra,
+});
+
+module.exports = {
+  projects: [
+    layer('unit'),
+    layer('workflows'),
+    layer('db'),
+    layer('api'),
+    layer('deploy'),
+  ],
+  // Tests talk to real servers that take seconds to start; none of them is a timing assertion.
+  testTimeout: 120_000,
+  maxWorkers: 2,
+};

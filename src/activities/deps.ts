@@ -1,0 +1,10 @@
+import type { PrismaClient } from '../generated/prisma/client';
+import type { Mailer } from './mail/mailer';
+
+/** What activities may touch. Composition roots build the real ones; tests pass real servers too. */
+export interface ActivityDeps {
+  db: PrismaClient;
+  mailer: Mailer;
+  /** Base of links in emails, e.g. http://localhost:3000 */
+  publicUrl: string;
+}

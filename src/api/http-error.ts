@@ -1,0 +1,81 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { z } from 'zod';
+import { ErrorCode, type Refusal } from '../domain/errors';
+import type { Logger } from '../logger';
+
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+/** An answer the client caused. The one place errors become HTTP is `errorHandler`. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: { error: string; reason?: string; issues?: Issue[]; [key: string]: unknown },
+  ) {
+    super(body.reason ?? body.error);
+  }
+
+  static validation(issues: Issue[]): HttpError {
+    return new HttpError(400, { error: 'validation', issues });
+  }
+}
+
+const statusByCode: Record<ErrorCode, number> = {
+  VALIDATION: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+};
+const errorNameByCode: Record<ErrorCode, string> = {
+  VALIDATION: 'validation',
+  UNAUTHENTICATED: 'unauthenticated',
+  FORBIDDEN: 'forbidden',
+  NOT_FOUND: 'not_found',
+  CONFLICT: 'conflict',
+};
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && value in statusByCode;
+}
+
+export function refusalError(refusal: Refusal, extra: Record<string, unknown> = {}): HttpError {
+  if (refusal.code === ErrorCode.VALIDATION) {
+    return HttpError.validation([{ path: refusal.path ?? '', message: refusal.reason }]);
+  }
+  return new HttpError(statusByCode[refusal.code], { error: errorNameByCode[refusal.code], reason: refusal.reason, ...extra });
+}
+
+/** zod's issues as the API reports them: a dotted path and a message. */
+export function parseOr400<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  throw HttpError.validation(
+    result.error.issues.map((i) => ({
+      path: i.path.map(String).join('.'),
+      message: i.code === 'invalid_type' && i.input === undefined ? `缺少必填项 ${i.path.map(String).join('.') || '请求体'}` : i.message,
+    })),
+  );
+}
+
+export const notFoundRoute: RequestHandler = (req, _res, next) =>
+  next(new HttpError(404, { error: 'not_found', reason: `没有这个接口：${req.method} ${req.path}` }));
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    if (err instanceof HttpError) {
+      res.status(err.status).json(err.body);
+      return;
+    }
+    // body-parser's errors: malformed JSON, too large, wrong charset.
+    if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
+      const reason = err.type === 'entity.parse.failed' ? '请求体不是有效的JSON' : err.type === 'entity.too.large' ? '请求体过大' : '请求无效';
+      res.status(err.status).json(err.status === 400 ? { error: 'validation', issues: [{ path: '', message: reason }] } : { error: 'bad_request', reason });
+      return;
+    }
+    logger.error('request failed', { method: req.method, path: req.route?.path ?? 'unmatched', error: err instanceof Error ? err.message : String(err) });
+    res.status(500).json({ error: 'internal', reason: '服务器内部错误，请稍后重试；问题持续请联系管理员' });
+  };
+}

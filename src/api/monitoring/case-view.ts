@@ -1,0 +1,79 @@
+import { maskIdNumber } from '../../domain/id-number';
+import {
+  categoryLabels,
+  channelLabels,
+  laborCapacityLabels,
+  riskTypeLabels,
+  stageLabels,
+  type Category,
+  type Channel,
+  type LaborCapacity,
+  type RiskType,
+  type Stage,
+} from '../../domain/monitoring/case';
+import { decisionLabels, type Decision } from '../../domain/tasks/task';
+import type { PrismaClient } from '../../generated/prisma/client';
+import { taskView } from '../tasks/task-view';
+
+const timelineLabels: Record<string, string> = {
+  CASE_CREATED: '登记线索',
+  TASK_DECIDED: '办理',
+  TASK_CLAIMED: '认领任务',
+  TASK_OVERDUE: '逾期提醒',
+  TASK_ESCALATED: '逾期上报督办',
+};
+
+/** A case as the API shows it: labels in Chinese, the ID number masked, open tasks and the timeline. */
+export async function loadCaseView(db: PrismaClient, caseId: string, now = new Date()) {
+  const row = await db.monitoringCase.findUnique({ where: { id: caseId }, include: { household: true } });
+  if (!row) return null;
+  const [tasks, timeline, places] = await Promise.all([
+    db.task.findMany({ where: { caseId, status: 'OPEN' }, orderBy: { openedAt: 'asc' } }),
+    db.timelineEvent.findMany({ where: { caseId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] }),
+    db.jurisdiction.findMany({ where: { code: { in: [row.villageCode, row.townCode] } }, select: { code: true, name: true } }),
+  ]);
+  const nameOf = (code: string) => places.find((p) => p.code === code)?.name ?? null;
+  const stage = row.stage as Stage;
+  const openTasks = tasks.map((t) => taskView(t, now));
+  return {
+    id: row.id,
+    stage,
+    stageLabel: stageLabels[stage],
+    category: row.category,
+    categoryLabel: categoryLabels[row.category as Category],
+    channel: row.channel,
+    channelLabel: channelLabels[row.channel as Channel],
+    riskTypes: row.riskTypes.map((code) => ({ code, label: riskTypeLabels[code as RiskType] })),
+    villageCode: row.villageCode,
+    villageName: nameOf(row.villageCode),
+    townCode: row.townCode,
+    townName: nameOf(row.townCode),
+    policyVersion: row.policyVersion,
+    discoveredAt: row.discoveredAt.toISOString(),
+    closedAt: row.closedAt?.toISOString() ?? null,
+    overdue: openTasks.some((t) => t.overdue),
+    household: {
+      id: row.household.id,
+      headName: row.household.headName,
+      idNumber: maskIdNumber(row.household.idNumber),
+      memberCount: row.household.memberCount,
+      laborCapacity: row.household.laborCapacity,
+      laborCapacityLabel: laborCapacityLabels[row.household.laborCapacity as LaborCapacity],
+      perCapitaIncome: Number(row.household.perCapitaIncome),
+    },
+    openTasks,
+    timeline: timeline.map((e) => ({
+      at: e.at.toISOString(),
+      kind: e.kind,
+      label: timelineLabels[e.kind] ?? e.kind,
+      step: e.step,
+      stepLabel: e.step ? (stageLabels[e.step as Stage] ?? e.step) : null,
+      actor: e.actorName,
+      decision: e.decision,
+      decisionLabel: e.decision ? decisionLabels[e.decision as Decision] : null,
+      comment: e.comment,
+      fromStage: e.fromStage,
+      toStage: e.toStage,
+    })),
+  };
+}

@@ -1,0 +1,108 @@
+import type { Client } from '@temporalio/client';
+import { Router } from 'express';
+import { completeTaskSchema } from '../../domain/tasks/schemas';
+import { refuseActor, refuseDecision, type Decision, type HumanTask } from '../../domain/tasks/task';
+import { supervisorRoleAt, type Role } from '../../domain/roles';
+import { jurisdictionLevel } from '../../domain/jurisdictions';
+import { stageLabels, type Stage } from '../../domain/monitoring/case';
+import type { PrismaClient, Task } from '../../generated/prisma/client';
+import { claimTaskUpdate, completeTaskUpdate } from '../../workflows/tasks/task-board';
+import { actorOf } from '../auth/auth-router';
+import { HttpError, parseOr400, refusalError } from '../http-error';
+import { refusalFromWorkflow } from '../temporal-errors';
+import { taskView } from './task-view';
+
+/** The read model's row in the shape the domain rules check, so the API refuses what the workflow would. */
+function asHumanTask(t: Task): HumanTask {
+  return {
+    id: t.id,
+    step: t.step,
+    role: t.role as Role,
+    jurisdictionCode: t.jurisdictionCode,
+    allowedDecisions: t.allowedDecisions as Decision[],
+    submitterId: t.submitterId,
+    separationOfDuties: t.separationOfDuties,
+    assigneeId: t.assigneeId,
+    status: t.status,
+    openedAt: t.openedAt.getTime(),
+    dueAt: t.dueAt.getTime(),
+    reminded: false,
+    escalationLevel: t.escalationLevel,
+    escalatedToCode: t.escalatedToCode,
+  };
+}
+
+const taskNotFound = () => new HttpError(404, { error: 'not_found', reason: '任务不存在' });
+
+export function createTasksRouter({ db, temporal }: { db: PrismaClient; temporal: { client: Client } }): Router {
+  const router = Router();
+
+  /** The caller's inbox: open tasks they may act on, and tasks escalated to them for supervision. */
+  router.get('/', async (req, res) => {
+    const actor = actorOf(req);
+    const now = new Date();
+    const level = jurisdictionLevel(actor.jurisdictionCode);
+    const supervises = level === 'TOWN' || level === 'DISTRICT' ? supervisorRoleAt[level] === actor.role : false;
+    const [mine, escalated] = await Promise.all([
+      db.task.findMany({
+        where: {
+          status: 'OPEN',
+          role: actor.role,
+          jurisdictionCode: { startsWith: actor.jurisdictionCode },
+          OR: [{ assigneeId: null }, { assigneeId: actor.userId }],
+          AND: [{ OR: [{ separationOfDuties: false }, { submitterId: null }, { submitterId: { not: actor.userId } }] }],
+        },
+        orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
+        take: 500,
+      }),
+      supervises
+        ? db.task.findMany({ where: { status: 'OPEN', escalatedToCode: actor.jurisdictionCode }, orderBy: [{ dueAt: 'asc' }, { id: 'asc' }], take: 500 })
+        : Promise.resolve([]),
+    ]);
+    res.json({ items: mine.map((t) => taskView(t, now)), escalated: escalated.map((t) => taskView(t, now)) });
+  });
+
+  router.post('/:id/claim', async (req, res) => {
+    const actor = actorOf(req);
+    const row = await db.task.findUnique({ where: { id: req.params.id } });
+    if (!row) throw taskNotFound();
+    const refusal = refuseActor(asHumanTask(row), actor);
+    if (refusal) throw refusalError(refusal);
+    try {
+      await temporal.client.workflow
+        .getHandle(row.workflowId)
+        .executeUpdate(claimTaskUpdate, { args: [{ taskId: row.id, actor }], updateId: `${row.id}:claim:${actor.userId}` });
+    } catch (err) {
+      const fromWorkflow = refusalFromWorkflow(err);
+      if (fromWorkflow) throw refusalError(fromWorkflow);
+      throw err;
+    }
+    res.json(taskView((await db.task.findUniqueOrThrow({ where: { id: row.id } })), new Date()));
+  });
+
+  router.post('/:id/complete', async (req, res) => {
+    const actor = actorOf(req);
+    const body = parseOr400(completeTaskSchema, req.body);
+    const row = await db.task.findUnique({ where: { id: req.params.id } });
+    if (!row) throw taskNotFound();
+    const request = { taskId: row.id, decision: body.decision, comment: body.comment, actor };
+    // A retry of a decision this person already made goes to Temporal, which answers it from the first one.
+    const isRetry = row.status === 'COMPLETED' && row.completedById === actor.userId && row.decision === body.decision;
+    const refusal = isRetry ? null : refuseDecision(asHumanTask(row), request);
+    if (refusal) throw refusalError(refusal);
+    let result;
+    try {
+      // One Update id per task, person and decision: a retried request gets the first answer, never a second decision.
+      result = await temporal.client.workflow
+        .getHandle(row.workflowId)
+        .executeUpdate(completeTaskUpdate, { args: [request], updateId: `${row.id}:${actor.userId}:${body.decision}` });
+    } catch (err) {
+      const fromWorkflow = refusalFromWorkflow(err);
+      if (fromWorkflow) throw refusalError(fromWorkflow);
+      throw err;
+    }
+    res.json({ taskId: row.id, caseId: result.caseId, stage: result.stage, stageLabel: stageLabels[result.stage as Stage] ?? result.stage });
+  });
+
+  return router;
+}

@@ -1,0 +1,111 @@
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { createSmtpMailer } from './activities/mail/mailer';
+import { createApp } from './api/app';
+import { createTokenService } from './api/auth/tokens';
+import type { Config } from './config';
+import { createPrisma } from './db/client';
+import type { PrismaClient } from './generated/prisma/client';
+import type { Logger } from './logger';
+import { createAssistFlowWorker } from './worker-runtime';
+
+/** Builders of the real clients, shared by the composition roots (worker, server, start) and nothing else. */
+
+export interface Endpoints {
+  databaseUrl: string;
+  temporalAddress: string;
+  smtpUrl: string;
+  authSecret: string;
+  publicUrl: string;
+}
+
+export interface Running {
+  stop(): Promise<void>;
+}
+
+/** Temporal's core logs at WARN unless debugging; our stopOnSignals, not the SDK, handles Ctrl-C. */
+export function installTemporalRuntime(config: Config): void {
+  Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN'), shutdownSignals: [] });
+}
+
+/** The database client; its owner (the composition root) disconnects it last. */
+export function openDatabase(config: Config, endpoints: Endpoints, poolSize = config.DATABASE_POOL_SIZE): PrismaClient & Running {
+  const db = createPrisma(endpoints.databaseUrl, poolSize);
+  return Object.assign(db, { stop: () => db.$disconnect() });
+}
+
+export async function runWorker(config: Config, endpoints: Endpoints, logger: Logger, db: PrismaClient): Promise<Running> {
+  const mailer = createSmtpMailer(endpoints.smtpUrl, config.MAIL_FROM);
+  const connection = await NativeConnection.connect({ address: endpoints.temporalAddress });
+  const worker = await createAssistFlowWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    deps: { db, mailer, publicUrl: endpoints.publicUrl },
+  });
+  const running = worker.run();
+  logger.info('worker running', { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE });
+  return {
+    async stop() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      mailer.close();
+    },
+  };
+}
+
+export async function runApi(config: Config, endpoints: Endpoints, logger: Logger, db: PrismaClient): Promise<Running & { url: string }> {
+  const connection = await Connection.connect({ address: endpoints.temporalAddress });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const app = createApp({
+    db,
+    temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE },
+    tokens: createTokenService(endpoints.authSecret, config.AUTH_TOKEN_TTL),
+    logger,
+  });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.PORT, () => resolve(s)).once('error', (err) => reject(new Error(`API cannot listen on port ${config.PORT}: ${err.message}`)));
+  });
+  const address = server.address();
+  const url = `http://localhost:${typeof address === 'object' && address ? address.port : config.PORT}`;
+  logger.info('api listening', { url });
+  return {
+    url,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await connection.close();
+    },
+  };
+}
+
+/** Stops everything on SIGINT/SIGTERM, in reverse order of start, once. */
+export function stopOnSignals(logger: Logger, parts: () => Running[]): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping', { signal });
+    for (const part of [...parts()].reverse()) {
+      await part.stop().catch((err: unknown) => logger.error('stop failed', { error: err instanceof Error ? err.message : String(err) }));
+    }
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** The endpoints of an external deployment; each missing one is named. */
+export function externalEndpoints(config: Config): Endpoints {
+  const missing = (['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'AUTH_SECRET'] as const).filter((k) => !config[k]);
+  if (missing.length) throw new Error(`Missing configuration: ${missing.join(', ')} must be set for a separate API or worker process`);
+  return {
+    databaseUrl: config.DATABASE_URL!,
+    temporalAddress: config.TEMPORAL_ADDRESS!,
+    smtpUrl: config.SMTP_URL!,
+    authSecret: config.AUTH_SECRET!,
+    publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+  };
+}

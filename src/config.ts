@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/** How the process runs: `demo` seeds demo users and data; `production` refuses missing secrets. */
+export const appModes = ['demo', 'production', 'test'] as const;
+
+/** An unset or empty variable means "not configured". */
+const optionalUrl = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
+
+/** The one schema over the environment. Every process (worker, API, all-in-one) parses it once at start. */
+export const configSchema = z
+  .object({
+    APP_MODE: z.enum(appModes).default('production'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PUBLIC_URL: z.url().optional(),
+    DATABASE_URL: optionalUrl.pipe(
+      z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+    ),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    TEMPORAL_ADDRESS: optionalUrl.pipe(
+      z.string().regex(/^[^\s:/]+:\d+$/, 'must be host:port, for example localhost:7233').optional(),
+    ),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('assistflow'),
+    SMTP_URL: optionalUrl.pipe(z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional()),
+    MAIL_FROM: z.string().min(3).default('AssistFlow <noreply@assistflow.local>'),
+    AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    AUTH_TOKEN_TTL: z
+      .string()
+      .regex(/^P/, 'must be an ISO 8601 duration such as PT12H')
+      .default('PT12H'),
+    DATA_DIR: z.string().min(1).default('data'),
+    TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+    EMBEDDED_TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+    EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
+    EMBEDDED_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(1025),
+    EMBEDDED_MAIL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(1080),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.APP_MODE === 'production' && !c.AUTH_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_SECRET'], message: 'is required in production mode' });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+/** The variables the schema knows, so deployment files can be checked against it. */
+export const configVariables = Object.keys(configSchema.shape);
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      'Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once; throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<string, string>> = {}): Config {
+  const result = configSchema.safeParse({ ...env, ...overrides });
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => ({ variable: String(i.path[0] ?? '(config)'), message: i.message })),
+    );
+  }
+  return result.data;
+}

@@ -1,0 +1,53 @@
+import reference from '../../prisma/reference/kaizhou-jurisdictions.json';
+import { hashPassword } from '../api/auth/passwords';
+import type { Role } from '../domain/roles';
+import type { PrismaClient } from '../generated/prisma/client';
+
+/** Demo data: never seeded in production mode. Villages are invented and say so in their names. */
+
+export const demoPassword = 'demo-password';
+export const demoDistrict = reference.district.code;
+/** 大进镇, the policy's demonstration town (section 十八). */
+export const demoTown = '500154017';
+export const demoVillage = `${demoTown}001`;
+const villagesPerTown = 3;
+const villageNames = ['一村', '二村', '三村'];
+
+export const demoUsers: { username: string; displayName: string; role: Role; jurisdictionCode: string; department?: string }[] = [
+  { username: 'village.worker', displayName: '演示村信息员', role: 'VILLAGE_CASEWORKER', jurisdictionCode: demoVillage },
+  { username: 'village.head', displayName: '演示村委会主任', role: 'VILLAGE_CASEWORKER', jurisdictionCode: demoVillage },
+  { username: 'town.reviewer', displayName: '演示乡镇审核员', role: 'TOWN_REVIEWER', jurisdictionCode: demoTown },
+  { username: 'district.approver', displayName: '演示区乡村振兴局', role: 'DISTRICT_APPROVER', jurisdictionCode: demoDistrict },
+  { username: 'dept.officer', displayName: '演示民政部门', role: 'DEPARTMENT_OFFICER', jurisdictionCode: demoDistrict, department: 'CIVIL_AFFAIRS' },
+  { username: 'coordinator', displayName: '演示区协作办', role: 'COOPERATION_COORDINATOR', jurisdictionCode: demoDistrict },
+  { username: 'admin', displayName: '演示管理员', role: 'ADMIN', jurisdictionCode: demoDistrict },
+];
+
+export function demoJurisdictions() {
+  const { district, units } = reference;
+  return [
+    { code: district.code, name: district.name, level: 'DISTRICT' as const, parentCode: null, kind: 'district' },
+    ...units.map((u) => ({ code: u.code, name: u.name, level: 'TOWN' as const, parentCode: district.code, kind: u.kind })),
+    ...units.flatMap((u) =>
+      villageNames.slice(0, villagesPerTown).map((suffix, i) => ({
+        code: `${u.code}${String(i + 1).padStart(3, '0')}`,
+        name: `${u.name.replace(/(街道|镇|乡)$/, '')}演示${suffix}`,
+        level: 'VILLAGE' as const,
+        parentCode: u.code,
+        kind: u.kind === 'street' ? 'community' : 'village',
+      })),
+    ),
+  ];
+}
+
+/** Idempotent: a second run changes nothing (passwords of existing users are kept). */
+export async function seedDemoData(db: PrismaClient, emailDomain = 'demo.assistflow.local'): Promise<void> {
+  const places = demoJurisdictions();
+  // Parents first, so the tree's foreign key holds.
+  await db.jurisdiction.createMany({ data: places, skipDuplicates: true });
+  const passwordHash = await hashPassword(demoPassword);
+  await db.user.createMany({
+    data: demoUsers.map((u) => ({ ...u, email: `${u.username}@${emailDomain}`, passwordHash })),
+    skipDuplicates: true,
+  });
+}

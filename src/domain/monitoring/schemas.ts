@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { idNumberProblem, normalizeIdNumber } from '../id-number';
+import { categories, channels, laborCapacities, riskTypes, stages } from './case';
+
+export const householdSchema = z.object({
+  headName: z.string().trim().min(1, '请填写户主姓名').max(50, '户主姓名不超过50个字'),
+  idNumber: z
+    .string({ error: '请填写户主身份证号' })
+    .trim()
+    .superRefine((v, ctx) => {
+      const problem = idNumberProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .transform(normalizeIdNumber),
+  villageCode: z.string().regex(/^\d{12}$/, '村（社区）代码应为12位数字'),
+  memberCount: z.number({ error: '家庭人口应为数字' }).int('家庭人口应为整数').min(1, '家庭人口至少1人').max(30, '家庭人口不超过30人'),
+  laborCapacity: z.enum(laborCapacities, { error: '劳动能力应为 full、partial 或 none' }),
+});
+
+export const createMonitoringCaseSchema = z.object({
+  household: householdSchema,
+  category: z.enum(categories, { error: `监测对象类别应为 ${categories.join('、')} 之一` }),
+  channel: z.enum(channels, { error: `发现渠道应为 ${channels.join('、')} 之一` }),
+  riskTypes: z
+    .array(z.enum(riskTypes, { error: `风险类型应为 ${riskTypes.join('、')} 之一` }))
+    .min(1, '至少选择一项风险类型')
+    .refine((a) => new Set(a).size === a.length, '风险类型不能重复'),
+  perCapitaIncome: z.number({ error: '人均纯收入应为数字（元）' }).min(0, '人均纯收入不能为负数').max(10_000_000, '人均纯收入数值过大'),
+  note: z.string().trim().max(2000, '备注不超过2000字').optional(),
+});
+export type CreateMonitoringCase = z.infer<typeof createMonitoringCaseSchema>;
+
+const booleanString = z.enum(['true', 'false'], { error: '应为 true 或 false' }).transform((v) => v === 'true');
+
+export const pagingSchema = {
+  page: z.coerce.number().int('页码应为整数').min(1, '页码从1开始').default(1),
+  pageSize: z.coerce.number().int('每页条数应为整数').min(1, '每页至少1条').max(100, '每页最多100条').default(20),
+};
+
+export const listMonitoringCasesSchema = z.object({
+  stage: z.enum(stages, { error: `阶段应为 ${stages.join('、')} 之一` }).optional(),
+  townCode: z.string().regex(/^\d{9}$/, '乡镇（街道）代码应为9位数字').optional(),
+  overdue: booleanString.optional(),
+  ...pagingSchema,
+});
+export type ListMonitoringCases = z.infer<typeof listMonitoringCasesSchema>;

@@ -1,0 +1,192 @@
+import {
+  ApplicationFailure,
+  condition,
+  defineQuery,
+  defineUpdate,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Refusal } from '../../domain/errors';
+import type { Actor } from '../../domain/roles';
+import {
+  nextClockEvent,
+  openTask,
+  refuseActor,
+  refuseDecision,
+  type ClockEvent,
+  type DecisionRequest,
+  type HumanTask,
+  type TaskSpec,
+} from '../../domain/tasks/task';
+import type { createTaskActivities } from '../../activities/tasks/task-activities';
+import { overdueKey } from '../search-attributes';
+
+/** The shared human-task primitive inside a workflow: task state, decision Updates, SLA clocks. */
+
+export interface DecisionResult {
+  caseId: string;
+  stage: string;
+}
+export interface ClaimRequest {
+  taskId: string;
+  actor: Actor;
+}
+
+export const completeTaskUpdate = defineUpdate<DecisionResult, [DecisionRequest]>('completeTask');
+export const claimTaskUpdate = defineUpdate<HumanTask, [ClaimRequest]>('claimTask');
+export const openTasksQuery = defineQuery<HumanTask[]>('openTasks');
+
+const taskActivities = proxyActivities<ReturnType<typeof createTaskActivities>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['VALIDATION'] },
+});
+
+function failure(refusal: Refusal): ApplicationFailure {
+  return ApplicationFailure.create({ type: refusal.code, message: refusal.reason, nonRetryable: true });
+}
+
+export interface CaseRef {
+  process: string;
+  caseId: string;
+}
+
+interface Pending {
+  task: HumanTask;
+  request: DecisionRequest;
+  at: number;
+}
+
+export class TaskBoard {
+  private readonly tasks = new Map<string, HumanTask>();
+  /** Ids of decided tasks, so a late decision is told "already done" rather than "no such task". */
+  private readonly closed = new Set<string>();
+  private readonly pending: Pending[] = [];
+  private readonly results = new Map<string, DecisionResult>();
+  private sequence = 0;
+  /** Bumped on every change the clock loop must notice. */
+  private version = 0;
+
+  constructor(
+    private readonly ref: CaseRef,
+    private readonly escalationAfterMs: number,
+  ) {
+    setHandler(openTasksQuery, () => this.openTasks());
+    setHandler(
+      completeTaskUpdate,
+      async (request) => {
+        // Re-checked here: another Update may have changed the task since validation.
+        const task = this.tasks.get(request.taskId);
+        const refusal = this.refusal(request.taskId) ?? refuseDecision(task, request);
+        if (refusal || !task) throw failure(refusal!);
+        task.status = 'COMPLETED';
+        task.assigneeId = request.actor.userId;
+        this.pending.push({ task, request, at: Date.now() });
+        this.version++;
+        await condition(() => this.results.has(task.id));
+        const result = this.results.get(task.id)!;
+        this.results.delete(task.id);
+        return result;
+      },
+      { validator: (request) => this.validate(this.refusal(request.taskId) ?? refuseDecision(this.tasks.get(request.taskId), request)) },
+    );
+    setHandler(
+      claimTaskUpdate,
+      async ({ taskId, actor }) => {
+        const task = this.tasks.get(taskId);
+        const refusal = this.refusal(taskId) ?? refuseActor(task, actor);
+        if (refusal || !task) throw failure(refusal!);
+        task.assigneeId = actor.userId;
+        await taskActivities.recordTaskClaim({ ...this.ref, taskId, actor, at: Date.now() });
+        return { ...task };
+      },
+      { validator: ({ taskId, actor }) => this.validate(this.refusal(taskId) ?? refuseActor(this.tasks.get(taskId), actor)) },
+    );
+  }
+
+  private refusal(taskId: string): Refusal | null {
+    return this.closed.has(taskId) ? { code: 'CONFLICT', reason: '该任务已办结，不能再次处理' } : null;
+  }
+
+  /** Synchronous, so a refused Update leaves no trace in history. */
+  private validate(refusal: Refusal | null): void {
+    if (refusal) throw failure(refusal);
+  }
+
+  /** Opens a step in workflow state; the process persists it with its own transition. */
+  open(spec: TaskSpec): HumanTask {
+    this.sequence++;
+    const task = openTask(`${this.ref.caseId}.${this.sequence}`, spec, Date.now());
+    this.tasks.set(task.id, task);
+    this.version++;
+    return task;
+  }
+
+  openTasks(): HumanTask[] {
+    return [...this.tasks.values()].filter((t) => t.status === 'OPEN');
+  }
+
+  /** The next decision a caseworker made, in arrival order. */
+  async nextDecision(): Promise<Pending> {
+    await condition(() => this.pending.length > 0);
+    return this.pending.shift()!;
+  }
+
+  /** The decision is persisted: answer the Update that made it and drop the closed task from state. */
+  settle(taskId: string, result: DecisionResult): void {
+    this.results.set(taskId, result);
+    this.tasks.delete(taskId);
+    this.closed.add(taskId);
+    this.version++;
+  }
+
+  /** Reminder at the due time, then escalation up the jurisdiction tree; runs for the workflow's life. */
+  async runClocks(): Promise<void> {
+    for (;;) {
+      const seen = this.version;
+      const next = this.earliestClockEvent();
+      if (!next) {
+        await condition(() => this.version !== seen);
+        continue;
+      }
+      const wait = next.event.at - Date.now();
+      if (wait > 0 && (await condition(() => this.version !== seen, wait))) continue;
+      await this.fire(next.task, next.event);
+    }
+  }
+
+  private earliestClockEvent(): { task: HumanTask; event: ClockEvent } | null {
+    let best: { task: HumanTask; event: ClockEvent } | null = null;
+    for (const task of this.openTasks()) {
+      const event = nextClockEvent(task, this.escalationAfterMs);
+      if (event && (!best || event.at < best.event.at)) best = { task, event };
+    }
+    return best;
+  }
+
+  private async fire(task: HumanTask, event: ClockEvent): Promise<void> {
+    if (event.kind === 'REMIND') {
+      task.reminded = true;
+      upsertSearchAttributes([{ key: overdueKey, value: true }]);
+      await taskActivities.notifyOverdueTask({ ...this.ref, workflowId: workflowInfo().workflowId, task: { ...task }, escalation: null, at: Date.now() });
+    } else {
+      task.escalationLevel = event.target.level;
+      task.escalatedToCode = event.target.jurisdictionCode;
+      await taskActivities.notifyOverdueTask({
+        ...this.ref,
+        workflowId: workflowInfo().workflowId,
+        task: { ...task },
+        escalation: event.target,
+        at: Date.now(),
+      });
+    }
+    this.version++;
+  }
+
+  /** Clears the workflow's overdue flag once no open task is past due. */
+  refreshOverdueFlag(): void {
+    const overdue = this.openTasks().some((t) => t.reminded);
+    upsertSearchAttributes([{ key: overdueKey, value: overdue }]);
+  }
+}

@@ -1,0 +1,229 @@
+import { hashPassword } from '../../src/api/auth/passwords';
+import { demoPassword, demoVillage } from '../../src/demo/seed';
+import { newIdNumber } from '../support/ids';
+import { startStack, type Stack } from '../support/stack';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack();
+  // A reviewer of the neighbouring town, to check that scope hides other towns' cases.
+  await stack.db.user.create({
+    data: { username: 'neighbour.town', displayName: '邻镇审核员', email: 'neighbour@demo.assistflow.local', passwordHash: await hashPassword(demoPassword), role: 'TOWN_REVIEWER', jurisdictionCode: '500154018' },
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const intake = (idNumber = newIdNumber(), villageCode = demoVillage) => ({
+  household: { headName: '演示户主', idNumber, villageCode, memberCount: 4, laborCapacity: 'partial' },
+  category: 'MARGINAL',
+  channel: 'CADRE_VISIT',
+  riskTypes: ['ILLNESS'],
+  perCapitaIncome: 5600,
+  note: '家中主要劳动力因病住院',
+});
+
+async function openCase(idNumber?: string) {
+  const res = await stack.request('POST', '/api/monitoring-cases', { token: await stack.login('village.worker'), body: intake(idNumber) });
+  expect(res.status).toBe(201);
+  return res.body;
+}
+
+async function inbox(username: string) {
+  const res = await stack.request('GET', '/api/tasks', { token: await stack.login(username) });
+  expect(res.status).toBe(200);
+  return res.body as { items: any[]; escalated: any[] };
+}
+
+async function complete(username: string, taskId: string, decision: string, comment?: string) {
+  return stack.request('POST', `/api/tasks/${taskId}/complete`, { token: await stack.login(username), body: { decision, comment } });
+}
+
+async function taskOf(username: string, caseId: string) {
+  const task = (await inbox(username)).items.find((t) => t.caseId === caseId);
+  expect(task).toBeDefined();
+  return task;
+}
+
+/** Everything a rejected request must leave untouched. */
+async function counts() {
+  const { db } = stack;
+  const [households, cases, tasks, timeline, decided] = await Promise.all([
+    db.household.count(),
+    db.monitoringCase.count(),
+    db.task.count(),
+    db.timelineEvent.count(),
+    db.task.count({ where: { status: 'COMPLETED' } }),
+  ]);
+  return { households, cases, tasks, timeline, decided };
+}
+
+test('health reports the database and Temporal', async () => {
+  const res = await stack.request('GET', '/api/health');
+  expect(res).toEqual({ status: 200, body: { status: 'ok', checks: { database: 'ok', temporal: 'ok' } } });
+});
+
+describe('login', () => {
+  test('demo users log in and get a token and their role', async () => {
+    const res = await stack.request('POST', '/api/auth/login', { body: { username: 'town.reviewer', password: demoPassword } });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ token: expect.any(String), user: expect.objectContaining({ username: 'town.reviewer', role: 'TOWN_REVIEWER', jurisdictionCode: '500154017' }) });
+  });
+
+  test('a wrong password or unknown user is 401, a missing field 400', async () => {
+    expect((await stack.request('POST', '/api/auth/login', { body: { username: 'town.reviewer', password: 'nope' } })).status).toBe(401);
+    expect((await stack.request('POST', '/api/auth/login', { body: { username: 'nobody', password: demoPassword } })).body).toEqual({ error: 'unauthenticated', reason: '用户名或密码错误' });
+    const missing = await stack.request('POST', '/api/auth/login', { body: { username: 'town.reviewer' } });
+    expect(missing).toEqual({ status: 400, body: { error: 'validation', issues: [{ path: 'password', message: expect.stringContaining('password') }] } });
+  });
+
+  test('routes other than login and health need a valid bearer token', async () => {
+    expect((await stack.request('GET', '/api/tasks')).status).toBe(401);
+    expect((await stack.request('GET', '/api/tasks', { token: 'forged.token.value' })).body).toMatchObject({ error: 'unauthenticated' });
+  });
+
+  test('passwords are stored as argon2 hashes', async () => {
+    const user = await stack.db.user.findUniqueOrThrow({ where: { username: 'village.worker' } });
+    expect(user.passwordHash).toMatch(/^\$argon2id\$/);
+  });
+});
+
+test('demo users carry a case from lead to monitored; each step is in the right inbox and the timeline says who did what', async () => {
+  const created = await openCase();
+  expect(created).toMatchObject({ stage: 'HOME_VISIT', stageLabel: '入户核实', categoryLabel: '边缘易致贫户', villageName: expect.stringContaining('演示'), policyVersion: 0 });
+  expect(created.household.idNumber).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
+  expect(created.openTasks).toEqual([expect.objectContaining({ step: 'HOME_VISIT', stepLabel: '入户核实', allowedDecisions: ['approve', 'reject'], overdue: false })]);
+
+  // Read-your-writes: the case is there the moment the POST answered.
+  const fetched = await stack.request('GET', `/api/monitoring-cases/${created.id}`, { token: await stack.login('village.worker') });
+  expect(fetched.status).toBe(200);
+  expect(fetched.body.timeline).toEqual([expect.objectContaining({ kind: 'CASE_CREATED', actor: 'village.worker' })]);
+
+  const visit = await taskOf('village.worker', created.id);
+  expect(await complete('village.worker', visit.id, 'approve', '已入户核实，签署承诺授权书')).toMatchObject({ status: 200, body: { caseId: created.id, stage: 'VILLAGE_REVIEW' } });
+
+  // The visitor may not review their own visit: the task is not in their inbox and completing it is refused.
+  expect((await inbox('village.worker')).items.find((t) => t.caseId === created.id)).toBeUndefined();
+  const review = await taskOf('village.head', created.id);
+  const own = await complete('village.worker', review.id, 'approve');
+  expect(own).toEqual({ status: 403, body: { error: 'forbidden', reason: expect.stringContaining('自己提交') } });
+
+  expect((await complete('village.head', review.id, 'approve', '评议通过')).body.stage).toBe('TOWN_REVIEW');
+  const townTask = await taskOf('town.reviewer', created.id);
+  expect((await complete('town.reviewer', townTask.id, 'approve')).body.stage).toBe('DISTRICT_APPROVAL');
+  const districtTask = await taskOf('district.approver', created.id);
+  expect(await complete('district.approver', districtTask.id, 'approve')).toMatchObject({ status: 200, body: { stage: 'MONITORED', stageLabel: '已纳入监测' } });
+
+  const done = (await stack.request('GET', `/api/monitoring-cases/${created.id}`, { token: await stack.login('district.approver') })).body;
+  expect(done.stage).toBe('MONITORED');
+  expect(done.openTasks).toEqual([]);
+  expect(done.timeline.map((e: any) => [e.kind, e.stepLabel, e.actor, e.decisionLabel])).toEqual([
+    ['CASE_CREATED', null, 'village.worker', null],
+    ['TASK_DECIDED', '入户核实', 'village.worker', '通过'],
+    ['TASK_DECIDED', '村级民主评议', 'village.head', '通过'],
+    ['TASK_DECIDED', '乡镇审核', 'town.reviewer', '通过'],
+    ['TASK_DECIDED', '区级审定', 'district.approver', '通过'],
+  ]);
+
+  const listed = await stack.request('GET', '/api/monitoring-cases?stage=MONITORED&townCode=500154017', { token: await stack.login('town.reviewer') });
+  expect(listed.body.items.map((c: any) => c.id)).toContain(created.id);
+  const workflow = await stack.temporal.workflow.getHandle(`monitoring-${created.household.id}`).describe();
+  expect(workflow.status.name).toBe('COMPLETED');
+});
+
+test('a return goes back one step with its reason; a reject ends the case, after which the household may be reported again', async () => {
+  const idNumber = newIdNumber();
+  const created = await openCase(idNumber);
+  await complete('village.worker', (await taskOf('village.worker', created.id)).id, 'approve');
+  await complete('village.head', (await taskOf('village.head', created.id)).id, 'approve');
+  const returned = await complete('town.reviewer', (await taskOf('town.reviewer', created.id)).id, 'return', '缺少收入证明，请补充');
+  expect(returned.body).toMatchObject({ stage: 'VILLAGE_REVIEW', stageLabel: '村级民主评议' });
+  const view = (await stack.request('GET', `/api/monitoring-cases/${created.id}`, { token: await stack.login('village.head') })).body;
+  expect(view.timeline.at(-1)).toMatchObject({ decision: 'return', decisionLabel: '退回补充', comment: '缺少收入证明，请补充', fromStage: 'TOWN_REVIEW', toStage: 'VILLAGE_REVIEW' });
+
+  const rejected = await complete('village.head', (await taskOf('village.head', created.id)).id, 'reject', '核实后家庭收入高于监测标准');
+  expect(rejected.body).toMatchObject({ stage: 'NOT_INCLUDED', stageLabel: '不予纳入' });
+  const again = await openCase(idNumber);
+  expect(again.id).not.toBe(created.id);
+  expect(again.household.id).toBe(created.household.id);
+});
+
+describe('bad requests get a clear answer and write nothing', () => {
+  test('an invalid intake is 400 with each field and its problem', async () => {
+    const before = await counts();
+    const body = intake('500234198001011231');
+    (body.household as any).memberCount = 0;
+    (body as any).riskTypes = ['FLOOD'];
+    const res = await stack.request('POST', '/api/monitoring-cases', { token: await stack.login('village.worker'), body });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('validation');
+    expect(res.body.issues.map((i: any) => i.path).sort()).toEqual(['household.idNumber', 'household.memberCount', 'riskTypes.0']);
+    expect(await counts()).toEqual(before);
+  });
+
+  test('malformed JSON, an unknown village, a village out of scope and a role that may not report are refused', async () => {
+    const before = await counts();
+    const token = await stack.login('village.worker');
+    expect(await stack.request('POST', '/api/monitoring-cases', { token, body: '{"household":' })).toEqual({ status: 400, body: { error: 'validation', issues: [{ path: '', message: '请求体不是有效的JSON' }] } });
+    const unknown = await stack.request('POST', '/api/monitoring-cases', { token, body: intake(undefined, '500154017999') });
+    expect(unknown).toEqual({ status: 400, body: { error: 'validation', issues: [{ path: 'household.villageCode', message: expect.stringContaining('不存在') }] } });
+    const elsewhere = await stack.request('POST', '/api/monitoring-cases', { token, body: intake(undefined, '500154018001') });
+    expect(elsewhere).toEqual({ status: 403, body: { error: 'forbidden', reason: '该村（社区）不在您的辖区内' } });
+    const coordinator = await stack.request('POST', '/api/monitoring-cases', { token: await stack.login('coordinator'), body: intake() });
+    expect(coordinator.status).toBe(403);
+    expect(await counts()).toEqual(before);
+  });
+
+  test('a second open case for the same household is 409 naming the open one', async () => {
+    const idNumber = newIdNumber();
+    const first = await openCase(idNumber);
+    const before = await counts();
+    const res = await stack.request('POST', '/api/monitoring-cases', { token: await stack.login('village.worker'), body: intake(idNumber) });
+    expect(res).toEqual({ status: 409, body: { error: 'conflict', reason: expect.stringContaining('同一户'), caseId: first.id } });
+    expect(await counts()).toEqual(before);
+  });
+
+  test('task decisions: unknown 404, not yours 403, missing reason 400, already done 409', async () => {
+    const created = await openCase();
+    const visit = await taskOf('village.worker', created.id);
+    const before = await counts();
+    expect(await complete('village.worker', 'no-such-task', 'approve')).toEqual({ status: 404, body: { error: 'not_found', reason: '任务不存在' } });
+    expect(await complete('town.reviewer', visit.id, 'approve')).toEqual({ status: 403, body: { error: 'forbidden', reason: expect.stringContaining('村级信息员') } });
+    expect(await complete('village.worker', visit.id, 'reject')).toEqual({ status: 400, body: { error: 'validation', issues: [{ path: 'comment', message: expect.stringContaining('原因') }] } });
+    expect(await complete('village.worker', visit.id, 'return', '退回')).toEqual({ status: 400, body: { error: 'validation', issues: [{ path: 'decision', message: expect.any(String) }] } });
+    expect((await complete('village.worker', visit.id, 'maybe')).body.issues[0].path).toBe('decision');
+    expect(await counts()).toEqual(before);
+
+    const first = await complete('village.worker', visit.id, 'approve');
+    expect(first).toMatchObject({ status: 200, body: { stage: 'VILLAGE_REVIEW' } });
+    const afterFirst = await counts();
+    // The same request again (a client retry) gets the first answer; nothing is decided twice.
+    expect(await complete('village.worker', visit.id, 'approve')).toEqual(first);
+    expect((await complete('village.worker', visit.id, 'reject', '改变主意')).status).toBe(409);
+    expect(await complete('village.head', visit.id, 'approve')).toEqual({ status: 409, body: { error: 'conflict', reason: expect.stringContaining('已办结') } });
+    expect(await counts()).toEqual(afterFirst);
+  });
+
+  test('reads outside the caller’s jurisdiction are 404, and lists are scoped', async () => {
+    const created = await openCase();
+    const neighbour = await stack.login('neighbour.town');
+    expect(await stack.request('GET', `/api/monitoring-cases/${created.id}`, { token: neighbour })).toEqual({ status: 404, body: { error: 'not_found', reason: expect.any(String) } });
+    const list = await stack.request('GET', '/api/monitoring-cases', { token: neighbour });
+    expect(list.body).toMatchObject({ items: [], total: 0 });
+    expect((await stack.request('GET', '/api/monitoring-cases/unknown-id', { token: await stack.login('district.approver') })).status).toBe(404);
+    const badQuery = await stack.request('GET', '/api/monitoring-cases?overdue=maybe&pageSize=1000', { token: neighbour });
+    expect(badQuery.status).toBe(400);
+    expect(badQuery.body.issues.map((i: any) => i.path).sort()).toEqual(['overdue', 'pageSize']);
+  });
+});
+
+test('lists page through cases newest first', async () => {
+  const token = await stack.login('village.worker');
+  const all = (await stack.request('GET', '/api/monitoring-cases?pageSize=100', { token })).body;
+  const page1 = (await stack.request('GET', '/api/monitoring-cases?pageSize=2&page=1', { token })).body;
+  const page2 = (await stack.request('GET', '/api/monitoring-cases?pageSize=2&page=2', { token })).body;
+  expect(all.total).toBeGreaterThanOrEqual(4);
+  expect([...page1.items, ...page2.items].map((c: any) => c.id)).toEqual(all.items.slice(0, 4).map((c: any) => c.id));
+});

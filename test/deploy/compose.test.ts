@@ -1,0 +1,151 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { configSchema, configVariables } from '../../src/config';
+import { searchAttributeDefinitions } from '../../src/workflows/search-attributes';
+
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string | string[];
+  entrypoint?: string | string[];
+  environment?: Record<string, string | number | boolean | null> | string[];
+  ports?: (string | number)[];
+  expose?: (string | number)[];
+  healthcheck?: { test: unknown };
+  depends_on?: Record<string, { condition: string }> | string[];
+  restart?: string;
+}
+
+// merge: Compose honours YAML `<<:` merge keys, which the file uses to share the app definition.
+const compose = parse(fs.readFileSync(path.join(__dirname, '../../docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+};
+const services = compose.services;
+const appServices = ['api', 'worker'] as const;
+
+/** A service's environment as a map, whichever of Compose's two spellings is used. */
+function environment(name: string): Record<string, string> {
+  const env = services[name].environment ?? {};
+  if (Array.isArray(env)) return Object.fromEntries(env.map((line) => [line.split('=')[0], line.split('=').slice(1).join('=')]));
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v == null ? '' : String(v)]));
+}
+
+/** What `docker compose` substitutes: ${VAR:-default} gives the default; ${VAR:?msg} is an operator secret, so a dummy. */
+const dummySecret = 'dummy-operator-secret-0123456789abcdef';
+const interpolate = (value: string) =>
+  value.replace(/\$\$|\$\{(\w+)(:?[-?])?([^}]*)\}/g, (match, name: string, op?: string, arg?: string) => {
+    if (match === '$$') return '$';
+    if (op?.endsWith('-')) return arg ?? '';
+    if (op?.endsWith('?')) return dummySecret;
+    throw new Error(`\${${name}} has neither a default nor a required-error; it would silently become empty`);
+  });
+const resolvedEnvironment = (name: string) =>
+  Object.fromEntries(Object.entries(environment(name)).map(([k, v]) => [k, interpolate(v)]));
+
+/** Ports other containers can reach on a service: `expose` plus the container side of `ports`. */
+const containerPorts = (service: Service) =>
+  [...(service.expose ?? []), ...(service.ports ?? []).map((p) => String(p).split('/')[0].split(':').pop())].map(Number);
+
+const commandLine = (service: Service) =>
+  [service.entrypoint ?? [], service.command ?? []].flat().join(' ');
+
+describe('docker-compose.yml', () => {
+  it('has the production services', () => {
+    expect(Object.keys(services)).toEqual(
+      expect.arrayContaining(['postgres', 'temporal', 'temporal-ui', 'temporal-setup', 'migrate', 'api', 'worker', 'mailpit']),
+    );
+  });
+
+  it('runs the API, the worker and the migration from one build with their own commands', () => {
+    for (const name of ['migrate', ...appServices]) expect([name, services[name].build, services[name].image]).toEqual([name, '.', services.api.image]);
+    expect(commandLine(services.api)).toBe('npm run start:api');
+    expect(commandLine(services.worker)).toBe('npm run start:worker');
+    expect(commandLine(services.migrate)).toBe('npm run db:migrate');
+  });
+
+  it.each(appServices)('%s only sets variables that src/config.ts knows', (name) => {
+    const unknown = Object.keys(environment(name)).filter((v) => !configVariables.includes(v));
+    expect(unknown).toEqual([]);
+  });
+
+  it.each(appServices)('%s sets everything production mode needs', (name) => {
+    const env = environment(name);
+    expect(env.APP_MODE).toBe('production');
+    for (const variable of ['AUTH_SECRET', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL']) expect([variable, env[variable]]).toEqual([variable, expect.stringMatching(/./)]);
+    // A secret must come from the operator, never from the file.
+    expect(env.AUTH_SECRET).toMatch(/^\$\{AUTH_SECRET:\?[^}]+\}$/);
+  });
+
+  it.each(appServices)('%s environment passes the config schema', (name) => {
+    const result = configSchema.safeParse(resolvedEnvironment(name));
+    expect(result.success ? [] : result.error.issues).toEqual([]);
+  });
+
+  it('api and worker agree on the shared settings', () => {
+    const shared = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE'];
+    const pick = (name: string) => shared.map((v) => environment(name)[v]);
+    expect(pick('worker')).toEqual(pick('api'));
+  });
+
+  it('temporal-setup creates exactly the search attributes the workflows define, where the app looks', () => {
+    const calls = [...commandLine(services['temporal-setup']).matchAll(/search-attribute create ([^;\n]*)/g)].map((m) => m[1]);
+    const flag = (call: string, name: string) => [...call.matchAll(new RegExp(`--${name}[ =](\\S+)`, 'g'))].map((m) => m[1]);
+    const created = calls.flatMap((call) => {
+      const [type] = flag(call, 'type');
+      return flag(call, 'name').map((name) => ({ name, type }));
+    });
+    const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+    expect(created.sort(byName)).toEqual([...searchAttributeDefinitions].sort(byName));
+
+    const api = environment('api');
+    for (const call of calls) {
+      expect(flag(call, 'namespace')).toEqual([api.TEMPORAL_NAMESPACE]);
+      expect(flag(call, 'address')).toEqual([api.TEMPORAL_ADDRESS]);
+    }
+  });
+
+  it('every host:port in a URL or address names a service that listens there', () => {
+    const endpoints: { from: string; host: string; port: number }[] = [];
+    const url = (from: string, value: string, defaultPort: number) => {
+      const u = new URL(interpolate(value));
+      endpoints.push({ from, host: u.hostname, port: Number(u.port || defaultPort) });
+    };
+    const hostPort = (from: string, value: string) => {
+      const [host, port] = value.split(':');
+      endpoints.push({ from, host, port: Number(port) });
+    };
+    for (const name of ['migrate', ...appServices]) {
+      const env = environment(name);
+      url(`${name} DATABASE_URL`, env.DATABASE_URL, 5432);
+      hostPort(`${name} TEMPORAL_ADDRESS`, env.TEMPORAL_ADDRESS);
+      url(`${name} SMTP_URL`, env.SMTP_URL, 25);
+    }
+    hostPort('temporal-ui TEMPORAL_ADDRESS', environment('temporal-ui').TEMPORAL_ADDRESS);
+    const temporal = environment('temporal');
+    hostPort('temporal POSTGRES_SEEDS', `${temporal.POSTGRES_SEEDS}:${temporal.DB_PORT}`);
+    for (const [, address] of commandLine(services['temporal-setup']).matchAll(/--address (\S+)/g)) hostPort('temporal-setup --address', address);
+
+    const broken = endpoints.filter(({ host, port }) => !services[host] || !containerPorts(services[host]).includes(port));
+    expect(broken).toEqual([]);
+    expect(endpoints.length).toBeGreaterThan(10);
+  });
+
+  it('PUBLIC_URL points at the port the api publishes', () => {
+    const env = resolvedEnvironment('api');
+    const publicUrl = new URL(env.PUBLIC_URL);
+    const appPort = configSchema.safeParse(env).data?.PORT;
+    expect(services.api.ports).toContain(`${publicUrl.port}:${appPort}`);
+  });
+
+  it('depends_on waits only on things that can report what it waits for', () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (Array.isArray(service.depends_on)) throw new Error(`${name}: use depends_on conditions, not a plain list`);
+      for (const [target, { condition }] of Object.entries(service.depends_on ?? {})) {
+        expect(services[target]).toBeDefined();
+        if (condition === 'service_healthy') expect([name, target, services[target].healthcheck]).toEqual([name, target, expect.anything()]);
+        if (condition === 'service_completed_successfully') expect([name, target, services[target].restart]).toEqual([name, target, 'no']);
+      }
+    }
+  });
+});

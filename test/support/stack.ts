@@ -1,0 +1,124 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { createSmtpMailer } from '../../src/activities/mail/mailer';
+import { createApp } from '../../src/api/app';
+import { createTokenService } from '../../src/api/auth/tokens';
+import { createPrisma } from '../../src/db/client';
+import { demoPassword, seedDemoData } from '../../src/demo/seed';
+import { freePort } from '../../src/embedded/net';
+import { startSmtpCatcher, type SmtpCatcher } from '../../src/embedded/smtp-catcher';
+import { startTemporalDevServer } from '../../src/embedded/temporal-dev-server';
+import type { PrismaClient } from '../../src/generated/prisma/client';
+import { createLogger } from '../../src/logger';
+import { createAssistFlowWorker } from '../../src/worker-runtime';
+import { createTestDatabase } from './database';
+
+/** The whole real stack for one test file: Temporal dev server, a fresh PostgreSQL database, an SMTP server, worker and API. */
+export interface Stack {
+  url: string;
+  db: PrismaClient;
+  mail: SmtpCatcher;
+  temporal: Client;
+  taskQueue: string;
+  login(username: string): Promise<string>;
+  request(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
+  stop(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+export async function startStack(): Promise<Stack> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'assistflow-test-'));
+  const [database, mail, temporalServer] = await Promise.all([
+    createTestDatabase(),
+    startSmtpCatcher({ smtpPort: 0 }),
+    (async () => startTemporalDevServer({ port: await freePort(), uiPort: await freePort(), dbFile: path.join(dataDir, 'temporal.db'), namespace: 'default' }))(),
+  ]);
+  const db = createPrisma(database.url, 5);
+  await seedDemoData(db);
+  const taskQueue = `api-test-${process.pid}`;
+  const logger = createLogger('warn', 'test');
+
+  const nativeConnection = await NativeConnection.connect({ address: temporalServer.address });
+  const mailer = createSmtpMailer(mail.smtpUrl, 'AssistFlow <noreply@assistflow.local>');
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });
+  const worker: Worker = await createAssistFlowWorker({
+    connection: nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    deps: { db, mailer, publicUrl: 'http://assistflow.test' },
+    workflowBundle,
+  });
+  const workerRun = worker.run();
+
+  const connection = await Connection.connect({ address: temporalServer.address });
+  const temporal = new Client({ connection, namespace: 'default' });
+  const app = createApp({
+    db,
+    temporal: { client: temporal, taskQueue, namespace: 'default' },
+    tokens: createTokenService('test-secret-that-is-long-enough-0123456789', 'PT1H'),
+    logger,
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+
+  const request: Stack['request'] = async (method, p, options = {}) => {
+    const res = await fetch(url + p, {
+      method,
+      headers: {
+        ...(options.body !== undefined && { 'content-type': 'application/json' }),
+        ...(options.token && { authorization: `Bearer ${options.token}` }),
+        ...options.headers,
+      },
+      body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: res.status, body };
+  };
+
+  const tokens = new Map<string, string>();
+  return {
+    url,
+    db,
+    mail,
+    temporal,
+    taskQueue,
+    request,
+    async login(username) {
+      if (!tokens.has(username)) {
+        const res = await request('POST', '/api/auth/login', { body: { username, password: demoPassword } });
+        if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+        tokens.set(username, res.body.token);
+      }
+      return tokens.get(username)!;
+    },
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      worker.shutdown();
+      await workerRun;
+      await connection.close();
+      await nativeConnection.close();
+      mailer.close();
+      await db.$disconnect();
+      await Promise.all([temporalServer.stop(), mail.stop(), database.drop()]);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

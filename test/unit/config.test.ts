@@ -1,0 +1,32 @@
+import { ConfigError, loadConfig } from '../../src/config';
+
+describe('configuration', () => {
+  test('defaults fill in everything for the embedded demo', () => {
+    const config = loadConfig({ APP_MODE: 'demo' });
+    expect(config).toMatchObject({ PORT: 3000, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'assistflow' });
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  test('empty variables count as unset', () => {
+    const config = loadConfig({ APP_MODE: 'demo', DATABASE_URL: '', SMTP_URL: '' });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.SMTP_URL).toBeUndefined();
+  });
+
+  test('each bad variable is named with what is wrong', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ APP_MODE: 'demo', PORT: 'eighty', DATABASE_URL: 'mysql://db', TEMPORAL_ADDRESS: 'http://x', SMTP_URL: 'mail' });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.problems.map((p) => p.variable).sort()).toEqual(['DATABASE_URL', 'PORT', 'SMTP_URL', 'TEMPORAL_ADDRESS']);
+    expect(error!.message).toContain('TEMPORAL_ADDRESS: must be host:port');
+  });
+
+  test('production mode refuses to start without its secret', () => {
+    expect(() => loadConfig({ APP_MODE: 'production' })).toThrow(/AUTH_SECRET: is required in production mode/);
+    expect(() => loadConfig({ APP_MODE: 'production', AUTH_SECRET: 'short' })).toThrow(/AUTH_SECRET: must be at least 32/);
+  });
+});
