@@ -12,6 +12,7 @@ module.exports = {
     layer('unit'),
     layer('workflows'),
     layer('db'),
+    layer('activities'),
     layer('api'),
     layer('deploy'),
   ],

@@ -12,6 +12,16 @@ const indexedValueTypes: Record<string, number> = {
   KeywordList: 7,
 };
 
+/** The time-skipping test server can add search attributes but not list them (gRPC UNIMPLEMENTED): treat that as none. */
+async function listCustom(connection: Connection, namespace: string): Promise<Record<string, number>> {
+  try {
+    return ((await connection.operatorService.listSearchAttributes({ namespace })).customAttributes ?? {}) as Record<string, number>;
+  } catch (error) {
+    if ((error as { code?: number }).code === 12) return {};
+    throw error;
+  }
+}
+
 /**
  * Registers every entry of searchAttributeDefinitions that the namespace lacks; returns the names it added.
  * Safe to repeat. Throws when an attribute exists with another type (Temporal cannot change a type).
@@ -19,7 +29,7 @@ const indexedValueTypes: Record<string, number> = {
 export async function ensureSearchAttributes({ address, namespace }: { address: string; namespace: string }): Promise<string[]> {
   const connection = await Connection.connect({ address });
   try {
-    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+    const customAttributes = await listCustom(connection, namespace);
     const missing: Record<string, number> = {};
     for (const { name, type } of searchAttributeDefinitions) {
       const wanted = indexedValueTypes[type];
