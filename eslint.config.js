@@ -1,0 +1,45 @@
+// Lint guards the architecture: promises are awaited, workflows stay deterministic, the domain stays free of I/O.
+const tseslint = require('typescript-eslint');
+
+const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'worker_threads', 'timers'];
+
+module.exports = tseslint.config(
+  { ignores: ['src/generated/**', 'node_modules/**', 'dist/**', 'data/**', '.tools/**', 'bench/results/**', '**/*.cjs', '**/*.js'] },
+  {
+    files: ['**/*.ts'],
+    extends: [tseslint.configs.base],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: __dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+    },
+  },
+  {
+    files: ['src/workflows/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: nodeBuiltins, message: 'Workflows are deterministic: no Node built-ins.' },
+            { group: ['**/activities', '**/activities/**', '**/api/**', '**/db/**', '**/generated/**'], allowTypeImports: true, message: 'Workflows import activities as types only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: [...nodeBuiltins, '@temporalio/*', 'express', 'pg', '@prisma/*', 'nodemailer'], message: 'The domain is pure: no I/O, no Temporal.' },
+            { group: ['**/activities', '**/activities/**', '**/api/**', '**/workflows', '**/workflows/**', '**/db/**', '**/generated/**'], message: 'The domain depends on nothing else in src.' },
+          ],
+        },
+      ],
+    },
+  },
+);
