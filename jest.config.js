@@ -15,6 +15,7 @@ module.exports = {
     layer('activities'),
     layer('api'),
     layer('deploy'),
+    layer('e2e'),
   ],
   // Tests talk to real servers that take seconds to start; none of them is a timing assertion.
   testTimeout: 120_000,
