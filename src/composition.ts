@@ -8,6 +8,7 @@ import type { Config } from './config';
 import { createPrisma } from './db/client';
 import type { PrismaClient } from './generated/prisma/client';
 import type { Logger } from './logger';
+import { createPayloadCodec, type PayloadKey } from './temporal/payload-codec';
 import { createAssistFlowWorker } from './worker-runtime';
 
 /** Builders of the real clients, shared by the composition roots (worker, server, start) and nothing else. */
@@ -18,6 +19,8 @@ export interface Endpoints {
   smtpUrl: string;
   authSecret: string;
   publicUrl: string;
+  /** Encrypt Temporal payloads; the API and every worker of a deployment must share them. */
+  payloadKeys: PayloadKey[];
 }
 
 export interface Running {
@@ -43,6 +46,7 @@ export async function runWorker(config: Config, endpoints: Endpoints, logger: Lo
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     deps: { db, mailer, publicUrl: endpoints.publicUrl },
+    payloadCodec: createPayloadCodec(endpoints.payloadKeys),
   });
   const running = worker.run();
   logger.info('worker running', { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE });
@@ -58,10 +62,17 @@ export async function runWorker(config: Config, endpoints: Endpoints, logger: Lo
 
 export async function runApi(config: Config, endpoints: Endpoints, logger: Logger, db: PrismaClient): Promise<Running & { url: string }> {
   const connection = await Connection.connect({ address: endpoints.temporalAddress });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const payloadCodec = createPayloadCodec(endpoints.payloadKeys);
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: { payloadCodecs: [payloadCodec] } });
   const app = createApp({
     db,
-    temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE },
+    temporal: {
+      client,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      namespace: config.TEMPORAL_NAMESPACE,
+      payloadCodec,
+      uiOrigin: config.TEMPORAL_UI_ORIGIN ?? `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`,
+    },
     tokens: createTokenService(endpoints.authSecret, config.AUTH_TOKEN_TTL),
     logger,
   });
@@ -99,13 +110,14 @@ export function stopOnSignals(logger: Logger, parts: () => Running[]): void {
 
 /** The endpoints of an external deployment; each missing one is named. */
 export function externalEndpoints(config: Config): Endpoints {
-  const missing = (['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'AUTH_SECRET'] as const).filter((k) => !config[k]);
+  const missing = (['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'AUTH_SECRET', 'PAYLOAD_KEYS'] as const).filter((k) => !config[k]);
   if (missing.length) throw new Error(`Missing configuration: ${missing.join(', ')} must be set for a separate API or worker process`);
   return {
     databaseUrl: config.DATABASE_URL!,
     temporalAddress: config.TEMPORAL_ADDRESS!,
     smtpUrl: config.SMTP_URL!,
     authSecret: config.AUTH_SECRET!,
+    payloadKeys: config.PAYLOAD_KEYS!,
     publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
   };
 }

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { parsePayloadKeys } from './temporal/payload-codec';
 
 /** How the process runs: `demo` seeds demo users and data; `production` refuses missing secrets. */
 export const appModes = ['demo', 'production', 'test'] as const;
 
 /** An unset or empty variable means "not configured". */
-const optionalUrl = z
+const optionalSetting = z
   .string()
   .trim()
   .optional()
@@ -16,23 +17,35 @@ export const configSchema = z
     APP_MODE: z.enum(appModes).default('production'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     PUBLIC_URL: z.url().optional(),
-    DATABASE_URL: optionalUrl.pipe(
+    DATABASE_URL: optionalSetting.pipe(
       z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
     ),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-    TEMPORAL_ADDRESS: optionalUrl.pipe(
+    TEMPORAL_ADDRESS: optionalSetting.pipe(
       z.string().regex(/^[^\s:/]+:\d+$/, 'must be host:port, for example localhost:7233').optional(),
     ),
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('assistflow'),
-    SMTP_URL: optionalUrl.pipe(z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional()),
+    SMTP_URL: optionalSetting.pipe(z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional()),
     MAIL_FROM: z.string().min(3).default('AssistFlow <noreply@assistflow.local>'),
     AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     AUTH_TOKEN_TTL: z
       .string()
       .regex(/^P/, 'must be an ISO 8601 duration such as PT12H')
       .default('PT12H'),
+    /** `id:base64,...`, the current key first: AES-256 keys that encrypt Temporal payloads (workflow history). */
+    PAYLOAD_KEYS: optionalSetting.transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      try {
+        return parsePayloadKeys(v);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
     DATA_DIR: z.string().min(1).default('data'),
+    /** The Temporal web UI's origin, allowed to call the codec endpoint (CORS). Default: the embedded UI's. */
+    TEMPORAL_UI_ORIGIN: z.url().transform((u) => new URL(u).origin).optional(),
     TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
     EMBEDDED_TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
     EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
@@ -43,6 +56,9 @@ export const configSchema = z
   .superRefine((c, ctx) => {
     if (c.APP_MODE === 'production' && !c.AUTH_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_SECRET'], message: 'is required in production mode' });
+    }
+    if (c.APP_MODE === 'production' && !c.PAYLOAD_KEYS) {
+      ctx.addIssue({ code: 'custom', path: ['PAYLOAD_KEYS'], message: 'is required in production mode (id:base64 of 32 random bytes)' });
     }
   });
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { installTemporalRuntime, openDatabase, runApi, runWorker, stopOnSignals, type Running } from './composition';
 import { ConfigError, loadConfig } from './config';
@@ -8,6 +9,7 @@ import { startEmbeddedPostgres } from './embedded/postgres';
 import { startSmtpCatcher } from './embedded/smtp-catcher';
 import { startTemporalDevServer } from './embedded/temporal-dev-server';
 import { createLogger } from './logger';
+import { parsePayloadKeys, type PayloadKey } from './temporal/payload-codec';
 
 /**
  * The all-in-one start: everything on one machine with no configuration. Each of TEMPORAL_ADDRESS,
@@ -22,6 +24,7 @@ async function main() {
   stopOnSignals(logger, () => parts);
   const dataDir = path.resolve(config.DATA_DIR);
   const urls: [string, string][] = [];
+  const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
 
   let temporalAddress = config.TEMPORAL_ADDRESS;
   if (!temporalAddress) {
@@ -30,6 +33,7 @@ async function main() {
       uiPort: config.TEMPORAL_UI_PORT,
       dbFile: path.join(dataDir, 'temporal.db'),
       namespace: config.TEMPORAL_NAMESPACE,
+      codecEndpoint: `${publicUrl}/api/temporal-codec`,
     });
     parts.push(server);
     temporalAddress = server.address;
@@ -61,7 +65,8 @@ async function main() {
     smtpUrl,
     // A demo secret lives as long as the process: restarting signs everyone out, which a demo can afford.
     authSecret: config.AUTH_SECRET ?? randomBytes(32).toString('hex'),
-    publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+    payloadKeys: config.PAYLOAD_KEYS ?? demoPayloadKeys(dataDir),
+    publicUrl,
   };
   // The embedded PostgreSQL is a single session: the worker and the API share one connection.
   const db = openDatabase(config, endpoints, config.DATABASE_URL ? config.DATABASE_POOL_SIZE : 1);
@@ -84,6 +89,23 @@ async function main() {
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** Without PAYLOAD_KEYS, one key kept under DATA_DIR: unlike the auth secret, it must outlive the process, or the workflows could not be read after a restart. */
+function demoPayloadKeys(dataDir: string): PayloadKey[] {
+  const file = path.join(dataDir, 'payload-key');
+  fs.mkdirSync(dataDir, { recursive: true });
+  try {
+    // 'wx' never overwrites: a key that exists has encrypted history already.
+    fs.writeFileSync(file, `demo:${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  try {
+    return parsePayloadKeys(fs.readFileSync(file, 'utf8').trim());
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`);
+  }
 }
 
 main().catch(async (err) => {

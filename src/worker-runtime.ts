@@ -1,3 +1,4 @@
+import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
 import type { ActivityDeps } from './activities/deps';
@@ -8,6 +9,8 @@ export async function createAssistFlowWorker(options: {
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
+  /** Encrypts what the worker writes to history (src/temporal/payload-codec.ts); required so no worker writes clear text. */
+  payloadCodec: PayloadCodec;
   /** Tests pass a prebuilt bundle; processes bundle from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }): Promise<Worker> {
@@ -16,6 +19,7 @@ export async function createAssistFlowWorker(options: {
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities(options.deps),
+    dataConverter: { payloadCodecs: [options.payloadCodec] },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
   });
 }

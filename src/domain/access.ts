@@ -26,3 +26,22 @@ export function refuseCaseCreation(actor: Actor, villageCode: string): Refusal |
   }
   return null;
 }
+
+/**
+ * How much of the policy settings this actor may read: the district and admins the whole history with its
+ * authors (`history`); village and town caseworkers the version in force, whose deadlines they work to
+ * (`current`); departments and coordinators nothing (null).
+ */
+export function policyReadAccess(actor: Actor): 'history' | 'current' | null {
+  if (actor.role === 'DISTRICT_APPROVER' || actor.role === 'ADMIN') return 'history';
+  if (actor.role === 'TOWN_REVIEWER' || actor.role === 'VILLAGE_CASEWORKER') return 'current';
+  return null;
+}
+
+/** Why this actor may not store a new policy version; null when they may. Only the district sets policy. */
+export function refusePolicyChange(actor: Actor): Refusal | null {
+  if (actor.role !== 'DISTRICT_APPROVER') {
+    return { code: ErrorCode.FORBIDDEN, reason: '只有区乡村振兴局审定人员可以修改政策设置' };
+  }
+  return null;
+}

@@ -17,5 +17,5 @@ export function durationMs(value: string): number {
 }
 
 export const durationSchema = z
-  .string()
+  .string({ error: '应为ISO 8601时长字符串，例如 P3D（3天）或 PT10S（10秒）' })
   .refine((v) => (parseDuration(v) ?? 0) > 0, { message: '应为正的ISO 8601时长，例如 P3D（3天）或 PT10S（10秒）' });

@@ -1,29 +1,108 @@
 import { z } from 'zod';
 import { durationSchema } from './duration';
+import { ErrorCode, type Refusal } from './errors';
 
 /** Steps that have a due period of their own. Each process adds its steps here. */
-export const slaSteps = ['HOME_VISIT', 'VILLAGE_REVIEW', 'TOWN_REVIEW', 'DISTRICT_APPROVAL'] as const;
+export const slaSteps = [
+  'HOME_VISIT',
+  'DATA_MATCHING',
+  'VILLAGE_REVIEW',
+  'TOWN_REVIEW',
+  'DISTRICT_APPROVAL',
+  'ANNOUNCEMENT',
+  'OBJECTION',
+] as const;
 export type SlaStep = (typeof slaSteps)[number];
 
 /** Policy settings: every duration is ISO 8601 so tests and demos can use seconds. */
-export const policySettingsSchema = z.object({
-  stepDue: z.object(Object.fromEntries(slaSteps.map((s) => [s, durationSchema])) as Record<SlaStep, typeof durationSchema>),
-  /** After the due time, how long until a still-open step escalates one level up (and again after each further period). */
-  escalationAfter: durationSchema,
-  /** Whole identification, from discovery to monitored (*precedent*: 15 days). */
-  identificationLimit: durationSchema,
-});
+export const policySettingsSchema = z.object(
+  {
+    stepDue: z.object(Object.fromEntries(slaSteps.map((s) => [s, durationSchema])) as Record<SlaStep, typeof durationSchema>, {
+      error: `各步骤办理时限应为对象，包含 ${slaSteps.join('、')}`,
+    }),
+    /** After the due time, how long until a still-open step escalates one level up (and again after each further period). */
+    escalationAfter: durationSchema,
+    /** Whole identification, from discovery to monitored (*precedent*: 15 days). */
+    identificationLimit: durationSchema,
+    /** 公示: how long the village evaluation's result is posted for objections, at least (*precedent*: 5 days). */
+    postingPeriod: durationSchema,
+  },
+  { error: '政策设置应为对象，包含 stepDue、escalationAfter、identificationLimit 和 postingPeriod' },
+);
 export type PolicySettings = z.infer<typeof policySettingsSchema>;
 
 /** Defaults from shared/domain.md; *precedent* figures, meant to be changed through policy versions. */
 export const defaultPolicySettings: PolicySettings = {
-  stepDue: { HOME_VISIT: 'P3D', VILLAGE_REVIEW: 'P3D', TOWN_REVIEW: 'P3D', DISTRICT_APPROVAL: 'P3D' },
+  stepDue: {
+    HOME_VISIT: 'P3D',
+    DATA_MATCHING: 'P5D',
+    VILLAGE_REVIEW: 'P3D',
+    TOWN_REVIEW: 'P3D',
+    DISTRICT_APPROVAL: 'P3D',
+    ANNOUNCEMENT: 'P2D',
+    OBJECTION: 'P3D',
+  },
   escalationAfter: 'P2D',
   identificationLimit: 'P15D',
+  postingPeriod: 'P5D',
 };
 
 /** A policy version as a workflow pins it at start. Version 0 is the built-in default. */
 export interface PinnedPolicy {
   version: number;
   settings: PolicySettings;
+}
+
+/** The body of `PUT /api/policy`. Without `effectiveFrom` the new version is in force at once. */
+export const putPolicySchema = z.object(
+  {
+    effectiveFrom: z.iso
+      .datetime({ offset: true, error: '生效时间应为带时区的ISO 8601日期时间，例如 2026-03-01T00:00:00+08:00' })
+      .transform((v) => new Date(v))
+      .optional(),
+    settings: policySettingsSchema,
+  },
+  { error: '请求体应为JSON对象，包含 settings' },
+);
+export type PutPolicy = z.infer<typeof putPolicySchema>;
+
+/** What the rules below need of a stored version. */
+export interface PolicyVersionRef {
+  version: number;
+  effectiveFrom: Date;
+}
+
+/**
+ * The stored version in force at `at`: the latest `effectiveFrom` not after it, the higher version on a tie
+ * (as `loadPolicy` picks it for a case); null when none is, and the built-in defaults (version 0) apply.
+ */
+export function policyInForce<V extends PolicyVersionRef>(versions: readonly V[], at: Date): V | null {
+  let best: V | null = null;
+  for (const v of versions) {
+    if (v.effectiveFrom.getTime() > at.getTime()) continue;
+    if (!best || v.effectiveFrom.getTime() > best.effectiveFrom.getTime() || (v.effectiveFrom.getTime() === best.effectiveFrom.getTime() && v.version > best.version)) {
+      best = v;
+    }
+  }
+  return best;
+}
+
+/** The number of the next stored version: one more than the highest, 1 for the first (0 is the built-in defaults). */
+export function nextPolicyVersion(versions: readonly { version: number }[]): number {
+  return versions.reduce((max, v) => Math.max(max, v.version), 0) + 1;
+}
+
+/**
+ * Why a new version effective from `effectiveFrom` may not be stored; null when it may.
+ * A version may start now or later, or in the past no earlier than the version in force now:
+ * starting before it would rewrite what was in force when the cases since then were started.
+ */
+export function refuseBackdatedPolicy(effectiveFrom: Date, current: PolicyVersionRef | null): Refusal | null {
+  if (current && effectiveFrom.getTime() < current.effectiveFrom.getTime()) {
+    return {
+      code: ErrorCode.CONFLICT,
+      reason: `生效时间不能早于现行第${current.version}版的生效时间（${current.effectiveFrom.toISOString()}）：已生效的政策历史不能改写，请设定为现在或以后的时间`,
+    };
+  }
+  return null;
 }

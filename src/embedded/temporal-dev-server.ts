@@ -12,6 +12,8 @@ export interface TemporalDevServerOptions {
   /** SQLite file that keeps workflows across restarts (lives under the data dir). */
   dbFile: string;
   namespace: string;
+  /** Remote codec endpoint the web UI decodes payloads with (`--ui-codec-endpoint`). */
+  codecEndpoint?: string;
   startTimeoutMs?: number;
 }
 
@@ -26,12 +28,13 @@ const host = '127.0.0.1';
 
 /** Runs `temporal server start-dev` (from `npm run setup`) with our search attributes; resolves once it serves. */
 export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<TemporalDevServer> {
-  const { port, uiPort, dbFile, namespace, startTimeoutMs = 30_000 } = options;
+  const { port, uiPort, dbFile, namespace, codecEndpoint, startTimeoutMs = 30_000 } = options;
   // Otherwise we would wait on whatever already listens there instead of our server.
   if (await isListening(host, port)) throw new Error(`Temporal dev server: port ${port} on ${host} is already in use`);
   fs.mkdirSync(path.dirname(path.resolve(dbFile)), { recursive: true });
   const args = ['server', 'start-dev', '--ip', host, '--port', String(port), '--ui-port', String(uiPort)];
   args.push('--db-filename', dbFile, '--log-level', 'warn');
+  if (codecEndpoint) args.push('--ui-codec-endpoint', codecEndpoint);
   // "default" always exists; naming it again would be redundant.
   if (namespace !== 'default') args.push('--namespace', namespace);
   for (const { name, type } of searchAttributeDefinitions) args.push('--search-attribute', `${name}=${type}`);

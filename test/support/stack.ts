@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createSmtpMailer } from '../../src/activities/mail/mailer';
 import { createApp } from '../../src/api/app';
@@ -14,6 +16,7 @@ import { startSmtpCatcher, type SmtpCatcher } from '../../src/embedded/smtp-catc
 import { startTemporalDevServer } from '../../src/embedded/temporal-dev-server';
 import type { PrismaClient } from '../../src/generated/prisma/client';
 import { createLogger } from '../../src/logger';
+import { createPayloadCodec } from '../../src/temporal/payload-codec';
 import { createAssistFlowWorker } from '../../src/worker-runtime';
 import { createTestDatabase } from './database';
 
@@ -22,7 +25,11 @@ export interface Stack {
   url: string;
   db: PrismaClient;
   mail: SmtpCatcher;
+  /** Encrypts payloads as production does: its client, the worker and the codec endpoint share it. */
   temporal: Client;
+  payloadCodec: PayloadCodec;
+  /** The Temporal UI origin the codec endpoint allows (CORS). */
+  temporalUiOrigin: string;
   taskQueue: string;
   login(username: string): Promise<string>;
   request(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
@@ -46,6 +53,8 @@ export async function startStack(): Promise<Stack> {
   await seedDemoData(db);
   const taskQueue = `api-test-${process.pid}`;
   const logger = createLogger('warn', 'test');
+  const payloadCodec = createPayloadCodec([{ id: 'test', key: randomBytes(32) }]);
+  const temporalUiOrigin = 'http://127.0.0.1:8233';
 
   const nativeConnection = await NativeConnection.connect({ address: temporalServer.address });
   const mailer = createSmtpMailer(mail.smtpUrl, 'AssistFlow <noreply@assistflow.local>');
@@ -56,14 +65,15 @@ export async function startStack(): Promise<Stack> {
     taskQueue,
     deps: { db, mailer, publicUrl: 'http://assistflow.test' },
     workflowBundle,
+    payloadCodec,
   });
   const workerRun = worker.run();
 
   const connection = await Connection.connect({ address: temporalServer.address });
-  const temporal = new Client({ connection, namespace: 'default' });
+  const temporal = new Client({ connection, namespace: 'default', dataConverter: { payloadCodecs: [payloadCodec] } });
   const app = createApp({
     db,
-    temporal: { client: temporal, taskQueue, namespace: 'default' },
+    temporal: { client: temporal, taskQueue, namespace: 'default', payloadCodec, uiOrigin: temporalUiOrigin },
     tokens: createTokenService('test-secret-that-is-long-enough-0123456789', 'PT1H'),
     logger,
   });
@@ -98,6 +108,8 @@ export async function startStack(): Promise<Stack> {
     db,
     mail,
     temporal,
+    payloadCodec,
+    temporalUiOrigin,
     taskQueue,
     request,
     async login(username) {

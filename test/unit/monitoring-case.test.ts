@@ -1,15 +1,34 @@
-import { nextStage, stepTaskSpec } from '../../src/domain/monitoring/case';
+import { nextStage, postingComplete, sideStepOutcome, stepTaskSpec } from '../../src/domain/monitoring/case';
 import { createMonitoringCaseSchema, listMonitoringCasesSchema } from '../../src/domain/monitoring/schemas';
 import { defaultPolicySettings } from '../../src/domain/policy';
 import { newIdNumber } from '../support/ids';
 
 describe('identification chain', () => {
-  test('approve moves on, return moves back one step, reject ends as not included', () => {
+  test('approve moves on (through posting and announcement), return goes back to the step that produced the gap, reject ends as not included', () => {
     expect(nextStage('HOME_VISIT', 'approve')).toBe('VILLAGE_REVIEW');
-    expect(nextStage('DISTRICT_APPROVAL', 'approve')).toBe('MONITORED');
+    expect(nextStage('VILLAGE_REVIEW', 'approve')).toBe('PUBLIC_POSTING');
+    expect(nextStage('DISTRICT_APPROVAL', 'approve')).toBe('ANNOUNCEMENT');
+    expect(nextStage('ANNOUNCEMENT', 'approve')).toBe('MONITORED');
     expect(nextStage('TOWN_REVIEW', 'return')).toBe('VILLAGE_REVIEW');
     expect(nextStage('VILLAGE_REVIEW', 'return')).toBe('HOME_VISIT');
+    expect(nextStage('DISTRICT_APPROVAL', 'return')).toBe('TOWN_REVIEW');
     expect(nextStage('TOWN_REVIEW', 'reject')).toBe('NOT_INCLUDED');
+  });
+
+  test('side tasks: a rejecting data match or upheld objection ends or reopens the case; otherwise it stays', () => {
+    expect(sideStepOutcome('DATA_MATCHING', 'approve')).toBeNull();
+    expect(sideStepOutcome('DATA_MATCHING', 'reject')).toBe('NOT_INCLUDED');
+    expect(sideStepOutcome('OBJECTION', 'approve')).toBeNull();
+    expect(sideStepOutcome('OBJECTION', 'return')).toBe('VILLAGE_REVIEW');
+    expect(sideStepOutcome('OBJECTION', 'reject')).toBe('NOT_INCLUDED');
+  });
+
+  test('posting ends only after its period, with no open objection and the data matched', () => {
+    const base = { now: 10, postingEndsAt: 10, openObjections: 0, dataMatched: true };
+    expect(postingComplete(base)).toBe(true);
+    expect(postingComplete({ ...base, now: 9 })).toBe(false);
+    expect(postingComplete({ ...base, openObjections: 1 })).toBe(false);
+    expect(postingComplete({ ...base, dataMatched: false })).toBe(false);
   });
 
   test('each step is given to the right role at the right level, due per policy', () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes, ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -8,7 +9,14 @@ import type { Actor } from '../../src/domain/roles';
 import type { Decision } from '../../src/domain/tasks/task';
 import { temporalTestServerPath } from '../../src/embedded/paths';
 import { ensureSearchAttributes } from '../../src/embedded/search-attributes-setup';
-import { caseRegisteredUpdate, caseStateQuery, monitoringCaseWorkflow, type MonitoringCaseInput } from '../../src/workflows/monitoring/monitoring-case';
+import { createPayloadCodec } from '../../src/temporal/payload-codec';
+import {
+  caseRegisteredUpdate,
+  caseStateQuery,
+  fileObjectionUpdate,
+  monitoringCaseWorkflow,
+  type MonitoringCaseInput,
+} from '../../src/workflows/monitoring/monitoring-case';
 import { caseStageKey, overdueKey } from '../../src/workflows/search-attributes';
 import { claimTaskUpdate, completeTaskUpdate } from '../../src/workflows/tasks/task-board';
 import { eventually } from '../support/eventually';
@@ -18,41 +26,54 @@ const worker: Actor = { userId: 'u-worker', username: 'village.worker', role: 'V
 const head: Actor = { userId: 'u-head', username: 'village.head', role: 'VILLAGE_CASEWORKER', jurisdictionCode: village };
 const town: Actor = { userId: 'u-town', username: 'town.reviewer', role: 'TOWN_REVIEWER', jurisdictionCode: '500154017' };
 const district: Actor = { userId: 'u-district', username: 'district.approver', role: 'DISTRICT_APPROVER', jurisdictionCode: '500154' };
+const dept: Actor = { userId: 'u-dept', username: 'dept.officer', role: 'DEPARTMENT_OFFICER', jurisdictionCode: '500154' };
 const otherVillage: Actor = { userId: 'u-other', username: 'other.worker', role: 'VILLAGE_CASEWORKER', jurisdictionCode: '500154018001' };
 
 type Calls = { [K in keyof Activities]: Parameters<Activities[K]>[0][] };
 
 /** Fakes of the I/O: they record what the workflow asked for. The real ones are tested against PostgreSQL and SMTP. */
 function fakeActivities() {
-  const calls: Calls = { loadPolicy: [], recordTaskClaim: [], notifyOverdueTask: [], registerMonitoringCase: [], recordMonitoringDecision: [] };
+  const calls: Calls = {
+    loadPolicy: [],
+    recordTaskClaim: [],
+    notifyOverdueTask: [],
+    registerMonitoringCase: [],
+    recordMonitoringDecision: [],
+    recordObjection: [],
+    recordPostingEnded: [],
+    notifyIdentificationOverdue: [],
+  };
+  const record =
+    <K extends keyof Calls>(name: K) =>
+    async (a: Calls[K][number]) => {
+      calls[name].push(a as never);
+    };
   const activities: Activities = {
     async loadPolicy(a) {
       calls.loadPolicy.push(a);
       return { version: 7, settings: defaultPolicySettings };
     },
-    async recordTaskClaim(a) {
-      calls.recordTaskClaim.push(a);
-    },
-    async notifyOverdueTask(a) {
-      calls.notifyOverdueTask.push(a);
-    },
-    async registerMonitoringCase(a) {
-      calls.registerMonitoringCase.push(a);
-    },
-    async recordMonitoringDecision(a) {
-      calls.recordMonitoringDecision.push(a);
-    },
+    recordTaskClaim: record('recordTaskClaim'),
+    notifyOverdueTask: record('notifyOverdueTask'),
+    registerMonitoringCase: record('registerMonitoringCase'),
+    recordMonitoringDecision: record('recordMonitoringDecision'),
+    recordObjection: record('recordObjection'),
+    recordPostingEnded: record('recordPostingEnded'),
+    notifyIdentificationOverdue: record('notifyIdentificationOverdue'),
   };
   return { calls, activities };
 }
 
 let env: TestWorkflowEnvironment;
+// Encrypted as in production, so the workflow is tested with the data converter it runs with.
+const dataConverter = { payloadCodecs: [createPayloadCodec([{ id: 'test', key: randomBytes(32) }])] };
 let bundle: WorkflowBundle;
 let sequence = 0;
 
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   env = await TestWorkflowEnvironment.createTimeSkipping({
+    client: { dataConverter },
     server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
   });
   // The time-skipping server starts with no custom search attributes.
@@ -64,11 +85,13 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-async function withCase(test: (ctx: { handle: WorkflowHandle<typeof monitoringCaseWorkflow>; calls: Calls; taskQueue: string }) => Promise<void>) {
+type Handle = WorkflowHandle<typeof monitoringCaseWorkflow>;
+
+async function withCase(test: (ctx: { handle: Handle; calls: Calls }) => Promise<void>) {
   sequence++;
   const taskQueue = `monitoring-test-${sequence}`;
   const { calls, activities } = fakeActivities();
-  const w = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
+  const w = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities, dataConverter });
   await w.runUntil(async () => {
     const input: MonitoringCaseInput = {
       caseId: `case-${sequence}`,
@@ -77,7 +100,7 @@ async function withCase(test: (ctx: { handle: WorkflowHandle<typeof monitoringCa
       category: 'MARGINAL',
       channel: 'CADRE_VISIT',
       riskTypes: ['ILLNESS'],
-      discoveredAt: new Date().toISOString(),
+      discoveredAt: new Date(await env.currentTimeMs()).toISOString(),
       createdBy: worker,
     };
     const handle = await env.client.workflow.start(monitoringCaseWorkflow, {
@@ -91,7 +114,7 @@ async function withCase(test: (ctx: { handle: WorkflowHandle<typeof monitoringCa
     });
     await handle.executeUpdate(caseRegisteredUpdate);
     try {
-      await test({ handle, calls, taskQueue });
+      await test({ handle, calls });
     } finally {
       // An open case left behind would hold the test server's clock still for the next test.
       await handle.terminate('test finished').catch(() => undefined);
@@ -99,15 +122,20 @@ async function withCase(test: (ctx: { handle: WorkflowHandle<typeof monitoringCa
   });
 }
 
-async function openTaskId(handle: WorkflowHandle): Promise<string> {
+async function openTaskId(handle: Handle, step: string): Promise<string> {
   const state = await handle.query(caseStateQuery);
-  expect(state.openTasks).toHaveLength(1);
-  return state.openTasks[0].id;
+  const task = state.openTasks.find((t) => t.step === step);
+  if (!task) throw new Error(`no open ${step} task; open: ${state.openTasks.map((t) => t.step).join(', ')}`);
+  return task.id;
 }
 
-async function decide(handle: WorkflowHandle, actor: Actor, decision: Decision, comment?: string) {
-  const taskId = await openTaskId(handle);
+async function decide(handle: Handle, step: string, actor: Actor, decision: Decision, comment?: string) {
+  const taskId = await openTaskId(handle, step);
   return handle.executeUpdate(completeTaskUpdate, { args: [{ taskId, decision, comment, actor }] });
+}
+
+async function stageOf(handle: Handle) {
+  return (await handle.query(caseStateQuery)).stage;
 }
 
 async function refusalOf(promise: Promise<unknown>): Promise<{ type: string | undefined | null; message: string }> {
@@ -122,69 +150,151 @@ async function refusalOf(promise: Promise<unknown>): Promise<{ type: string | un
   throw new Error('expected the update to be refused');
 }
 
-test('approvals carry a case from home visit to monitored, mirrored step by step', async () => {
+/** Home visit and data matching done, village evaluation approved: the case is posted. */
+async function toPosting(handle: Handle, { matchData = true } = {}) {
+  await decide(handle, 'HOME_VISIT', worker, 'approve');
+  if (matchData) await decide(handle, 'DATA_MATCHING', dept, 'approve', '民政、医保数据比对无异常');
+  expect(await decide(handle, 'VILLAGE_REVIEW', head, 'approve')).toMatchObject({ stage: 'PUBLIC_POSTING' });
+}
+
+/** Posting runs its five days, then the town review opens. */
+async function throughPosting(handle: Handle, calls: Calls) {
+  await env.sleep('5 days');
+  await eventually(() => calls.recordPostingEnded.length === 1);
+  expect(await stageOf(handle)).toBe('TOWN_REVIEW');
+}
+
+test('the whole identification chain, from lead to monitored, mirrored step by step', async () => {
   await withCase(async ({ handle, calls }) => {
-    expect(calls.registerMonitoringCase[0]).toMatchObject({ stage: 'HOME_VISIT', policyVersion: 7, task: { step: 'HOME_VISIT', role: 'VILLAGE_CASEWORKER', jurisdictionCode: village } });
-    expect(await decide(handle, worker, 'approve')).toEqual({ caseId: expect.any(String), stage: 'VILLAGE_REVIEW' });
-    expect(await decide(handle, head, 'approve')).toMatchObject({ stage: 'TOWN_REVIEW' });
-    expect(await decide(handle, town, 'approve')).toMatchObject({ stage: 'DISTRICT_APPROVAL' });
-    expect(await decide(handle, district, 'approve')).toMatchObject({ stage: 'MONITORED' });
-    expect(await handle.result()).toMatchObject({ stage: 'MONITORED' });
-    expect(calls.recordMonitoringDecision.map((d) => [d.fromStage, d.toStage, d.nextTask?.step ?? null, d.nextTask?.jurisdictionCode ?? null])).toEqual([
-      ['HOME_VISIT', 'VILLAGE_REVIEW', 'VILLAGE_REVIEW', village],
-      ['VILLAGE_REVIEW', 'TOWN_REVIEW', 'TOWN_REVIEW', '500154017'],
-      ['TOWN_REVIEW', 'DISTRICT_APPROVAL', 'DISTRICT_APPROVAL', '500154'],
-      ['DISTRICT_APPROVAL', 'MONITORED', null, null],
+    expect(calls.registerMonitoringCase[0]).toMatchObject({ stage: 'HOME_VISIT', policyVersion: 7 });
+    expect(calls.registerMonitoringCase[0].tasks.map((t) => [t.step, t.role, t.jurisdictionCode])).toEqual([
+      ['HOME_VISIT', 'VILLAGE_CASEWORKER', village],
+      ['DATA_MATCHING', 'DEPARTMENT_OFFICER', '500154'],
     ]);
-    const described = await handle.describe();
-    expect(described.typedSearchAttributes.get(caseStageKey)).toBe('MONITORED');
+    await toPosting(handle);
+    const posted = calls.recordMonitoringDecision.at(-1)!;
+    expect(posted).toMatchObject({ fromStage: 'VILLAGE_REVIEW', toStage: 'PUBLIC_POSTING', nextTask: null });
+    expect(posted.postingEndsAt).toBe(posted.at + 5 * 86_400_000);
+
+    await env.sleep('4 days');
+    expect(await stageOf(handle)).toBe('PUBLIC_POSTING');
+    await env.sleep('1 day');
+    await eventually(() => calls.recordPostingEnded.length === 1);
+    expect(calls.recordPostingEnded[0].nextTask).toMatchObject({ step: 'TOWN_REVIEW', role: 'TOWN_REVIEWER', jurisdictionCode: '500154017' });
+
+    expect(await decide(handle, 'TOWN_REVIEW', town, 'approve')).toMatchObject({ stage: 'DISTRICT_APPROVAL' });
+    expect(await decide(handle, 'DISTRICT_APPROVAL', district, 'approve')).toMatchObject({ stage: 'ANNOUNCEMENT' });
+    expect(await decide(handle, 'ANNOUNCEMENT', district, 'approve')).toMatchObject({ stage: 'MONITORED' });
+    expect(await handle.result()).toMatchObject({ stage: 'MONITORED' });
+    expect((await handle.describe()).typedSearchAttributes.get(caseStageKey)).toBe('MONITORED');
+    expect(calls.notifyIdentificationOverdue).toHaveLength(0);
   });
 });
 
-test('a return sends the case back one step with its reason, and the reviewer of the reopened step is still not its submitter', async () => {
+test('posting waits for the departments’ data matching before the town review opens', async () => {
   await withCase(async ({ handle, calls }) => {
-    await decide(handle, worker, 'approve');
-    await decide(handle, head, 'approve');
-    expect(await decide(handle, town, 'return', '收入证明缺失，请补充')).toMatchObject({ stage: 'VILLAGE_REVIEW' });
-    const returned = calls.recordMonitoringDecision[2];
-    expect(returned).toMatchObject({ fromStage: 'TOWN_REVIEW', toStage: 'VILLAGE_REVIEW', request: { decision: 'return', comment: '收入证明缺失，请补充' } });
-    expect(returned.nextTask).toMatchObject({ step: 'VILLAGE_REVIEW', submitterId: worker.userId, separationOfDuties: true });
-    // The home visitor still may not review their own visit.
-    expect(await refusalOf(decide(handle, worker, 'approve'))).toMatchObject({ type: 'FORBIDDEN' });
-    expect(await decide(handle, head, 'approve')).toMatchObject({ stage: 'TOWN_REVIEW' });
-    expect(await decide(handle, town, 'approve')).toMatchObject({ stage: 'DISTRICT_APPROVAL' });
-    expect(await decide(handle, district, 'return', '请乡镇复核家庭人口')).toMatchObject({ stage: 'TOWN_REVIEW' });
-    expect(await decide(handle, town, 'approve')).toMatchObject({ stage: 'DISTRICT_APPROVAL' });
-    expect(await decide(handle, district, 'approve')).toMatchObject({ stage: 'MONITORED' });
+    await toPosting(handle, { matchData: false });
+    await env.sleep('6 days');
+    expect(await stageOf(handle)).toBe('PUBLIC_POSTING');
+    expect(calls.recordPostingEnded).toHaveLength(0);
+    expect(await decide(handle, 'DATA_MATCHING', dept, 'approve')).toMatchObject({ stage: 'PUBLIC_POSTING' });
+    await eventually(() => calls.recordPostingEnded.length === 1);
+    expect(await stageOf(handle)).toBe('TOWN_REVIEW');
   });
 });
 
-test('a village review return goes back to the home visit', async () => {
+test('an objection during posting holds the case until it is resolved', async () => {
+  await withCase(async ({ handle, calls }) => {
+    await toPosting(handle);
+    const { taskId } = await handle.executeUpdate(fileObjectionUpdate, { args: [{ content: '村民反映该户有稳定务工收入', actor: town }] });
+    expect(calls.recordObjection[0]).toMatchObject({ task: { id: taskId, step: 'OBJECTION', role: 'VILLAGE_CASEWORKER' }, content: '村民反映该户有稳定务工收入' });
+    await env.sleep('6 days');
+    expect(await stageOf(handle)).toBe('PUBLIC_POSTING');
+    expect(await decide(handle, 'OBJECTION', worker, 'approve', '经核实，务工收入不稳定，异议不成立')).toMatchObject({ stage: 'PUBLIC_POSTING' });
+    await eventually(() => calls.recordPostingEnded.length === 1);
+    expect(await stageOf(handle)).toBe('TOWN_REVIEW');
+  });
+});
+
+test('an upheld objection sends the case back to the village evaluation, and the new posting runs its full period', async () => {
+  await withCase(async ({ handle, calls }) => {
+    await toPosting(handle);
+    await handle.executeUpdate(fileObjectionUpdate, { args: [{ content: '家庭人口登记有误', actor: head }] });
+    await handle.executeUpdate(fileObjectionUpdate, { args: [{ content: '同一事项重复反映', actor: worker }] });
+    expect(await decide(handle, 'OBJECTION', worker, 'return', '异议成立，重新评议')).toMatchObject({ stage: 'VILLAGE_REVIEW' });
+    const back = calls.recordMonitoringDecision.at(-1)!;
+    expect(back.cancelled).toHaveLength(1);
+    expect(back.nextTask).toMatchObject({ step: 'VILLAGE_REVIEW', submitterId: worker.userId });
+    expect(await decide(handle, 'VILLAGE_REVIEW', head, 'approve')).toMatchObject({ stage: 'PUBLIC_POSTING' });
+    await throughPosting(handle, calls);
+  });
+});
+
+test('objections are refused outside posting and from outside the village', async () => {
   await withCase(async ({ handle }) => {
-    await decide(handle, worker, 'approve');
-    expect(await decide(handle, head, 'return', '入户核实表缺签名')).toMatchObject({ stage: 'HOME_VISIT' });
-    expect(await decide(handle, worker, 'approve')).toMatchObject({ stage: 'VILLAGE_REVIEW' });
+    const file = (actor: Actor, content = '异议') => refusalOf(handle.executeUpdate(fileObjectionUpdate, { args: [{ content, actor }] }));
+    expect(await file(town)).toMatchObject({ type: 'CONFLICT', message: expect.stringContaining('公示期') });
+    await toPosting(handle);
+    expect(await file(otherVillage)).toMatchObject({ type: 'FORBIDDEN' });
+    expect(await file(dept)).toMatchObject({ type: 'FORBIDDEN' });
+    expect(await file(town, '  ')).toMatchObject({ type: 'VALIDATION' });
+  });
+});
+
+test('returns go back to the step that produced the gap, and the reviewer of a reopened step is still not its submitter', async () => {
+  await withCase(async ({ handle, calls }) => {
+    await decide(handle, 'HOME_VISIT', worker, 'approve');
+    expect(await decide(handle, 'VILLAGE_REVIEW', head, 'return', '入户核实表缺签名')).toMatchObject({ stage: 'HOME_VISIT' });
+    await decide(handle, 'HOME_VISIT', worker, 'approve');
+    // The home visitor still may not evaluate their own visit.
+    expect(await refusalOf(decide(handle, 'VILLAGE_REVIEW', worker, 'approve'))).toMatchObject({ type: 'FORBIDDEN', message: expect.stringContaining('自己提交') });
+    await decide(handle, 'DATA_MATCHING', dept, 'approve');
+    await decide(handle, 'VILLAGE_REVIEW', head, 'approve');
+    await throughPosting(handle, calls);
+    expect(await decide(handle, 'TOWN_REVIEW', town, 'return', '收入证明缺失，请补充')).toMatchObject({ stage: 'VILLAGE_REVIEW' });
+    expect(calls.recordMonitoringDecision.at(-1)).toMatchObject({ request: { decision: 'return', comment: '收入证明缺失，请补充' }, nextTask: { step: 'VILLAGE_REVIEW' } });
+    await decide(handle, 'VILLAGE_REVIEW', head, 'approve');
+    await env.sleep('5 days');
+    await eventually(() => calls.recordPostingEnded.length === 2);
+    await decide(handle, 'TOWN_REVIEW', town, 'approve');
+    expect(await decide(handle, 'DISTRICT_APPROVAL', district, 'return', '请乡镇复核家庭人口')).toMatchObject({ stage: 'TOWN_REVIEW' });
+    await decide(handle, 'TOWN_REVIEW', town, 'approve');
+    await decide(handle, 'DISTRICT_APPROVAL', district, 'approve');
+    expect(await decide(handle, 'ANNOUNCEMENT', district, 'approve')).toMatchObject({ stage: 'MONITORED' });
   });
 });
 
 test.each([
-  ['home visit', 0, worker],
-  ['village review', 1, head],
-  ['town review', 2, town],
-  ['district approval', 3, district],
-] as const)('a reject at the %s ends the case as not included', async (_name, approvalsFirst, rejecter) => {
+  ['home visit', 'HOME_VISIT', worker],
+  ['data matching', 'DATA_MATCHING', dept],
+  ['village evaluation', 'VILLAGE_REVIEW', head],
+  ['town review', 'TOWN_REVIEW', town],
+  ['district approval', 'DISTRICT_APPROVAL', district],
+] as const)('a reject at the %s ends the case as not included and cancels what is still open', async (_name, step, rejecter) => {
   await withCase(async ({ handle, calls }) => {
-    const chain = [worker, head, town, district];
-    for (let i = 0; i < approvalsFirst; i++) await decide(handle, chain[i], 'approve');
-    expect(await decide(handle, rejecter, 'reject', '家庭收入高于监测标准')).toMatchObject({ stage: 'NOT_INCLUDED' });
+    if (step === 'VILLAGE_REVIEW' || step === 'TOWN_REVIEW' || step === 'DISTRICT_APPROVAL') {
+      await decide(handle, 'HOME_VISIT', worker, 'approve');
+      if (step !== 'VILLAGE_REVIEW') {
+        await toPostingFromReview(handle);
+        await throughPosting(handle, calls);
+        if (step === 'DISTRICT_APPROVAL') await decide(handle, 'TOWN_REVIEW', town, 'approve');
+      }
+    }
+    const openBefore = (await handle.query(caseStateQuery)).openTasks.filter((t) => t.step !== step).map((t) => t.id);
+    expect(await decide(handle, step, rejecter, 'reject', '家庭收入高于监测标准')).toMatchObject({ stage: 'NOT_INCLUDED' });
     expect(await handle.result()).toMatchObject({ stage: 'NOT_INCLUDED' });
-    expect(calls.recordMonitoringDecision.at(-1)).toMatchObject({ toStage: 'NOT_INCLUDED', nextTask: null });
+    expect(calls.recordMonitoringDecision.at(-1)).toMatchObject({ toStage: 'NOT_INCLUDED', nextTask: null, cancelled: openBefore });
   });
 });
 
+async function toPostingFromReview(handle: Handle) {
+  await decide(handle, 'DATA_MATCHING', dept, 'approve');
+  await decide(handle, 'VILLAGE_REVIEW', head, 'approve');
+}
+
 test('refused decisions are answered with the reason and leave no trace in history', async () => {
   await withCase(async ({ handle, calls }) => {
-    const taskId = await openTaskId(handle);
+    const taskId = await openTaskId(handle, 'HOME_VISIT');
     const attempt = (actor: Actor, decision: Decision, comment?: string, id = taskId) =>
       refusalOf(handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: id, decision, comment, actor }] }));
     expect(await attempt(town, 'approve')).toMatchObject({ type: 'FORBIDDEN', message: expect.stringContaining('村级信息员') });
@@ -193,61 +303,75 @@ test('refused decisions are answered with the reason and leave no trace in histo
     expect(await attempt(worker, 'reject')).toMatchObject({ type: 'VALIDATION', message: expect.stringContaining('原因') });
     expect(await attempt(worker, 'approve', undefined, 'no-such-task')).toMatchObject({ type: 'NOT_FOUND' });
 
-    await decide(handle, worker, 'approve');
+    await decide(handle, 'HOME_VISIT', worker, 'approve');
     expect(await attempt(worker, 'approve')).toMatchObject({ type: 'CONFLICT' });
-    expect(await refusalOf(decide(handle, worker, 'approve'))).toMatchObject({ type: 'FORBIDDEN', message: expect.stringContaining('自己提交') });
 
     const history = await handle.fetchHistory();
-    const updateEvents = (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes || e.workflowExecutionUpdateRejectedEventAttributes);
+    const accepted = (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === completeTaskUpdate.name);
+    const rejected = (history.events ?? []).filter((e) => e.workflowExecutionUpdateRejectedEventAttributes);
     // Only the one valid decision was accepted; validators refused the rest before anything was written.
-    expect(updateEvents.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === completeTaskUpdate.name)).toHaveLength(1);
-    expect(updateEvents.filter((e) => e.workflowExecutionUpdateRejectedEventAttributes)).toHaveLength(0);
+    expect(accepted).toHaveLength(1);
+    expect(rejected).toHaveLength(0);
     expect(calls.recordMonitoringDecision).toHaveLength(1);
   });
 });
 
 test('a claimed task can be decided only by its assignee', async () => {
   await withCase(async ({ handle, calls }) => {
-    await decide(handle, worker, 'approve');
-    const taskId = await openTaskId(handle);
+    await decide(handle, 'HOME_VISIT', worker, 'approve');
+    const taskId = await openTaskId(handle, 'VILLAGE_REVIEW');
     const claimed = await handle.executeUpdate(claimTaskUpdate, { args: [{ taskId, actor: head }] });
     expect(claimed).toMatchObject({ id: taskId, assigneeId: head.userId });
     expect(calls.recordTaskClaim).toEqual([expect.objectContaining({ taskId, actor: head })]);
     const other: Actor = { ...head, userId: 'u-third', username: 'village.third' };
-    expect(await refusalOf(decide(handle, other, 'approve'))).toMatchObject({ type: 'FORBIDDEN', message: expect.stringContaining('认领') });
-    expect(await decide(handle, head, 'approve')).toMatchObject({ stage: 'TOWN_REVIEW' });
+    expect(await refusalOf(decide(handle, 'VILLAGE_REVIEW', other, 'approve'))).toMatchObject({ type: 'FORBIDDEN', message: expect.stringContaining('认领') });
+    expect(await decide(handle, 'VILLAGE_REVIEW', head, 'approve')).toMatchObject({ stage: 'PUBLIC_POSTING' });
   });
 });
 
 test('an open step is reminded at its due time, then escalated to the town and the district after each further period', async () => {
   await withCase(async ({ handle, calls }) => {
-    // Defaults: due in 3 days, escalation every 2 days after that.
+    const visitNotices = () => calls.notifyOverdueTask.filter((n) => n.task.step === 'HOME_VISIT');
+    // Defaults: the visit is due in 3 days, escalation every 2 days after that.
     await env.sleep('2 days');
     expect(calls.notifyOverdueTask).toHaveLength(0);
     await env.sleep('1 day');
-    await eventually(() => calls.notifyOverdueTask.length === 1);
-    expect(calls.notifyOverdueTask[0]).toMatchObject({ escalation: null, task: { step: 'HOME_VISIT', reminded: true } });
+    await eventually(() => visitNotices().length === 1);
+    expect(visitNotices()[0]).toMatchObject({ escalation: null, task: { reminded: true } });
     expect((await handle.describe()).typedSearchAttributes.get(overdueKey)).toBe(true);
 
     await env.sleep('2 days');
-    await eventually(() => calls.notifyOverdueTask.length === 2);
-    expect(calls.notifyOverdueTask[1].escalation).toEqual({ level: 1, jurisdictionCode: '500154017', role: 'TOWN_REVIEWER' });
+    await eventually(() => visitNotices().length === 2);
+    expect(visitNotices()[1].escalation).toEqual({ level: 1, jurisdictionCode: '500154017', role: 'TOWN_REVIEWER' });
+    // Data matching (due in 5 days, at the district) is reminded too; there is nobody above the district to escalate to.
+    expect(calls.notifyOverdueTask.filter((n) => n.task.step === 'DATA_MATCHING')).toEqual([expect.objectContaining({ escalation: null })]);
 
     await env.sleep('2 days');
-    await eventually(() => calls.notifyOverdueTask.length === 3);
-    expect(calls.notifyOverdueTask[2].escalation).toEqual({ level: 2, jurisdictionCode: '500154', role: 'DISTRICT_APPROVER' });
+    await eventually(() => visitNotices().length === 3);
+    expect(visitNotices()[2].escalation).toEqual({ level: 2, jurisdictionCode: '500154', role: 'DISTRICT_APPROVER' });
 
-    // Above the district there is nobody to escalate to: no further notices however long it waits.
-    await env.sleep('10 days');
-    expect(calls.notifyOverdueTask).toHaveLength(3);
-    const state = await handle.query(caseStateQuery);
-    expect(state.openTasks[0]).toMatchObject({ escalationLevel: 2, escalatedToCode: '500154' });
+    await env.sleep('5 days');
+    expect(visitNotices()).toHaveLength(3);
+    expect((await handle.query(caseStateQuery)).openTasks.find((t) => t.step === 'HOME_VISIT')).toMatchObject({ escalationLevel: 2, escalatedToCode: '500154' });
 
-    // Deciding the late step clears the overdue flag and starts a fresh clock for the next one.
-    expect(await decide(handle, worker, 'approve')).toMatchObject({ stage: 'VILLAGE_REVIEW' });
+    // Deciding the late steps clears the overdue flag and starts a fresh clock for the next one.
+    await decide(handle, 'HOME_VISIT', worker, 'approve');
+    await decide(handle, 'DATA_MATCHING', dept, 'approve');
     expect((await handle.describe()).typedSearchAttributes.get(overdueKey)).toBe(false);
     await env.sleep('3 days');
-    await eventually(() => calls.notifyOverdueTask.length === 4);
-    expect(calls.notifyOverdueTask[3]).toMatchObject({ escalation: null, task: { step: 'VILLAGE_REVIEW' } });
+    await eventually(() => calls.notifyOverdueTask.some((n) => n.task.step === 'VILLAGE_REVIEW'));
+  });
+});
+
+test('the whole identification has its own limit: past 15 days the district is told once', async () => {
+  await withCase(async ({ handle, calls }) => {
+    await env.sleep('14 days');
+    expect(calls.notifyIdentificationOverdue).toHaveLength(0);
+    await env.sleep('1 day');
+    await eventually(() => calls.notifyIdentificationOverdue.length === 1);
+    expect(calls.notifyIdentificationOverdue[0]).toMatchObject({ stage: 'HOME_VISIT' });
+    await env.sleep('10 days');
+    expect(calls.notifyIdentificationOverdue).toHaveLength(1);
+    expect(await stageOf(handle)).toBe('HOME_VISIT');
   });
 });

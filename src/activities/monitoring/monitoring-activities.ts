@@ -1,27 +1,35 @@
-import { closedStages, monitoringWorkflowId, type Stage } from '../../domain/monitoring/case';
+import { closedStages, monitoringWorkflowId, stageLabels, type Stage } from '../../domain/monitoring/case';
+import type { Actor } from '../../domain/roles';
 import type { DecisionRequest, HumanTask } from '../../domain/tasks/task';
 import type { MonitoringCaseInput } from '../../workflows/monitoring/monitoring-case';
 import type { ActivityDeps } from '../deps';
+import { beijingTime, sendOnce } from '../mail/notifications';
 import { openTaskRow } from '../tasks/task-activities';
 
 const process = 'monitoring';
 
-export function createMonitoringActivities({ db }: Pick<ActivityDeps, 'db'>) {
+export function createMonitoringActivities({ db, mailer, publicUrl }: ActivityDeps) {
+  const workflowIdOf = async (caseId: string) =>
+    (await db.monitoringCase.findUniqueOrThrow({ where: { id: caseId }, select: { workflowId: true } })).workflowId;
+  const openRow = (caseId: string, workflowId: string, task: HumanTask) =>
+    db.task.upsert({ where: { id: task.id }, update: {}, create: openTaskRow({ process, caseId }, workflowId, task) });
+
   return {
-    /** Mirrors a new case with its first task. Idempotent: a retry finds the rows and changes nothing. */
+    /** Mirrors a new case with its first tasks. Idempotent: a retry finds the rows and changes nothing. */
     async registerMonitoringCase({
       input,
       stage,
       policyVersion,
-      task,
+      tasks,
+      identificationDueAt,
     }: {
       input: MonitoringCaseInput;
       stage: Stage;
       policyVersion: number;
-      task: HumanTask;
+      tasks: HumanTask[];
+      identificationDueAt: number;
     }): Promise<void> {
       const workflowId = monitoringWorkflowId(input.householdId);
-      const ref = { process, caseId: input.caseId };
       await db.$transaction([
         db.monitoringCase.upsert({
           where: { id: input.caseId },
@@ -38,11 +46,12 @@ export function createMonitoringActivities({ db }: Pick<ActivityDeps, 'db'>) {
             villageCode: input.villageCode,
             townCode: input.villageCode.slice(0, 9),
             policyVersion,
+            identificationDueAt: new Date(identificationDueAt),
             createdById: input.createdBy.userId,
             discoveredAt: new Date(input.discoveredAt),
           },
         }),
-        db.task.upsert({ where: { id: task.id }, update: {}, create: openTaskRow(ref, workflowId, task) }),
+        ...tasks.map((task) => openRow(input.caseId, workflowId, task)),
         db.timelineEvent.createMany({
           data: [
             {
@@ -60,7 +69,7 @@ export function createMonitoringActivities({ db }: Pick<ActivityDeps, 'db'>) {
       ]);
     },
 
-    /** Closes the decided task, moves the case, opens the next task: one transaction, idempotent by task id. */
+    /** Closes the decided task, moves the case, opens the next task, cancels what is moot: one transaction, idempotent by task id. */
     async recordMonitoringDecision({
       caseId,
       task,
@@ -69,6 +78,8 @@ export function createMonitoringActivities({ db }: Pick<ActivityDeps, 'db'>) {
       fromStage,
       toStage,
       nextTask,
+      cancelled,
+      postingEndsAt,
     }: {
       caseId: string;
       task: HumanTask;
@@ -77,9 +88,11 @@ export function createMonitoringActivities({ db }: Pick<ActivityDeps, 'db'>) {
       fromStage: Stage;
       toStage: Stage;
       nextTask: HumanTask | null;
+      cancelled: string[];
+      postingEndsAt: number | null;
     }): Promise<void> {
       const when = new Date(at);
-      const row = await db.monitoringCase.findUniqueOrThrow({ where: { id: caseId }, select: { workflowId: true } });
+      const workflowId = await workflowIdOf(caseId);
       await db.$transaction([
         db.task.update({
           where: { id: task.id },
@@ -92,6 +105,7 @@ export function createMonitoringActivities({ db }: Pick<ActivityDeps, 'db'>) {
             completedAt: when,
           },
         }),
+        db.task.updateMany({ where: { id: { in: cancelled }, status: 'OPEN' }, data: { status: 'CANCELLED', completedAt: when } }),
         db.timelineEvent.createMany({
           data: [
             {
@@ -112,12 +126,69 @@ export function createMonitoringActivities({ db }: Pick<ActivityDeps, 'db'>) {
         }),
         db.monitoringCase.update({
           where: { id: caseId },
-          data: { stage: toStage, closedAt: closedStages.includes(toStage) ? when : null },
+          data: {
+            stage: toStage,
+            closedAt: closedStages.includes(toStage) ? when : null,
+            ...(postingEndsAt !== null && { postingEndsAt: new Date(postingEndsAt) }),
+          },
         }),
-        ...(nextTask
-          ? [db.task.upsert({ where: { id: nextTask.id }, update: {}, create: openTaskRow({ process, caseId }, row.workflowId, nextTask) })]
-          : []),
+        ...(nextTask ? [openRow(caseId, workflowId, nextTask)] : []),
       ]);
+    },
+
+    /** An objection during posting: its resolution task and the timeline entry. */
+    async recordObjection({ caseId, task, content, actor, at }: { caseId: string; task: HumanTask; content: string; actor: Actor; at: number }) {
+      const workflowId = await workflowIdOf(caseId);
+      await db.$transaction([
+        openRow(caseId, workflowId, task),
+        db.timelineEvent.createMany({
+          data: [{ id: `${task.id}:filed`, caseId, at: new Date(at), kind: 'OBJECTION_FILED', step: 'OBJECTION', actorId: actor.userId, actorName: actor.username, comment: content }],
+          skipDuplicates: true,
+        }),
+      ]);
+    },
+
+    /** Posting is over with nothing outstanding: the town review opens. */
+    async recordPostingEnded({ caseId, at, nextTask }: { caseId: string; at: number; nextTask: HumanTask }) {
+      const workflowId = await workflowIdOf(caseId);
+      await db.$transaction([
+        openRow(caseId, workflowId, nextTask),
+        db.timelineEvent.createMany({
+          data: [{ id: `${nextTask.id}:posting-ended`, caseId, at: new Date(at), kind: 'POSTING_ENDED', fromStage: 'PUBLIC_POSTING', toStage: 'TOWN_REVIEW' }],
+          skipDuplicates: true,
+        }),
+        db.monitoringCase.update({ where: { id: caseId }, data: { stage: 'TOWN_REVIEW' } }),
+      ]);
+    },
+
+    /** The whole identification ran past its limit: the district approvers hear once. */
+    async notifyIdentificationOverdue({ caseId, stage, dueAt }: { caseId: string; stage: Stage; dueAt: number }) {
+      const [row, approvers] = await Promise.all([
+        db.monitoringCase.findUniqueOrThrow({ where: { id: caseId }, select: { workflowId: true, villageCode: true } }),
+        db.user.findMany({ where: { role: 'DISTRICT_APPROVER', active: true }, select: { email: true } }),
+      ]);
+      const village = (await db.jurisdiction.findUnique({ where: { code: row.villageCode }, select: { name: true } }))?.name ?? row.villageCode;
+      await db.timelineEvent.createMany({
+        data: [{ id: `${caseId}:identification-overdue`, caseId, at: new Date(dueAt), kind: 'IDENTIFICATION_OVERDUE', comment: `认定超过时限，当前环节：${stageLabels[stage]}` }],
+        skipDuplicates: true,
+      });
+      await sendOnce(
+        { db, mailer },
+        {
+          idempotencyKey: `${row.workflowId}:${caseId}:identification-overdue`,
+          kind: 'IDENTIFICATION_OVERDUE',
+          caseId,
+          to: approvers.map((a) => a.email),
+          subject: `【AssistFlow 督办】${village}监测对象认定超过时限`,
+          text: [
+            '以下监测对象的识别认定已超过规定时限，请督促办理：',
+            `当前环节：${stageLabels[stage]}`,
+            `认定时限：${beijingTime(dueAt)}（北京时间）`,
+            `案件编号：${caseId}`,
+            `查看：${publicUrl}/api/monitoring-cases/${caseId}`,
+          ].join('\n'),
+        },
+      );
     },
   };
 }

@@ -13,6 +13,7 @@ import {
 } from '../../domain/monitoring/case';
 import { decisionLabels, type Decision } from '../../domain/tasks/task';
 import type { PrismaClient } from '../../generated/prisma/client';
+import { stepLabel } from '../../domain/steps';
 import { taskView } from '../tasks/task-view';
 
 const timelineLabels: Record<string, string> = {
@@ -21,6 +22,9 @@ const timelineLabels: Record<string, string> = {
   TASK_CLAIMED: '认领任务',
   TASK_OVERDUE: '逾期提醒',
   TASK_ESCALATED: '逾期上报督办',
+  OBJECTION_FILED: '登记公示异议',
+  POSTING_ENDED: '公示期满',
+  IDENTIFICATION_OVERDUE: '认定超过时限',
 };
 
 /** A case as the API shows it: labels in Chinese, the ID number masked, open tasks and the timeline. */
@@ -52,6 +56,14 @@ export async function loadCaseView(db: PrismaClient, caseId: string, now = new D
     discoveredAt: row.discoveredAt.toISOString(),
     closedAt: row.closedAt?.toISOString() ?? null,
     overdue: openTasks.some((t) => t.overdue),
+    postingEndsAt: row.postingEndsAt?.toISOString() ?? null,
+    identificationDueAt: row.identificationDueAt.toISOString(),
+    /** Every running clock on the case, soonest first: the whole identification, the posting, each open task. */
+    clocks: [
+      ...(['MONITORED', 'NOT_INCLUDED'].includes(stage) ? [] : [{ name: '认定时限', endsAt: row.identificationDueAt.toISOString(), overdue: row.identificationDueAt <= now }]),
+      ...(stage === 'PUBLIC_POSTING' && row.postingEndsAt ? [{ name: '公示期', endsAt: row.postingEndsAt.toISOString(), overdue: false }] : []),
+      ...openTasks.map((t) => ({ name: `${t.stepLabel}办理期限`, endsAt: t.dueAt, overdue: t.overdue })),
+    ].sort((a, b) => a.endsAt.localeCompare(b.endsAt)),
     household: {
       id: row.household.id,
       headName: row.household.headName,
@@ -67,7 +79,7 @@ export async function loadCaseView(db: PrismaClient, caseId: string, now = new D
       kind: e.kind,
       label: timelineLabels[e.kind] ?? e.kind,
       step: e.step,
-      stepLabel: e.step ? (stageLabels[e.step as Stage] ?? e.step) : null,
+      stepLabel: e.step ? stepLabel('monitoring', e.step) : null,
       actor: e.actorName,
       decision: e.decision,
       decisionLabel: e.decision ? decisionLabels[e.decision as Decision] : null,

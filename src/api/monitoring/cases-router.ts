@@ -6,11 +6,12 @@ import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import { canReadCase, caseReadScope, refuseCaseCreation } from '../../domain/access';
 import { jurisdictionLevel } from '../../domain/jurisdictions';
 import { monitoringWorkflowId, stageLabels, type Stage } from '../../domain/monitoring/case';
-import { createMonitoringCaseSchema, listMonitoringCasesSchema } from '../../domain/monitoring/schemas';
-import { caseRegisteredUpdate, monitoringCaseWorkflow, type MonitoringCaseInput } from '../../workflows/monitoring/monitoring-case';
+import { createMonitoringCaseSchema, listMonitoringCasesSchema, objectionSchema } from '../../domain/monitoring/schemas';
+import { caseRegisteredUpdate, fileObjectionUpdate, monitoringCaseWorkflow, type MonitoringCaseInput } from '../../workflows/monitoring/monitoring-case';
 import { caseStageKey, processKey, townCodeKey, overdueKey } from '../../workflows/search-attributes';
 import { actorOf } from '../auth/auth-router';
 import { HttpError, parseOr400, refusalError } from '../http-error';
+import { refusalFromWorkflow } from '../temporal-errors';
 import { loadCaseView } from './case-view';
 
 export interface TemporalDeps {
@@ -145,6 +146,24 @@ export function createCasesRouter({ db, temporal }: { db: PrismaClient; temporal
       pageSize: query.pageSize,
       total,
     });
+  });
+
+  /** 公示异议: recorded while the evaluation is posted; a village caseworker must resolve it before the town review. */
+  router.post('/:id/objections', async (req, res) => {
+    const actor = actorOf(req);
+    const { content } = parseOr400(objectionSchema, req.body);
+    const row = await db.monitoringCase.findUnique({ where: { id: req.params.id }, select: { workflowId: true, villageCode: true, stage: true } });
+    if (!row || !canReadCase(actor, row.villageCode)) throw caseNotFound();
+    if (row.stage !== 'PUBLIC_POSTING') throw new HttpError(409, { error: 'conflict', reason: '案件不在公示期，不能登记异议' });
+    let taskId: string;
+    try {
+      ({ taskId } = await temporal.client.workflow.getHandle(row.workflowId).executeUpdate(fileObjectionUpdate, { args: [{ content, actor }] }));
+    } catch (err) {
+      const refusal = refusalFromWorkflow(err);
+      if (refusal) throw refusalError(refusal);
+      throw err;
+    }
+    res.status(201).json({ taskId, case: await loadCaseView(db, req.params.id) });
   });
 
   router.get('/:id', async (req, res) => {

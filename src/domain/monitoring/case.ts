@@ -55,27 +55,45 @@ export const laborCapacityLabels: Record<LaborCapacity, string> = {
   none: '无劳动能力',
 };
 
-export const identificationSteps = ['HOME_VISIT', 'VILLAGE_REVIEW', 'TOWN_REVIEW', 'DISTRICT_APPROVAL'] as const satisfies readonly SlaStep[];
+/** The human steps of identification (shared/domain.md, the national 7-step template), in order. */
+export const identificationSteps = ['HOME_VISIT', 'VILLAGE_REVIEW', 'TOWN_REVIEW', 'DISTRICT_APPROVAL', 'ANNOUNCEMENT'] as const satisfies readonly SlaStep[];
 export type IdentificationStep = (typeof identificationSteps)[number];
 
-export const stages = [...identificationSteps, 'MONITORED', 'NOT_INCLUDED'] as const;
+/** Tasks beside the chain: data matching runs alongside steps 1–3; an objection during posting must be resolved. */
+export const sideSteps = ['DATA_MATCHING', 'OBJECTION'] as const satisfies readonly SlaStep[];
+export type SideStep = (typeof sideSteps)[number];
+export type MonitoringStep = IdentificationStep | SideStep;
+
+export const stages = [
+  'HOME_VISIT',
+  'VILLAGE_REVIEW',
+  'PUBLIC_POSTING',
+  'TOWN_REVIEW',
+  'DISTRICT_APPROVAL',
+  'ANNOUNCEMENT',
+  'MONITORED',
+  'NOT_INCLUDED',
+] as const;
 export type Stage = (typeof stages)[number];
 export const stageLabels: Record<Stage, string> = {
   HOME_VISIT: '入户核实',
   VILLAGE_REVIEW: '村级民主评议',
+  PUBLIC_POSTING: '公示',
   TOWN_REVIEW: '乡镇审核',
   DISTRICT_APPROVAL: '区级审定',
+  ANNOUNCEMENT: '公告',
   MONITORED: '已纳入监测',
   NOT_INCLUDED: '不予纳入',
 };
-
-/** One open case per household at a time: Temporal refuses a second running workflow with the same id. */
-export function monitoringWorkflowId(householdId: string): string {
-  return `monitoring-${householdId}`;
-}
-
-/** Stages after which the case is over. */
-export const closedStages: readonly Stage[] = ['NOT_INCLUDED'];
+export const stepLabels: Record<MonitoringStep, string> = {
+  HOME_VISIT: '入户核实',
+  VILLAGE_REVIEW: '村级民主评议',
+  TOWN_REVIEW: '乡镇审核',
+  DISTRICT_APPROVAL: '区级审定',
+  ANNOUNCEMENT: '公告',
+  DATA_MATCHING: '信息比对',
+  OBJECTION: '公示异议处理',
+};
 
 interface StepRule {
   role: Role;
@@ -85,29 +103,70 @@ interface StepRule {
   review: boolean;
 }
 
-const stepRules: Record<IdentificationStep, StepRule> = {
-  // The visit itself has nothing before it to return to.
+const stepRules: Record<MonitoringStep, StepRule> = {
+  // The visit has nothing before it to return to.
   HOME_VISIT: { role: 'VILLAGE_CASEWORKER', level: 'VILLAGE', allowedDecisions: ['approve', 'reject'], review: false },
   VILLAGE_REVIEW: { role: 'VILLAGE_CASEWORKER', level: 'VILLAGE', allowedDecisions: ['approve', 'return', 'reject'], review: true },
   TOWN_REVIEW: { role: 'TOWN_REVIEWER', level: 'TOWN', allowedDecisions: ['approve', 'return', 'reject'], review: true },
   DISTRICT_APPROVAL: { role: 'DISTRICT_APPROVER', level: 'DISTRICT', allowedDecisions: ['approve', 'return', 'reject'], review: true },
+  // Publishing the approved list is a confirmation, not a judgement.
+  ANNOUNCEMENT: { role: 'DISTRICT_APPROVER', level: 'DISTRICT', allowedDecisions: ['approve'], review: false },
+  // Departments compare their records; a finding that rules the household out ends the case.
+  DATA_MATCHING: { role: 'DEPARTMENT_OFFICER', level: 'DISTRICT', allowedDecisions: ['approve', 'reject'], review: false },
+  // approve: objection not upheld; return: upheld, evaluate again; reject: upheld, not included.
+  OBJECTION: { role: 'VILLAGE_CASEWORKER', level: 'VILLAGE', allowedDecisions: ['approve', 'return', 'reject'], review: false },
 };
 
 export function isIdentificationStep(stage: string): stage is IdentificationStep {
   return (identificationSteps as readonly string[]).includes(stage);
 }
 
-/** Where a decision on a step takes the case: on, back one step (退回补充), or out (不予纳入). */
+/** Where a decision on a chain step takes the case: on, back to the step that produced the gap, or out (不予纳入). */
 export function nextStage(step: IdentificationStep, decision: Decision): Stage {
-  const i = identificationSteps.indexOf(step);
   if (decision === 'reject') return 'NOT_INCLUDED';
-  if (decision === 'return') return identificationSteps[Math.max(0, i - 1)];
-  return identificationSteps[i + 1] ?? 'MONITORED';
+  const forward: Record<IdentificationStep, Stage> = {
+    HOME_VISIT: 'VILLAGE_REVIEW',
+    VILLAGE_REVIEW: 'PUBLIC_POSTING',
+    TOWN_REVIEW: 'DISTRICT_APPROVAL',
+    DISTRICT_APPROVAL: 'ANNOUNCEMENT',
+    ANNOUNCEMENT: 'MONITORED',
+  };
+  const back: Record<IdentificationStep, Stage> = {
+    HOME_VISIT: 'HOME_VISIT',
+    VILLAGE_REVIEW: 'HOME_VISIT',
+    // The town finds a gap in what the village evaluated and posted: evaluate and post again.
+    TOWN_REVIEW: 'VILLAGE_REVIEW',
+    DISTRICT_APPROVAL: 'TOWN_REVIEW',
+    ANNOUNCEMENT: 'ANNOUNCEMENT',
+  };
+  return decision === 'approve' ? forward[step] : back[step];
 }
+
+/** Where a decision on a side task takes the case; null when the case stays where it is. */
+export function sideStepOutcome(step: SideStep, decision: Decision): Stage | null {
+  if (decision === 'reject') return 'NOT_INCLUDED';
+  if (step === 'OBJECTION' && decision === 'return') return 'VILLAGE_REVIEW';
+  return null;
+}
+
+/** Posting ends when its period is over, no objection is open, and the departments have matched their data. */
+export function postingComplete(p: { now: number; postingEndsAt: number; openObjections: number; dataMatched: boolean }): boolean {
+  return p.now >= p.postingEndsAt && p.openObjections === 0 && p.dataMatched;
+}
+
+/** One open case per household at a time: Temporal refuses a second running workflow with the same id. */
+export function monitoringWorkflowId(householdId: string): string {
+  return `monitoring-${householdId}`;
+}
+
+/** Stages after which the case is over. */
+export const closedStages: readonly Stage[] = ['NOT_INCLUDED'];
+/** Stages at which identification is finished, one way or the other. */
+export const identifiedStages: readonly Stage[] = ['MONITORED', 'NOT_INCLUDED'];
 
 /** The task for a step of a case in `villageCode`, due per the pinned policy. */
 export function stepTaskSpec(
-  step: IdentificationStep,
+  step: MonitoringStep,
   villageCode: string,
   submitterId: string | null,
   policy: PolicySettings,

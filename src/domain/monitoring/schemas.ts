@@ -44,3 +44,7 @@ export const listMonitoringCasesSchema = z.object({
   ...pagingSchema,
 });
 export type ListMonitoringCases = z.infer<typeof listMonitoringCasesSchema>;
+
+export const objectionSchema = z.object({
+  content: z.string({ error: '请填写异议内容' }).trim().min(1, '请填写异议内容').max(2000, '异议内容不超过2000字'),
+});

@@ -1,14 +1,21 @@
-import { allHandlersFinished, condition, defineQuery, defineUpdate, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, defineQuery, defineUpdate, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { isWithin } from '../../domain/jurisdictions';
 import { durationMs } from '../../domain/duration';
+import { ErrorCode } from '../../domain/errors';
 import {
+  identifiedStages,
   identificationSteps,
   isIdentificationStep,
   nextStage,
+  postingComplete,
+  sideStepOutcome,
   stepTaskSpec,
   type Category,
   type Channel,
   type IdentificationStep,
+  type MonitoringStep,
   type RiskType,
+  type SideStep,
   type Stage,
 } from '../../domain/monitoring/case';
 import type { Actor } from '../../domain/roles';
@@ -18,7 +25,7 @@ import type { createPolicyActivities } from '../../activities/policy/policy-acti
 import { caseStageKey } from '../search-attributes';
 import { TaskBoard } from '../tasks/task-board';
 
-/** Start input. Personal data (name, ID number, income) stays in PostgreSQL; the workflow holds ids and codes. */
+/** Start input. Name, ID number and income stay in PostgreSQL; the workflow holds ids, codes and the caseworker's note. */
 export interface MonitoringCaseInput {
   caseId: string;
   householdId: string;
@@ -26,7 +33,7 @@ export interface MonitoringCaseInput {
   category: Category;
   channel: Channel;
   riskTypes: RiskType[];
-  /** The caseworker's note. Free text: the form asks not to put ID numbers, phones or health details in it. */
+  /** The caseworker's note. Free text, so it is encrypted in history with every other payload. */
   note?: string;
   discoveredAt: string;
   createdBy: Actor;
@@ -36,62 +43,151 @@ export interface MonitoringCaseState {
   caseId: string;
   stage: Stage;
   policyVersion: number | null;
+  postingEndsAt: number | null;
+  dataMatched: boolean;
   openTasks: HumanTask[];
+}
+
+export interface ObjectionRequest {
+  content: string;
+  actor: Actor;
 }
 
 /** Answers once the case is in the read model, so a POST can answer with it (read-your-writes). */
 export const caseRegisteredUpdate = defineUpdate<{ caseId: string; stage: Stage }>('caseRegistered');
+/** 公示异议: an objection raised while the evaluation is posted; it opens a task that must be resolved. */
+export const fileObjectionUpdate = defineUpdate<{ taskId: string }, [ObjectionRequest]>('fileObjection');
 export const caseStateQuery = defineQuery<MonitoringCaseState>('caseState');
 
 const { loadPolicy } = proxyActivities<ReturnType<typeof createPolicyActivities>>({
   startToCloseTimeout: '30 seconds',
 });
-const { registerMonitoringCase, recordMonitoringDecision } = proxyActivities<ReturnType<typeof createMonitoringActivities>>({
+const { registerMonitoringCase, recordMonitoringDecision, recordObjection, recordPostingEnded, notifyIdentificationOverdue } = proxyActivities<
+  ReturnType<typeof createMonitoringActivities>
+>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-/** 防止返贫动态监测: lead → home visit → village review → town review → district approval → monitored. */
+const objectionFilers = ['VILLAGE_CASEWORKER', 'TOWN_REVIEWER', 'DISTRICT_APPROVER'];
+
+/**
+ * 防止返贫动态监测, identification: home visit (with data matching beside it) → village democratic evaluation →
+ * public posting with objections → town review → district approval → announcement → monitored.
+ */
 export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promise<{ caseId: string; stage: Stage }> {
-  let stage: Stage = 'HOME_VISIT';
+  let stage = 'HOME_VISIT' as Stage;
   let registered = false;
   let policyVersion: number | null = null;
+  let postingEndsAt: number | null = null;
+  let dataMatched = false;
   let board: TaskBoard | undefined;
   setHandler(caseRegisteredUpdate, async () => {
     await condition(() => registered);
     return { caseId: input.caseId, stage };
   });
-  setHandler(caseStateQuery, () => ({ caseId: input.caseId, stage, policyVersion, openTasks: board?.openTasks() ?? [] }));
+  setHandler(caseStateQuery, () => ({ caseId: input.caseId, stage, policyVersion, postingEndsAt, dataMatched, openTasks: board?.openTasks() ?? [] }));
 
   const policy = await loadPolicy({ at: input.discoveredAt });
   policyVersion = policy.version;
   board = new TaskBoard({ process: 'monitoring', caseId: input.caseId }, durationMs(policy.settings.escalationAfter));
+  const tasks = board;
   /** Who last completed each step: the submitter of the step after it (separation of duties). */
-  const completedBy: Partial<Record<IdentificationStep, string>> = {};
-  const specFor = (step: IdentificationStep) => {
-    const before = identificationSteps[identificationSteps.indexOf(step) - 1];
-    return stepTaskSpec(step, input.villageCode, before ? (completedBy[before] ?? null) : input.createdBy.userId, policy.settings);
+  const completedBy: Partial<Record<MonitoringStep, string>> = {};
+  const specFor = (step: MonitoringStep, submitterId?: string) => {
+    const i = identificationSteps.indexOf(step as IdentificationStep);
+    const before = i > 0 ? identificationSteps[i - 1] : undefined;
+    const submitter = submitterId ?? (before ? (completedBy[before] ?? null) : input.createdBy.userId);
+    return stepTaskSpec(step, input.villageCode, submitter, policy.settings);
   };
 
-  const firstTask = board.open(specFor('HOME_VISIT'));
-  await registerMonitoringCase({ input, stage, policyVersion, task: firstTask });
-  registered = true;
-  const clocks = board.runClocks();
+  setHandler(
+    fileObjectionUpdate,
+    async ({ content, actor }) => {
+      const task = tasks.open(specFor('OBJECTION', actor.userId));
+      await recordObjection({ caseId: input.caseId, task, content, actor, at: Date.now() });
+      return { taskId: task.id };
+    },
+    {
+      validator: ({ content, actor }) => {
+        if (stage !== 'PUBLIC_POSTING') {
+          throw ApplicationFailure.create({ type: ErrorCode.CONFLICT, message: '案件不在公示期，不能登记异议', nonRetryable: true });
+        }
+        if (!objectionFilers.includes(actor.role) || !isWithin(input.villageCode, actor.jurisdictionCode)) {
+          throw ApplicationFailure.create({ type: ErrorCode.FORBIDDEN, message: '只有本辖区的村、乡镇或区级经办人员可以登记异议', nonRetryable: true });
+        }
+        if (!content.trim()) throw ApplicationFailure.create({ type: ErrorCode.VALIDATION, message: '请填写异议内容', nonRetryable: true });
+      },
+    },
+  );
 
-  while (isIdentificationStep(stage)) {
-    const { task, request, at } = await board.nextDecision();
-    const step = task.step as IdentificationStep;
-    completedBy[step] = request.actor.userId;
-    const toStage = nextStage(step, request.decision);
-    const nextTask = isIdentificationStep(toStage) ? board.open(specFor(toStage)) : null;
-    await recordMonitoringDecision({ caseId: input.caseId, task, request, at, fromStage: stage, toStage, nextTask });
-    stage = toStage;
+  const firstTasks = [tasks.open(specFor('HOME_VISIT')), tasks.open(specFor('DATA_MATCHING', input.createdBy.userId))];
+  const identificationDueAt = Date.parse(input.discoveredAt) + durationMs(policy.settings.identificationLimit);
+  await registerMonitoringCase({ input, stage, policyVersion, tasks: firstTasks, identificationDueAt });
+  registered = true;
+  const clocks = tasks.runClocks();
+  const identificationClock = (async () => {
+    // The whole chain has its own limit (15 days by default): past it, the district hears once.
+    const inTime = await condition(() => identifiedStages.includes(stage), Math.max(0, identificationDueAt - Date.now()));
+    if (!inTime) await notifyIdentificationOverdue({ caseId: input.caseId, stage, dueAt: identificationDueAt });
+  })();
+
+  const moveTo = (to: Stage) => {
+    stage = to;
     upsertSearchAttributes([{ key: caseStageKey, value: stage }]);
-    board.settle(task.id, { caseId: input.caseId, stage });
-    board.refreshOverdueFlag();
+  };
+  const canLeavePosting = () =>
+    stage === 'PUBLIC_POSTING' &&
+    postingEndsAt !== null &&
+    postingComplete({ now: Date.now(), postingEndsAt, openObjections: tasks.openOf('OBJECTION').length, dataMatched });
+
+  while (!identifiedStages.includes(stage)) {
+    const wait = stage === 'PUBLIC_POSTING' && postingEndsAt !== null ? postingEndsAt - Date.now() : 0;
+    if (wait > 0) await condition(() => tasks.hasPendingDecision(), wait);
+    else await condition(() => tasks.hasPendingDecision() || canLeavePosting());
+
+    if (!tasks.hasPendingDecision()) {
+      if (canLeavePosting()) {
+        const next = tasks.open(specFor('TOWN_REVIEW'));
+        await recordPostingEnded({ caseId: input.caseId, at: Date.now(), nextTask: next });
+        moveTo('TOWN_REVIEW');
+      }
+      continue;
+    }
+
+    const { task, request, at } = tasks.takeDecision();
+    const step = task.step as MonitoringStep;
+    completedBy[step] = request.actor.userId;
+    const fromStage = stage;
+    let toStage: Stage = stage;
+    if (isIdentificationStep(step)) toStage = nextStage(step, request.decision);
+    else toStage = sideStepOutcome(step as SideStep, request.decision) ?? stage;
+    if (step === 'DATA_MATCHING' && request.decision === 'approve') dataMatched = true;
+
+    const cancelled: string[] = [];
+    const voided: string[] = [];
+    let nextTask: HumanTask | null = null;
+    if (identifiedStages.includes(toStage)) {
+      // The case is decided: nothing else on it needs doing, including decisions that arrived with this one.
+      for (const open of tasks.openTasks()) cancelled.push(open.id);
+      while (tasks.hasPendingDecision()) voided.push(tasks.takeDecision().task.id);
+      cancelled.push(...voided);
+    } else if (toStage !== fromStage || isIdentificationStep(step)) {
+      // Leaving posting backwards voids its objections; a new evaluation is posted afresh.
+      if (fromStage === 'PUBLIC_POSTING') for (const open of tasks.openOf('OBJECTION')) cancelled.push(open.id);
+      if (isIdentificationStep(toStage)) nextTask = tasks.open(specFor(toStage));
+    }
+    cancelled.forEach((id) => tasks.cancel(id));
+    if (toStage === 'PUBLIC_POSTING' && fromStage !== 'PUBLIC_POSTING') postingEndsAt = at + durationMs(policy.settings.postingPeriod);
+
+    await recordMonitoringDecision({ caseId: input.caseId, task, request, at, fromStage, toStage, nextTask, cancelled, postingEndsAt: toStage === 'PUBLIC_POSTING' ? postingEndsAt : null });
+    if (toStage !== fromStage) moveTo(toStage);
+    for (const id of [task.id, ...voided]) tasks.settle(id, { caseId: input.caseId, stage });
+    tasks.refreshOverdueFlag();
   }
 
   await condition(allHandlersFinished);
   void clocks;
+  void identificationClock;
   return { caseId: input.caseId, stage };
 }

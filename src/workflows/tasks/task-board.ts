@@ -127,10 +127,30 @@ export class TaskBoard {
     return [...this.tasks.values()].filter((t) => t.status === 'OPEN');
   }
 
-  /** The next decision a caseworker made, in arrival order. */
-  async nextDecision(): Promise<Pending> {
-    await condition(() => this.pending.length > 0);
-    return this.pending.shift()!;
+  /** Open tasks of a step. */
+  openOf(step: string): HumanTask[] {
+    return this.openTasks().filter((t) => t.step === step);
+  }
+
+  hasPendingDecision(): boolean {
+    return this.pending.length > 0;
+  }
+
+  /** The next decision a caseworker made, in arrival order; call when hasPendingDecision(). */
+  takeDecision(): Pending {
+    const next = this.pending.shift();
+    if (!next) throw new Error('no pending decision');
+    return next;
+  }
+
+  /** Closes a task nobody needs to decide any more (the case ended or moved past it); its clock stops. */
+  cancel(taskId: string): void {
+    const task = this.tasks.get(taskId);
+    if (!task) return;
+    task.status = 'CANCELLED';
+    this.tasks.delete(taskId);
+    this.closed.add(taskId);
+    this.version++;
   }
 
   /** The decision is persisted: answer the Update that made it and drop the closed task from state. */

@@ -75,6 +75,8 @@ CREATE TABLE "MonitoringCase" (
     "villageCode" TEXT NOT NULL,
     "townCode" TEXT NOT NULL,
     "policyVersion" INTEGER NOT NULL,
+    "postingEndsAt" TIMESTAMP(3),
+    "identificationDueAt" TIMESTAMP(3) NOT NULL,
     "createdById" TEXT NOT NULL,
     "discoveredAt" TIMESTAMP(3) NOT NULL,
     "closedAt" TIMESTAMP(3),

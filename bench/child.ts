@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { readMemory, readStat } from './proc';
+
+export const repoRoot = path.resolve(__dirname, '..');
+
+/** A Node process running a TypeScript entry point under tsx, one OS process (so /proc/<pid> is the program itself). */
+export interface Child {
+  name: string;
+  pid: number;
+  /** Resolves with the first stdout line matching `ready`. */
+  ready: Promise<string>;
+  cpuSec(): number | null;
+  memory(): { peakRssMb: number; rssMb: number } | null;
+  /** SIGTERM (the composition roots stop gracefully on it), SIGKILL after a grace period. Returns the exit code or signal. */
+  stop(graceMs?: number): Promise<string>;
+  outputTail(): string;
+}
+
+export function spawnTs(name: string, entry: string, env: Record<string, string>, ready: RegExp, startTimeoutMs = 120_000): Child {
+  // `node --import tsx` rather than the tsx CLI: the CLI runs the program in a second Node process.
+  const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let tail = '';
+  const keep = (chunk: string) => {
+    tail = (tail + chunk).slice(-6000);
+  };
+  let exited: string | undefined;
+  const exit = new Promise<string>((resolve) => {
+    proc.once('close', (code, signal) => {
+      exited = signal ?? `code ${code}`;
+      resolve(exited);
+    });
+    proc.once('error', (error) => {
+      exited = `spawn error: ${error.message}`;
+      resolve(exited);
+    });
+  });
+
+  const readyPromise = new Promise<string>((resolve, reject) => {
+    let buffer = '';
+    const timer = setTimeout(() => reject(new Error(`${name} did not become ready within ${startTimeoutMs} ms\n${tail}`)), startTimeoutMs);
+    proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      keep(chunk);
+      buffer += chunk;
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        if (ready.test(line)) {
+          clearTimeout(timer);
+          resolve(line);
+        }
+      }
+    });
+    void exit.then((how) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited (${how}) before it was ready\n${tail}`));
+    });
+  });
+  readyPromise.catch(() => undefined);
+  proc.stderr!.setEncoding('utf8').on('data', keep);
+
+  return {
+    name,
+    pid: proc.pid!,
+    ready: readyPromise,
+    cpuSec: () => readStat(proc.pid!)?.cpuSec ?? null,
+    memory: () => readMemory(proc.pid!),
+    outputTail: () => tail,
+    async stop(graceMs = 15_000) {
+      if (exited !== undefined) return exited;
+      proc.kill('SIGTERM');
+      const kill = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+      const how = await exit;
+      clearTimeout(kill);
+      return how;
+    },
+  };
+}

@@ -1,0 +1,406 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { createPrisma } from '../src/db/client';
+import { seedDemoData } from '../src/demo/seed';
+import { freePort } from '../src/embedded/net';
+import { startSmtpCatcher, type SmtpCatcher } from '../src/embedded/smtp-catcher';
+import { startTemporalDevServer, type TemporalDevServer } from '../src/embedded/temporal-dev-server';
+import { renderChart } from './chart';
+import { repoRoot, spawnTs } from './child';
+import { driveCeiling, driveProduct, loginAll, now, resetClock, type DriveResult } from './drive';
+import { createBenchDatabase, PgCpuMeter, type PgCpu } from './postgres';
+import { findPid, treeCpuSec } from './proc';
+import { buckets, latencyByKind, median, round, type Bucket, type Percentiles, type Sample } from './stats';
+
+/**
+ * `npm run bench [-- --smoke] [--cases N] [--ceiling-cases N] [--concurrency C] [--reps R] [--warmup W]`
+ *
+ * Brings up the real stack (Temporal dev server, a fresh PostgreSQL database, the worker and the API as child
+ * processes), drives monitoring cases end to end over HTTP, then the bare-Temporal ceiling on the same server at the
+ * same concurrency, alternating product and ceiling phases. Progress goes to stderr; the last stdout line is the
+ * summary as JSON. The full results and a chart go to bench/results/.
+ */
+
+const { values: args } = parseArgs({
+  options: {
+    smoke: { type: 'boolean', default: false },
+    cases: { type: 'string' },
+    'ceiling-cases': { type: 'string' },
+    concurrency: { type: 'string' },
+    reps: { type: 'string' },
+    warmup: { type: 'string' },
+    out: { type: 'string' },
+  },
+  strict: true,
+});
+
+const int = (value: string | undefined, fallback: number, name: string) => {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${value}`);
+  return n;
+};
+const smoke = args.smoke!;
+const concurrency = int(args.concurrency, 8, 'concurrency');
+const cases = int(args.cases, smoke ? 48 : 200, 'cases');
+// The ceiling runs several times faster: more cases keep its phase long enough to measure a rate.
+const ceilingCases = int(args['ceiling-cases'], cases * 3, 'ceiling-cases');
+const reps = int(args.reps, smoke ? 2 : 5, 'reps');
+const warmup = int(args.warmup, concurrency * 2, 'warmup');
+const outDir = path.resolve(args.out ?? path.join(repoRoot, 'bench', 'results'));
+
+const log = (message: string) => process.stderr.write(`[bench ${(now() / 1000).toFixed(1).padStart(6)}s] ${message}\n`);
+
+interface PhaseCpu {
+  temporalSec: number | null;
+  postgres: PgCpu;
+  workerSec: number | null;
+  apiSec: number | null;
+  ceilingWorkerSec: number | null;
+  benchDriverSec: number;
+}
+
+interface PhaseResult {
+  name: string;
+  kind: 'product' | 'ceiling';
+  rep: number | null;
+  startSec: number;
+  durationSec: number;
+  cases: number;
+  casesStarted: number;
+  casesCompleted: number;
+  tasksCompleted: number;
+  tasksPerSec: number;
+  casesStartedPerSec: number;
+  latency: Record<string, Percentiles>;
+  caseLatency: Percentiles;
+  inboxRetries: number;
+  errors: number;
+  errorExamples: string[];
+  cpu: PhaseCpu;
+  /** CPU milliseconds per completed task, per process. */
+  cpuMsPerTask: Record<string, number | null>;
+}
+
+const parts: { name: string; stop: () => Promise<unknown> }[] = [];
+
+async function main() {
+  resetClock();
+  const startedAt = new Date();
+  const runId = `${startedAt.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')}${smoke ? '-smoke' : ''}`;
+  const machine = {
+    nproc: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memTotalGiB: round(os.totalmem() / 2 ** 30, 1),
+    memFreeGiBAtStart: round(os.freemem() / 2 ** 30, 1),
+    loadAvgAtStart: os.loadavg().map((x) => round(x, 2)),
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+  };
+  log(`${smoke ? 'smoke' : 'full'} run: ${cases} cases (ceiling ${ceilingCases}) x ${reps} reps at concurrency ${concurrency}, warmup ${warmup}; ${machine.nproc} CPUs, load ${machine.loadAvgAtStart.join(' ')}`);
+
+  // --- the stack ---
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'assistflow-bench-'));
+  parts.push({ name: 'temp dir', stop: async () => fs.rmSync(tmp, { recursive: true, force: true }) });
+  const temporalDbFile = path.join(tmp, 'temporal.db');
+  const [database, mail, temporal] = await Promise.all([
+    createBenchDatabase().then((d) => {
+      parts.push({ name: 'database', stop: d.drop });
+      return d;
+    }),
+    startSmtpCatcher({ smtpPort: 0 }).then((m: SmtpCatcher) => {
+      parts.push({ name: 'smtp', stop: m.stop });
+      return m;
+    }),
+    (async () => startTemporalDevServer({ port: await freePort(), uiPort: await freePort(), dbFile: temporalDbFile, namespace: 'default' }))().then(
+      (t: TemporalDevServer) => {
+        parts.push({ name: 'temporal', stop: t.stop });
+        return t;
+      },
+    ),
+  ]);
+  const temporalPid = findPid('start-dev', temporalDbFile);
+  log(`Temporal dev server on ${temporal.address} (pid ${temporalPid}), database ${database.name}`);
+  const seedDb = createPrisma(database.url, 2);
+  await seedDemoData(seedDb);
+  await seedDb.$disconnect();
+
+  const apiPort = await freePort();
+  const taskQueue = `bench-${randomBytes(3).toString('hex')}`;
+  const ceilingTaskQueue = `${taskQueue}-ceiling`;
+  const productEnv = {
+    APP_MODE: 'production',
+    AUTH_SECRET: randomBytes(32).toString('hex'),
+    // Required in production once the payload codec lands; ignored by a config that does not know it.
+    PAYLOAD_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+    DATABASE_URL: database.url,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    SMTP_URL: mail.smtpUrl,
+    PORT: String(apiPort),
+    PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
+    LOG_LEVEL: 'info',
+  };
+  const spawnStarted = now();
+  const worker = spawnTs('worker', 'src/worker.ts', productEnv, /"worker running"/);
+  parts.push({ name: 'worker', stop: () => worker.stop() });
+  const api = spawnTs('api', 'src/server.ts', productEnv, /"api listening"/);
+  parts.push({ name: 'api', stop: () => api.stop() });
+  const ceilingWorker = spawnTs('ceiling worker', 'bench/ceiling-worker.ts', { TEMPORAL_ADDRESS: temporal.address, CEILING_TASK_QUEUE: ceilingTaskQueue }, /ceiling worker running/);
+  parts.push({ name: 'ceiling worker', stop: () => ceilingWorker.stop() });
+  await Promise.all([worker.ready, api.ready, ceilingWorker.ready]);
+  const baseUrl = `http://127.0.0.1:${apiPort}`;
+  const health = await fetch(`${baseUrl}/api/health`);
+  if (health.status !== 200) throw new Error(`API health: ${health.status} ${await health.text()}`);
+  const processesReadySec = (now() - spawnStarted) / 1000;
+  const stackReadySec = now() / 1000;
+  const workerMemoryAfterStart = worker.memory();
+  log(`worker (pid ${worker.pid}), API (pid ${api.pid}, ${baseUrl}) and ceiling worker (pid ${ceilingWorker.pid}) ready in ${processesReadySec.toFixed(1)} s; worker RSS ${workerMemoryAfterStart?.rssMb.toFixed(0)} MiB, peak so far ${workerMemoryAfterStart?.peakRssMb.toFixed(0)} MiB`);
+
+  const connection = await Connection.connect({ address: temporal.address });
+  parts.push({ name: 'temporal client', stop: () => connection.close() });
+  const temporalClient = new Client({ connection, namespace: 'default' });
+  const login = await loginAll(baseUrl);
+  const { tokens } = login;
+
+  const pg = await PgCpuMeter.open(database.name);
+  parts.push({ name: 'pg meter', stop: () => pg.close() });
+  if (!pg.local) log('PostgreSQL is not on this machine (or /proc hides it): no PostgreSQL CPU figures');
+
+  // Sampled through the run: PostgreSQL backends (they may come and go) and the worker's resident set.
+  let workerRssMaxDuringLoadMb = 0;
+  let apiRssMaxDuringLoadMb = 0;
+  let measuring = false;
+  const sampler = setInterval(() => {
+    void pg.sample().catch(() => undefined);
+    if (!measuring) return;
+    workerRssMaxDuringLoadMb = Math.max(workerRssMaxDuringLoadMb, worker.memory()?.rssMb ?? 0);
+    apiRssMaxDuringLoadMb = Math.max(apiRssMaxDuringLoadMb, api.memory()?.rssMb ?? 0);
+  }, 500);
+  parts.push({ name: 'sampler', stop: async () => clearInterval(sampler) });
+
+  let nextId = 0;
+  let ceilingRound = 0;
+  const runPhase = async (name: string, kind: 'product' | 'ceiling', n: number, rep: number | null): Promise<{ phase: PhaseResult; samples: Sample[]; startMs: number; endMs: number }> => {
+    await pg.begin();
+    const before = {
+      temporal: temporalPid ? treeCpuSec(temporalPid) : null,
+      worker: worker.cpuSec(),
+      api: api.cpuSec(),
+      ceilingWorker: ceilingWorker.cpuSec(),
+      bench: process.cpuUsage(),
+    };
+    const startMs = now();
+    let result: DriveResult;
+    if (kind === 'product') {
+      result = await driveProduct({ baseUrl, tokens, cases: n, concurrency, firstId: nextId });
+      nextId += n;
+    } else {
+      result = await driveCeiling({ client: temporalClient, taskQueue: ceilingTaskQueue, cases: n, concurrency, prefix: `ceiling-${ceilingRound++}` });
+    }
+    const endMs = now();
+    const diff = (a: number | null, b: number | null) => (a !== null && b !== null ? round(a - b, 2) : null);
+    const benchCpu = process.cpuUsage(before.bench);
+    const cpu: PhaseCpu = {
+      temporalSec: diff(temporalPid ? treeCpuSec(temporalPid) : null, before.temporal),
+      postgres: await pg.end(),
+      workerSec: diff(worker.cpuSec(), before.worker),
+      apiSec: diff(api.cpuSec(), before.api),
+      ceilingWorkerSec: diff(ceilingWorker.cpuSec(), before.ceilingWorker),
+      benchDriverSec: round((benchCpu.user + benchCpu.system) / 1e6, 2),
+    };
+    cpu.postgres = {
+      ...cpu.postgres,
+      databaseBackendsCpuSec: cpu.postgres.databaseBackendsCpuSec === null ? null : round(cpu.postgres.databaseBackendsCpuSec, 2),
+      clusterCpuSec: cpu.postgres.clusterCpuSec === null ? null : round(cpu.postgres.clusterCpuSec, 2),
+    };
+    const durationSec = (endMs - startMs) / 1000;
+    const perTask = (sec: number | null) => (sec === null || result.tasksCompleted === 0 ? null : round((sec * 1000) / result.tasksCompleted, 2));
+    const phase: PhaseResult = {
+      name,
+      kind,
+      rep,
+      startSec: round(startMs / 1000, 2),
+      durationSec: round(durationSec, 2),
+      cases: n,
+      casesStarted: result.casesStarted,
+      casesCompleted: result.casesCompleted,
+      tasksCompleted: result.tasksCompleted,
+      tasksPerSec: round(result.tasksCompleted / durationSec, 2),
+      casesStartedPerSec: round(result.casesStarted / durationSec, 2),
+      latency: latencyByKind(result.samples),
+      caseLatency: latencyByKind(result.caseDurations.map((d) => ({ kind: 'case', start: 0, end: d, ok: true }))).all,
+      inboxRetries: result.inboxRetries,
+      errors: result.errors,
+      errorExamples: result.errorExamples,
+      cpu,
+      cpuMsPerTask: {
+        temporal: perTask(cpu.temporalSec),
+        postgresDatabase: perTask(cpu.postgres.databaseBackendsCpuSec),
+        postgresCluster: perTask(cpu.postgres.clusterCpuSec),
+        ...(kind === 'product' ? { worker: perTask(cpu.workerSec), api: perTask(cpu.apiSec) } : { ceilingWorker: perTask(cpu.ceilingWorkerSec) }),
+        benchDriver: perTask(cpu.benchDriverSec),
+      },
+    };
+    const all = phase.latency.all;
+    log(
+      `${name}: ${phase.tasksCompleted} tasks in ${phase.durationSec} s = ${phase.tasksPerSec}/s, ${phase.casesStartedPerSec} cases/s, p50 ${all.p50Ms} ms p99 ${all.p99Ms} ms` +
+        `${phase.errors ? `, ${phase.errors} ERRORS (${phase.errorExamples[0]})` : ''}; CPU s: temporal ${cpu.temporalSec}, pg ${cpu.postgres.databaseBackendsCpuSec}/${cpu.postgres.clusterCpuSec}, ` +
+        `${kind === 'product' ? `worker ${cpu.workerSec}, api ${cpu.apiSec}` : `ceiling worker ${cpu.ceilingWorkerSec}`}, driver ${cpu.benchDriverSec}`,
+    );
+    return { phase, samples: result.samples, startMs, endMs };
+  };
+
+  // --- warmup (not counted): JIT, connection pools, workflow caches ---
+  const warmups = [await runPhase('warmup product', 'product', warmup, null), await runPhase('warmup ceiling', 'ceiling', warmup, null)];
+
+  // --- measured phases, alternating which goes first so drift on a shared machine hits both alike ---
+  measuring = true;
+  const measured: Awaited<ReturnType<typeof runPhase>>[] = [];
+  for (let rep = 1; rep <= reps; rep++) {
+    const order: ('product' | 'ceiling')[] = rep % 2 === 1 ? ['product', 'ceiling'] : ['ceiling', 'product'];
+    for (const kind of order) measured.push(await runPhase(`rep ${rep} ${kind}`, kind, kind === 'product' ? cases : ceilingCases, rep));
+  }
+  measuring = false;
+
+  const workerMemory = worker.memory();
+  const apiMemory = api.memory();
+  const ceilingWorkerMemory = ceilingWorker.memory();
+  const loadAvgAtEnd = os.loadavg().map((x) => round(x, 2));
+
+  // --- tear down (reverse order); stop the children first so their exits are clean ---
+  log('stopping');
+  const teardownStart = now();
+  await stopAll();
+  const teardownSec = (now() - teardownStart) / 1000;
+
+  // --- results ---
+  const product = measured.filter((m) => m.phase.kind === 'product').map((m) => m.phase);
+  const ceiling = measured.filter((m) => m.phase.kind === 'ceiling').map((m) => m.phase);
+  const ratios = Array.from({ length: reps }, (_, i) => {
+    const p = product[i]?.tasksPerSec;
+    const c = ceiling[i]?.tasksPerSec;
+    return p && c ? p / c : null;
+  });
+  const productSamples = measured.filter((m) => m.phase.kind === 'product').flatMap((m) => m.samples);
+  const errors = [...warmups, ...measured].reduce((sum, m) => sum + m.phase.errors, 0);
+  const pick = (phases: PhaseResult[], f: (p: PhaseResult) => number | null | undefined) => {
+    const v = median(phases.map(f));
+    return v === null ? null : round(v, 2);
+  };
+  const summary = {
+    tasksPerSec: pick(product, (p) => p.tasksPerSec),
+    ceilingTasksPerSec: pick(ceiling, (p) => p.tasksPerSec),
+    ratio: (() => {
+      const v = median(ratios);
+      return v === null ? null : round(v, 3);
+    })(),
+    apiP50Ms: pick(product, (p) => p.latency.all.p50Ms),
+    apiP95Ms: pick(product, (p) => p.latency.all.p95Ms),
+    apiP99Ms: pick(product, (p) => p.latency.all.p99Ms),
+    workerPeakRssMb: workerMemory ? round(workerMemory.peakRssMb, 1) : null,
+    casesStartedPerSec: pick(product, (p) => p.casesStartedPerSec),
+    ceilingCasesStartedPerSec: pick(ceiling, (p) => p.casesStartedPerSec),
+    ceilingUpdateP50Ms: pick(ceiling, (p) => p.latency.update?.p50Ms),
+    ceilingUpdateP99Ms: pick(ceiling, (p) => p.latency.update?.p99Ms),
+    completeP50Ms: pick(product, (p) => p.latency.complete?.p50Ms),
+    completeP99Ms: pick(product, (p) => p.latency.complete?.p99Ms),
+    createCaseP50Ms: pick(product, (p) => p.latency.createCase?.p50Ms),
+    inboxP50Ms: pick(product, (p) => p.latency.inbox?.p50Ms),
+    temporalCpuMsPerTask: pick(product, (p) => p.cpuMsPerTask.temporal),
+    ceilingTemporalCpuMsPerTask: pick(ceiling, (p) => p.cpuMsPerTask.temporal),
+    postgresCpuMsPerTask: pick(product, (p) => p.cpuMsPerTask.postgresDatabase),
+    workerCpuMsPerTask: pick(product, (p) => p.cpuMsPerTask.worker),
+    apiCpuMsPerTask: pick(product, (p) => p.cpuMsPerTask.api),
+    errors,
+    smoke,
+    cases,
+    ceilingCases,
+    concurrency,
+    reps,
+    totalSec: 0,
+    date: startedAt.toISOString(),
+    nproc: machine.nproc,
+    resultFile: '',
+    chartFile: '',
+  };
+
+  const series: Bucket[] = measured.flatMap((m) =>
+    buckets(m.phase.name, m.startMs, m.endMs, m.samples, (s) => (m.phase.kind === 'product' ? s.kind === 'complete' : s.kind === 'update')),
+  );
+  fs.mkdirSync(outDir, { recursive: true });
+  const jsonFile = path.join(outDir, `${runId}.json`);
+  const svgFile = path.join(outDir, `${runId}.svg`);
+  summary.resultFile = path.relative(repoRoot, jsonFile);
+  summary.chartFile = path.relative(repoRoot, svgFile);
+  summary.totalSec = round(process.uptime(), 1);
+  const results = {
+    summary,
+    definitions: {
+      tasksPerSec: 'human tasks completed (POST /api/tasks/:id/complete answered 200 with the expected stage) per second of a product phase; median over reps',
+      ceilingTasksPerSec: 'Updates completed per second on the bare ceiling workflow (4 per case, each awaiting a no-op activity); median over reps',
+      ratio: 'tasksPerSec / ceilingTasksPerSec of the same rep (adjacent phases); median over reps',
+      apiLatency: 'every API request of the product phases (createCase, inbox, complete), client-side wall time; per-phase percentiles, median over reps',
+      workerPeakRssMb: 'VmHWM of the worker process at the end of the run (includes startup, where the worker bundles its workflows)',
+      casesStartedPerSec: 'POST /api/monitoring-cases answered 201, per second of a product phase (closed loop: about tasksPerSec / 4)',
+      cpu: 'CPU seconds from /proc/<pid>/stat over each phase; PostgreSQL both as the sampled backends of the benchmark database and as the whole cluster',
+    },
+    machine: { ...machine, loadAvgAtEnd },
+    timing: { stackReadySec: round(stackReadySec, 1), processesReadySec: round(processesReadySec, 1), teardownSec: round(teardownSec, 1), totalSec: summary.totalSec },
+    memory: {
+      worker: { peakRssMb: workerMemory && round(workerMemory.peakRssMb, 1), rssAtEndMb: workerMemory && round(workerMemory.rssMb, 1), peakRssAfterStartupMb: workerMemoryAfterStart && round(workerMemoryAfterStart.peakRssMb, 1), rssAfterStartupMb: workerMemoryAfterStart && round(workerMemoryAfterStart.rssMb, 1), maxSampledRssDuringLoadMb: round(workerRssMaxDuringLoadMb, 1) },
+      api: { peakRssMb: apiMemory && round(apiMemory.peakRssMb, 1), maxSampledRssDuringLoadMb: round(apiRssMaxDuringLoadMb, 1) },
+      ceilingWorker: { peakRssMb: ceilingWorkerMemory && round(ceilingWorkerMemory.peakRssMb, 1) },
+    },
+    setup: {
+      temporal: 'temporal server start-dev (.tools/temporal/bin), SQLite file in a temp dir, free ports',
+      postgres: `fresh database on ${new URL(database.url).host}, migrated, demo data seeded`,
+      worker: 'node --import tsx src/worker.ts, APP_MODE=production, worker options of src/worker-runtime.ts, DATABASE_POOL_SIZE default',
+      api: 'node --import tsx src/server.ts, APP_MODE=production',
+      ceilingWorker: 'node --import tsx bench/ceiling-worker.ts (bench/ceiling-workflow.ts bundled on its own, SDK default worker options)',
+      driver: 'this process: fetch (undici) to the API, @temporalio/client to the ceiling',
+      login: latencyByKind(login.samples).all,
+    },
+    ratios: ratios.map((r) => (r === null ? null : round(r, 3))),
+    overallProductLatency: latencyByKind(productSamples),
+    warmup: warmups.map((w) => w.phase),
+    phases: measured.map((m) => m.phase),
+    series,
+  };
+  fs.writeFileSync(`${jsonFile}.tmp`, JSON.stringify(results, null, 1) + '\n');
+  fs.renameSync(`${jsonFile}.tmp`, jsonFile);
+  fs.writeFileSync(svgFile, renderChart({ title: `AssistFlow bench ${runId}`, summary, machine, series, phases: measured.map((m) => m.phase) }));
+  log(`wrote ${summary.resultFile} and ${summary.chartFile}`);
+  process.stdout.write(JSON.stringify(summary) + '\n');
+  if (errors > 0) process.exitCode = 1;
+}
+
+let stopping: Promise<void> | undefined;
+function stopAll(): Promise<void> {
+  stopping ??= (async () => {
+    for (const part of parts.reverse()) {
+      await part.stop().catch((error: unknown) => log(`stopping ${part.name} failed: ${error instanceof Error ? error.message : error}`));
+    }
+    parts.length = 0;
+  })();
+  return stopping;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping`);
+    void stopAll().then(() => process.exit(130));
+  });
+}
+
+main().catch(async (error: unknown) => {
+  log(`failed: ${error instanceof Error ? error.stack ?? error.message : error}`);
+  await stopAll();
+  process.exit(1);
+});
+

@@ -1,0 +1,67 @@
+import { Router } from 'express';
+import { policyReadAccess, refusePolicyChange } from '../../domain/access';
+import { defaultPolicySettings, nextPolicyVersion, policyInForce, putPolicySchema, refuseBackdatedPolicy } from '../../domain/policy';
+import type { PolicyVersion, PrismaClient } from '../../generated/prisma/client';
+import { actorOf } from '../auth/auth-router';
+import { HttpError, parseOr400, refusalError } from '../http-error';
+
+/** Version 0: the built-in defaults, in force until a version is stored; a case started then reports it. */
+const builtInDefaults = { version: 0, effectiveFrom: null, settings: defaultPolicySettings };
+
+function versionView(row: PolicyVersion, usernames: ReadonlyMap<string, string>) {
+  const createdBy = row.createdById ? usernames.get(row.createdById) : undefined;
+  return {
+    version: row.version,
+    effectiveFrom: row.effectiveFrom.toISOString(),
+    settings: row.settings,
+    ...(createdBy && { createdBy }),
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/** Policy settings are reference data: the district stores new versions here, and cases pin the one in force when they start. */
+export function createPolicyRouter({ db }: { db: PrismaClient }): Router {
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    const access = policyReadAccess(actorOf(req));
+    if (!access) throw new HttpError(403, { error: 'forbidden', reason: '只有区、乡镇和村级经办人员及系统管理员可以查看政策设置' });
+    const rows = await db.policyVersion.findMany({ orderBy: { version: 'desc' } });
+    const inForce = policyInForce(rows, new Date());
+    if (access === 'current') {
+      // Caseworkers see the deadlines they work to, not the history or who set it.
+      res.json({ current: inForce ? { version: inForce.version, effectiveFrom: inForce.effectiveFrom.toISOString(), settings: inForce.settings } : builtInDefaults });
+      return;
+    }
+    const authorIds = [...new Set(rows.flatMap((r) => (r.createdById ? [r.createdById] : [])))];
+    const authors = await db.user.findMany({ where: { id: { in: authorIds } }, select: { id: true, username: true } });
+    const usernames = new Map(authors.map((u) => [u.id, u.username]));
+    res.json({
+      current: inForce ? versionView(inForce, usernames) : builtInDefaults,
+      versions: [...rows.map((r) => versionView(r, usernames)), builtInDefaults],
+    });
+  });
+
+  router.put('/', async (req, res) => {
+    const actor = actorOf(req);
+    const refusal = refusePolicyChange(actor);
+    if (refusal) throw refusalError(refusal);
+    const body = parseOr400(putPolicySchema, req.body);
+    const created = await db.$transaction(async (tx) => {
+      // Writers queue on this lock (readers don't), so the number and the back-dating check see every earlier PUT;
+      // the primary key would refuse a duplicate number anyway.
+      await tx.$executeRaw`LOCK TABLE "PolicyVersion" IN SHARE ROW EXCLUSIVE MODE`;
+      const now = new Date();
+      const effectiveFrom = body.effectiveFrom ?? now;
+      const rows = await tx.policyVersion.findMany({ select: { version: true, effectiveFrom: true } });
+      const backdated = refuseBackdatedPolicy(effectiveFrom, policyInForce(rows, now));
+      if (backdated) throw refusalError(backdated);
+      return tx.policyVersion.create({
+        data: { version: nextPolicyVersion(rows), effectiveFrom, settings: body.settings, createdById: actor.userId },
+      });
+    });
+    res.status(201).json(versionView(created, new Map([[actor.userId, actor.username]])));
+  });
+
+  return router;
+}

@@ -1,0 +1,76 @@
+import type { PayloadCodec } from '@temporalio/common';
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+import type { Role } from '../domain/roles';
+import type { PrismaClient } from '../generated/prisma/client';
+import type { Logger } from '../logger';
+import { payloadFromJson, payloadToJson, PayloadCodecError } from '../temporal/payload-codec';
+import { actorOf, requireAuth } from './auth/auth-router';
+import type { TokenService } from './auth/tokens';
+import { HttpError, parseOr400 } from './http-error';
+
+/** Who may read decrypted workflow payloads (they hold households' personal data). */
+const codecRoles: readonly Role[] = ['DISTRICT_APPROVER', 'ADMIN'];
+
+const payloadsSchema = z.object({
+  payloads: z.array(z.object({ metadata: z.record(z.string(), z.base64()).optional(), data: z.base64().optional() })),
+});
+
+/**
+ * The Temporal remote codec server protocol (`POST /decode`, `/encode`, `{payloads: [...]}` with base64 fields), for
+ * the Temporal web UI and `temporal --codec-endpoint`. It answers CORS preflights itself, before authentication,
+ * because a browser sends no Authorization header on them; everything else is behind requireAuth.
+ */
+export function createTemporalCodecRouter(deps: {
+  db: PrismaClient;
+  tokens: TokenService;
+  logger: Logger;
+  temporal: { payloadCodec: PayloadCodec; uiOrigin: string };
+}): Router {
+  const { payloadCodec, uiOrigin } = deps.temporal;
+  const router = Router();
+  router.use(cors(uiOrigin));
+  router.use(requireAuth(deps));
+  router.use((req, _res, next) => {
+    if (!codecRoles.includes(actorOf(req).role)) {
+      throw new HttpError(403, { error: 'forbidden', reason: '只有区级审定人员或系统管理员可以查看工作流中的加密数据' });
+    }
+    next();
+  });
+
+  for (const operation of ['decode', 'encode'] as const) {
+    router.post(`/${operation}`, async (req, res) => {
+      const { payloads } = parseOr400(payloadsSchema, req.body);
+      let result;
+      try {
+        result = await payloadCodec[operation](payloads.map(payloadFromJson));
+      } catch (error) {
+        if (!(error instanceof PayloadCodecError)) throw error;
+        throw HttpError.validation([{ path: 'payloads', message: error.message }]);
+      }
+      // Who read personal data out of Temporal: ids only, never the payloads.
+      deps.logger.info(`temporal payloads ${operation}d`, { userId: actorOf(req).userId, count: payloads.length, namespace: req.get('x-namespace') });
+      res.json({ payloads: result.map(payloadToJson) });
+    });
+  }
+  return router;
+}
+
+function cors(origin: string): RequestHandler {
+  return (req, res, next) => {
+    res.vary('Origin');
+    if (req.get('origin') === origin) {
+      res.set({
+        'Access-Control-Allow-Origin': origin,
+        'Access-Control-Allow-Credentials': 'true',
+        'Access-Control-Allow-Methods': 'POST',
+        'Access-Control-Allow-Headers': 'Authorization, Content-Type, X-Namespace',
+      });
+    }
+    if (req.method === 'OPTIONS') {
+      res.sendStatus(204);
+      return;
+    }
+    next();
+  };
+}

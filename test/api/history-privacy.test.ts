@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from '@temporalio/client';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { demoVillage } from '../../src/demo/seed';
+import { payloadFromJson, payloadToJson } from '../../src/temporal/payload-codec';
+import { caseStateQuery } from '../../src/workflows/monitoring/monitoring-case';
+import { newIdNumber } from '../support/ids';
+import { startStack, type Stack } from '../support/stack';
+
+let stack: Stack;
+let plain: Client;
+
+beforeAll(async () => {
+  stack = await startStack();
+  // What anyone with access to Temporal sees: the same server, no codec.
+  plain = new Client({ connection: stack.temporal.connection, namespace: 'default' });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/**
+ * Every string and bytes field of the raw history, base64 also read as UTF-8 (fetchHistory gives payload bytes as
+ * base64 strings), so clear text would show however it is carried.
+ */
+function historyText(history: unknown): string {
+  const parts: string[] = [];
+  const visit = (value: unknown): void => {
+    if (value instanceof Uint8Array) parts.push(Buffer.from(value).toString('utf8'));
+    else if (typeof value === 'string') parts.push(value, /^[A-Za-z0-9+/]+={0,2}$/.test(value) ? Buffer.from(value, 'base64').toString('utf8') : '');
+    else if (value && typeof value === 'object') Object.values(value).forEach(visit);
+  };
+  visit(history);
+  return parts.join('\n');
+}
+
+/** A case with distinctive personal data, decided once; returns what went in and where its workflow is. */
+async function caseDecidedOnce() {
+  const marker = randomUUID().slice(0, 8);
+  const personal = {
+    idNumber: newIdNumber(),
+    headName: `隐私户主${marker}`,
+    note: `隐私备注${marker}：户主患慢性病长期服药`,
+    comment: `隐私意见${marker}：已入户核实`,
+  };
+  const created = await stack.request('POST', '/api/monitoring-cases', {
+    token: await stack.login('village.worker'),
+    body: {
+      household: { headName: personal.headName, idNumber: personal.idNumber, villageCode: demoVillage, memberCount: 3, laborCapacity: 'none' },
+      category: 'SUDDEN_HARDSHIP',
+      channel: 'CADRE_VISIT',
+      riskTypes: ['ILLNESS'],
+      perCapitaIncome: 4200,
+      note: personal.note,
+    },
+  });
+  expect(created.status).toBe(201);
+  const inbox = await stack.request('GET', '/api/tasks', { token: await stack.login('village.worker') });
+  const task = inbox.body.items.find((t: { caseId: string }) => t.caseId === created.body.id);
+  const decided = await stack.request('POST', `/api/tasks/${task.id}/complete`, {
+    token: await stack.login('village.worker'),
+    body: { decision: 'approve', comment: personal.comment },
+  });
+  expect(decided.status).toBe(200);
+  return { personal, caseId: created.body.id as string, stage: decided.body.stage as string, workflowId: `monitoring-${created.body.household.id}` };
+}
+
+async function startInput(workflowId: string): Promise<Payload[]> {
+  const history = await plain.workflow.getHandle(workflowId).fetchHistory();
+  return history.events?.[0].workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
+}
+
+test('the raw workflow history holds no ID number, name, note or comment; the codec-enabled client still reads the case', async () => {
+  const { personal, caseId, stage, workflowId } = await caseDecidedOnce();
+
+  const text = historyText(await plain.workflow.getHandle(workflowId).fetchHistory());
+  for (const [field, value] of Object.entries(personal)) expect([field, text.includes(value)]).toEqual([field, false]);
+  // The check does see clear text: search attributes are not encrypted, and their payloads read as JSON here.
+  expect(text).toContain('"500154017"');
+  expect(text).toContain('binary/encrypted');
+
+  // Without the keys the workflow's answers are unreadable; with them, they are as before.
+  await expect(plain.workflow.getHandle(workflowId).query(caseStateQuery)).rejects.toThrow();
+  expect(await stack.temporal.workflow.getHandle(workflowId).query(caseStateQuery)).toMatchObject({ caseId, stage });
+  const [input] = await stack.payloadCodec.decode(await startInput(workflowId));
+  expect(defaultPayloadConverter.fromPayload(input)).toMatchObject({ caseId, note: personal.note });
+});
+
+describe('the Temporal UI codec endpoint', () => {
+  const decode = async (username: string | null, payloads: Payload[]) =>
+    stack.request('POST', '/api/temporal-codec/decode', {
+      token: username ? await stack.login(username) : undefined,
+      body: { payloads: payloads.map(payloadToJson) },
+      headers: { origin: stack.temporalUiOrigin, 'x-namespace': 'default' },
+    });
+
+  test('decodes history payloads for a district approver and an admin', async () => {
+    const { personal, caseId, workflowId } = await caseDecidedOnce();
+    const encrypted = await startInput(workflowId);
+    for (const username of ['district.approver', 'admin']) {
+      const res = await decode(username, encrypted);
+      expect([username, res.status]).toEqual([username, 200]);
+      expect(defaultPayloadConverter.fromPayload(payloadFromJson(res.body.payloads[0]))).toMatchObject({ caseId, note: personal.note });
+    }
+  });
+
+  test('encodes what it then decodes', async () => {
+    const token = await stack.login('district.approver');
+    const original = defaultPayloadConverter.toPayload({ note: '编码往返' });
+    const encoded = await stack.request('POST', '/api/temporal-codec/encode', { token, body: { payloads: [payloadToJson(original)] } });
+    expect(encoded.status).toBe(200);
+    expect(Buffer.from(encoded.body.payloads[0].metadata.encoding, 'base64').toString()).toBe('binary/encrypted');
+    const decoded = await stack.request('POST', '/api/temporal-codec/decode', { token, body: encoded.body });
+    expect(decoded.body).toEqual({ payloads: [payloadToJson(original)] });
+  });
+
+  test('is 403 for a village caseworker and 401 without a token, with CORS headers the UI can read', async () => {
+    const encrypted = await startInput((await caseDecidedOnce()).workflowId);
+    expect(await decode('village.worker', encrypted)).toEqual({ status: 403, body: { error: 'forbidden', reason: expect.any(String) } });
+    expect((await decode('town.reviewer', encrypted)).status).toBe(403);
+    expect(await decode(null, encrypted)).toEqual({ status: 401, body: { error: 'unauthenticated', reason: expect.any(String) } });
+    const res = await fetch(`${stack.url}/api/temporal-codec/decode`, { method: 'POST', headers: { origin: stack.temporalUiOrigin } });
+    expect([res.status, res.headers.get('access-control-allow-origin')]).toEqual([401, stack.temporalUiOrigin]);
+  });
+
+  test('answers the CORS preflight for the UI origin only', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${stack.url}/api/temporal-codec/decode`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' },
+      });
+    const ui = await preflight(stack.temporalUiOrigin);
+    expect(ui.status).toBe(204);
+    expect(ui.headers.get('access-control-allow-origin')).toBe(stack.temporalUiOrigin);
+    expect(ui.headers.get('access-control-allow-headers')).toMatch(/content-type/i);
+    const other = await preflight('http://evil.example');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  test('a payload it cannot decrypt is a 400 naming the key id', async () => {
+    const foreign = { ...payloadToJson(defaultPayloadConverter.toPayload('x')), metadata: { encoding: Buffer.from('binary/encrypted').toString('base64'), 'encryption-key-id': Buffer.from('k1999').toString('base64') } };
+    const res = await stack.request('POST', '/api/temporal-codec/decode', { token: await stack.login('admin'), body: { payloads: [foreign] } });
+    expect(res).toEqual({ status: 400, body: { error: 'validation', issues: [{ path: 'payloads', message: expect.stringContaining('"k1999"') }] } });
+  });
+});
