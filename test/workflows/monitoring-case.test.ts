@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes, ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -9,7 +10,6 @@ import type { Actor } from '../../src/domain/roles';
 import type { Decision } from '../../src/domain/tasks/task';
 import { temporalTestServerPath } from '../../src/embedded/paths';
 import { ensureSearchAttributes } from '../../src/embedded/search-attributes-setup';
-import { createPayloadCodec } from '../../src/temporal/payload-codec';
 import {
   caseRegisteredUpdate,
   caseStateQuery,
@@ -20,6 +20,8 @@ import {
 import { caseStageKey, overdueKey } from '../../src/workflows/search-attributes';
 import { claimTaskUpdate, completeTaskUpdate } from '../../src/workflows/tasks/task-board';
 import { eventually } from '../support/eventually';
+import { testDataConverter as dataConverter } from '../support/history-codec';
+import { temporal } from '@temporalio/proto';
 
 const village = '500154017001';
 const worker: Actor = { userId: 'u-worker', username: 'village.worker', role: 'VILLAGE_CASEWORKER', jurisdictionCode: village };
@@ -65,8 +67,8 @@ function fakeActivities() {
 }
 
 let env: TestWorkflowEnvironment;
-// Encrypted as in production, so the workflow is tested with the data converter it runs with.
-const dataConverter = { payloadCodecs: [createPayloadCodec([{ id: 'test', key: randomBytes(32) }])] };
+// Encrypted as in production (dataConverter), so the workflow is tested with the data converter it runs with.
+const historiesDir = path.join(__dirname, 'histories');
 let bundle: WorkflowBundle;
 let sequence = 0;
 
@@ -115,6 +117,13 @@ async function withCase(test: (ctx: { handle: Handle; calls: Calls }) => Promise
     await handle.executeUpdate(caseRegisteredUpdate);
     try {
       await test({ handle, calls });
+      // `npm run histories:record` saves every path's history for the replay test, which guards running cases against breaking changes.
+      if (process.env.RECORD_HISTORIES) {
+        const name = expect.getState().currentTestName!.replace(/[^\w]+/g, '-').replace(/^-|-$/g, '').toLowerCase();
+        fs.mkdirSync(historiesDir, { recursive: true });
+        // Binary protobuf: exact, compact, and independent of JSON conversion quirks.
+        fs.writeFileSync(path.join(historiesDir, `${name}.binpb`), temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish());
+      }
     } finally {
       // An open case left behind would hold the test server's clock still for the next test.
       await handle.terminate('test finished').catch(() => undefined);

@@ -1,0 +1,27 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { testDataConverter } from '../support/history-codec';
+
+/**
+ * Saved histories of every workflow path (recorded by `npm run histories:record`) replayed against the current
+ * workflow code: a change that would break cases already running fails here. Change behaviour with patched().
+ */
+const dir = path.join(__dirname, 'histories');
+const files = fs.readdirSync(dir).filter((f) => f.endsWith('.binpb')).sort();
+let bundle: WorkflowBundle;
+
+beforeAll(async () => {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });
+});
+
+test('there are saved histories to replay', () => {
+  expect(files.length).toBeGreaterThanOrEqual(10);
+});
+
+test.each(files)('%s replays without nondeterminism', async (file) => {
+  const history = temporal.api.history.v1.History.decode(fs.readFileSync(path.join(dir, file)));
+  await Worker.runReplayHistory({ workflowBundle: bundle, dataConverter: testDataConverter }, history, file);
+});
