@@ -1,23 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
 import { Router } from 'express';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
-import { canReadCase, caseReadScope, refuseCaseCreation } from '../../domain/access';
-import { jurisdictionLevel } from '../../domain/jurisdictions';
-import { monitoringWorkflowId, stageLabels, type Stage } from '../../domain/monitoring/case';
+import { canReadCase, caseReadScope } from '../../domain/access';
+import { stageLabels, type Stage } from '../../domain/monitoring/case';
 import { createMonitoringCaseSchema, listMonitoringCasesSchema, objectionSchema } from '../../domain/monitoring/schemas';
-import { caseRegisteredUpdate, fileObjectionUpdate, monitoringCaseWorkflow, type MonitoringCaseInput } from '../../workflows/monitoring/monitoring-case';
-import { caseStageKey, processKey, townCodeKey, overdueKey } from '../../workflows/search-attributes';
+import { fileObjectionUpdate } from '../../workflows/monitoring/monitoring-case';
 import { actorOf } from '../auth/auth-router';
 import { HttpError, parseOr400, refusalError } from '../http-error';
 import { refusalFromWorkflow } from '../temporal-errors';
 import { loadCaseView } from './case-view';
-
-export interface TemporalDeps {
-  client: Client;
-  taskQueue: string;
-}
+import { openMonitoringCase, type TemporalDeps } from './open-case';
 
 const caseNotFound = () => new HttpError(404, { error: 'not_found', reason: '案件不存在或不在您的辖区内' });
 
@@ -27,69 +18,9 @@ export function createCasesRouter({ db, temporal }: { db: PrismaClient; temporal
   router.post('/', async (req, res) => {
     const actor = actorOf(req);
     const body = parseOr400(createMonitoringCaseSchema, req.body);
-    const { household } = body;
-    const village = await db.jurisdiction.findUnique({ where: { code: household.villageCode } });
-    if (!village || jurisdictionLevel(village.code) !== 'VILLAGE') {
-      throw HttpError.validation([{ path: 'household.villageCode', message: '村（社区）代码不存在，请从辖区列表中选择' }]);
-    }
-    const refusal = refuseCaseCreation(actor, village.code);
-    if (refusal) throw refusalError(refusal);
-
-    const existing = await db.household.findUnique({
-      where: { idNumber: household.idNumber },
-      include: { cases: { where: { closedAt: null }, select: { id: true } } },
-    });
-    if (existing?.cases.length) {
-      throw new HttpError(409, { error: 'conflict', reason: '该户已有正在办理的监测案件，同一户同时只能有一个案件', caseId: existing.cases[0].id });
-    }
-    // Households are reference data: the API keeps them current; the workflow only ever sees the id.
-    const fields = {
-      headName: household.headName,
-      villageCode: village.code,
-      townCode: village.code.slice(0, 9),
-      memberCount: household.memberCount,
-      laborCapacity: household.laborCapacity,
-      perCapitaIncome: body.perCapitaIncome,
-    };
-    const saved = await db.household.upsert({
-      where: { idNumber: household.idNumber },
-      create: { idNumber: household.idNumber, ...fields },
-      update: fields,
-    });
-
-    const caseId = randomUUID();
-    const input: MonitoringCaseInput = {
-      caseId,
-      householdId: saved.id,
-      villageCode: village.code,
-      category: body.category,
-      channel: body.channel,
-      riskTypes: body.riskTypes,
-      note: body.note,
-      discoveredAt: new Date().toISOString(),
-      createdBy: actor,
-    };
-    const start = new WithStartWorkflowOperation(monitoringCaseWorkflow, {
-      workflowId: monitoringWorkflowId(saved.id),
-      taskQueue: temporal.taskQueue,
-      args: [input],
-      workflowIdConflictPolicy: 'FAIL',
-      typedSearchAttributes: new TypedSearchAttributes([
-        { key: processKey, value: 'monitoring' },
-        { key: caseStageKey, value: 'HOME_VISIT' },
-        { key: townCodeKey, value: village.code.slice(0, 9) },
-        { key: overdueKey, value: false },
-      ]),
-    });
-    try {
-      await temporal.client.workflow.executeUpdateWithStart(caseRegisteredUpdate, { startWorkflowOperation: start });
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        throw new HttpError(409, { error: 'conflict', reason: '该户已有正在办理的监测案件，同一户同时只能有一个案件' });
-      }
-      throw err;
-    }
-    res.status(201).json(await loadCaseView(db, caseId));
+    const result = await openMonitoringCase({ db, temporal }, actor, body);
+    if ('refusal' in result) throw refusalError(result.refusal, result.caseId ? { caseId: result.caseId } : {});
+    res.status(201).json(await loadCaseView(db, result.caseId));
   });
 
   router.get('/', async (req, res) => {
