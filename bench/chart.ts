@@ -1,9 +1,11 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Bucket } from './stats';
 
-/** A hand-written SVG of a run: throughput (top) and latency (bottom, log scale) per second, phases shaded. */
+/** A hand-written SVG of a run: task completions per second (top) and their latency (bottom, log scale), phases shaded. */
 
 const W = 960;
-const H = 620;
+const H = 660;
 const left = 70;
 const right = 24;
 const plotW = W - left - right;
@@ -40,7 +42,7 @@ export function renderChart(input: {
 
   const maxRate = niceMax(Math.max(1, ...series.map((b) => b.tasksPerSec)));
   const y1 = (v: number) => top1 + h1 - (v / maxRate) * h1;
-  const lat = series.flatMap((b) => [b.p50Ms, b.p99Ms]).filter((v): v is number => v !== null && v > 0);
+  const lat = series.flatMap((b) => [b.taskP50Ms, b.taskP99Ms]).filter((v): v is number => v !== null && v > 0);
   const lo = 10 ** Math.floor(Math.log10(Math.max(0.1, Math.min(...lat, 10))));
   const hi = 10 ** Math.ceil(Math.log10(Math.max(...lat, lo * 10)));
   const y2 = (v: number) => top2 + h2 - ((Math.log10(Math.max(v, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * h2;
@@ -81,7 +83,7 @@ export function renderChart(input: {
   axis(top1, h1, [0, 0.25, 0.5, 0.75, 1].map((f) => ({ v: f * maxRate, y: y1(f * maxRate) })), 'completions / s');
   const decades: { v: number; y: number }[] = [];
   for (let v = lo; v <= hi * 1.0001; v *= 10) decades.push({ v, y: y2(v) });
-  axis(top2, h2, decades, 'latency ms (log)');
+  axis(top2, h2, decades, 'completion latency ms (log)');
   const step = niceMax(span / 10);
   for (let t = 0; t <= span + 1e-9; t += step) {
     const px = x(t0 + t).toFixed(1);
@@ -100,24 +102,32 @@ export function renderChart(input: {
     const color = colors[kindOf.get(p.name) ?? 'product'];
     const mid = (b: Bucket, i: number) => (i + 1 < bs.length ? (b.t + bs[i + 1].t) / 2 : b.t + Math.min(0.5, (p.startSec + p.durationSec - b.t) / 2));
     out.push(line(bs.map((b, i) => [x(mid(b, i)), y1(b.tasksPerSec)]), color));
-    out.push(line(bs.flatMap((b, i) => (b.p50Ms === null ? [] : [[x(mid(b, i)), y2(b.p50Ms)] as [number, number]])), color));
-    out.push(line(bs.flatMap((b, i) => (b.p99Ms === null ? [] : [[x(mid(b, i)), y2(b.p99Ms)] as [number, number]])), color, '5 3'));
+    out.push(line(bs.flatMap((b, i) => (b.taskP50Ms === null ? [] : [[x(mid(b, i)), y2(b.taskP50Ms)] as [number, number]])), color));
+    out.push(line(bs.flatMap((b, i) => (b.taskP99Ms === null ? [] : [[x(mid(b, i)), y2(b.taskP99Ms)] as [number, number]])), color, '5 3'));
   }
 
-  // Legend.
-  const ly = H - 18;
-  const legend: [string, string, string][] = [
-    [colors.product, '', 'product: human tasks/s over HTTP; latency of every API request'],
-    [colors.ceiling, '', 'ceiling: Updates/s on a bare workflow; latency of start + Updates'],
-    ['#333', '', 'p50'],
-    ['#333', '5 3', 'p99'],
+  // Legend: two rows under the time axis.
+  const legend: [number, number, string, string, string][] = [
+    [left, H - 40, colors.product, '', 'product: tasks/s; latency of POST /api/tasks/:id/complete'],
+    [left + 420, H - 40, colors.ceiling, '', 'ceiling: Updates/s on a bare workflow; Update latency'],
+    [left, H - 18, '#333', '', 'p50 of the second'],
+    [left + 420, H - 18, '#333', '5 3', 'p99 of the second'],
   ];
-  let lx = left;
-  for (const [color, dash, text] of legend) {
+  for (const [lx, ly, color, dash, text] of legend) {
     out.push(`<line x1="${lx}" x2="${lx + 24}" y1="${ly - 4}" y2="${ly - 4}" stroke="${color}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`);
     out.push(`<text x="${lx + 30}" y="${ly}">${esc(text)}</text>`);
-    lx += 36 + text.length * 6.2;
   }
   out.push('</svg>');
   return out.filter(Boolean).join('\n') + '\n';
+}
+
+// `npx tsx bench/chart.ts bench/results/<run>.json ...` redraws a run's SVG from its results file.
+if (require.main === module) {
+  for (const file of process.argv.slice(2)) {
+    const results = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const runId = path.basename(file, '.json');
+    const svg = file.replace(/\.json$/, '.svg');
+    fs.writeFileSync(svg, renderChart({ title: `AssistFlow bench ${runId}`, summary: results.summary, machine: results.machine, series: results.series, phases: results.phases }));
+    process.stdout.write(`${svg}\n`);
+  }
 }

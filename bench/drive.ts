@@ -5,7 +5,7 @@ import { ceilingStepUpdate, ceilingWorkflow } from './ceiling-workflow';
 import { benchIdNumber } from './ids';
 import type { Sample } from './stats';
 
-/** The load: N cases through all four human steps, `concurrency` cases at a time, each step after the last (closed loop). */
+/** The load: N cases from report to monitored, `concurrency` cases at a time, each step after the last (closed loop). */
 
 let t0 = performance.now();
 /** Milliseconds since the run's clock was reset. */
@@ -26,10 +26,12 @@ export interface DriveResult {
   errors: number;
   /** The first few failures, for the results file. */
   errorExamples: string[];
+  /** Human tasks completed, per step. */
+  tasksPerStep: Record<string, number>;
 }
 
 function emptyResult(): DriveResult {
-  return { samples: [], casesStarted: 0, casesCompleted: 0, tasksCompleted: 0, caseDurations: [], inboxRetries: 0, errors: 0, errorExamples: [] };
+  return { samples: [], casesStarted: 0, casesCompleted: 0, tasksCompleted: 0, caseDurations: [], inboxRetries: 0, errors: 0, errorExamples: [], tasksPerStep: {} };
 }
 
 function fail(result: DriveResult, message: string): void {
@@ -37,12 +39,12 @@ function fail(result: DriveResult, message: string): void {
   if (result.errorExamples.length < 5) result.errorExamples.push(message.slice(0, 300));
 }
 
-/** Runs `work(i)` for i in [0, n) on `concurrency` loops. */
-async function pool(n: number, concurrency: number, work: (i: number) => Promise<void>): Promise<void> {
+/** Runs `work(i)` for i in [0, n) on `concurrency` loops; after `deadlineMs` (run clock) no new i starts, running ones finish. */
+async function pool(n: number, concurrency: number, deadlineMs: number | undefined, work: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.max(1, Math.min(concurrency, n)) }, async () => {
-      while (next < n) await work(next++);
+      while (next < n && (deadlineMs === undefined || now() < deadlineMs)) await work(next++);
     }),
   );
 }
@@ -63,6 +65,8 @@ export function http(baseUrl: string, samples: () => Sample[]): Http {
             ...(token && { authorization: `Bearer ${token}` }),
           },
           body: body === undefined ? undefined : JSON.stringify(body),
+          // A hung request fails the case instead of the whole run.
+          signal: AbortSignal.timeout(60_000),
         });
         const text = await res.text();
         samples().push({ kind, start, end: now(), ok: res.ok });
@@ -81,10 +85,10 @@ export function http(baseUrl: string, samples: () => Sample[]): Http {
   };
 }
 
-export const benchUsers = ['village.worker', 'village.head', 'town.reviewer', 'district.approver'] as const;
+export const benchUsers = ['village.worker', 'village.head', 'town.reviewer', 'district.approver', 'dept.officer'] as const;
 export type BenchUser = (typeof benchUsers)[number];
 
-/** Logs the four demo users in once; their tokens serve the whole run. */
+/** Logs the demo users in once; their tokens serve the whole run. */
 export async function loginAll(baseUrl: string): Promise<{ tokens: Record<BenchUser, string>; samples: Sample[] }> {
   const samples: Sample[] = [];
   const client = http(baseUrl, () => samples);
@@ -97,13 +101,30 @@ export async function loginAll(baseUrl: string): Promise<{ tokens: Record<BenchU
   return { tokens, samples };
 }
 
-/** Who decides each step, and the stage the case must be in after their approval. */
-const steps: { user: BenchUser; after: string }[] = [
-  { user: 'village.worker', after: 'VILLAGE_REVIEW' }, // 入户核实 by the reporter
-  { user: 'village.head', after: 'TOWN_REVIEW' }, // 村级民主评议: not the home visitor
-  { user: 'town.reviewer', after: 'DISTRICT_APPROVAL' },
-  { user: 'district.approver', after: 'MONITORED' },
-];
+interface OpenTask {
+  id: string;
+  step: string;
+  role: string;
+}
+
+/**
+ * The demo user who decides a task: the home visit by the reporter (village.worker), every other village step by
+ * village.head (separation of duties: not the visitor), the rest by the one demo user of the task's role.
+ */
+function deciderOf(task: OpenTask): BenchUser | null {
+  if (task.step === 'HOME_VISIT') return 'village.worker';
+  const byRole: Record<string, BenchUser> = {
+    VILLAGE_CASEWORKER: 'village.head',
+    TOWN_REVIEWER: 'town.reviewer',
+    DISTRICT_APPROVER: 'district.approver',
+    DEPARTMENT_OFFICER: 'dept.officer',
+  };
+  return byRole[task.role] ?? null;
+}
+
+const finalStages = ['MONITORED', 'NOT_INCLUDED'];
+/** Side tasks first: data matching must be done before posting can end. */
+const sideFirst = (a: OpenTask, b: OpenTask) => Number(a.step !== 'DATA_MATCHING') - Number(b.step !== 'DATA_MATCHING');
 
 const intake = (idNumber: string) => ({
   household: { headName: '压测户主', idNumber, villageCode: demoVillage, memberCount: 4, laborCapacity: 'partial' },
@@ -114,8 +135,11 @@ const intake = (idNumber: string) => ({
 });
 
 /**
- * The product over HTTP: village.worker reports (POST /api/monitoring-cases), then for each step the right user
- * reads their inbox (GET /api/tasks), finds the case's task and approves it (POST /api/tasks/:id/complete).
+ * The product over HTTP. village.worker reports the household (POST /api/monitoring-cases); then, until the case is
+ * monitored, each open task of the case (from the case view) is decided by its demo user: they read their inbox
+ * (GET /api/tasks), find the task and approve it (POST /api/tasks/:id/complete); after each decision the case is read
+ * again (GET /api/monitoring-cases/:id) for what opened next. While the workflow itself moves the case on (the end
+ * of 公示 posting) and nothing is open yet, the case is re-read every 20 ms ('casePoll').
  */
 export async function driveProduct(options: {
   baseUrl: string;
@@ -124,33 +148,60 @@ export async function driveProduct(options: {
   concurrency: number;
   /** Offset into the run's ID-number sequence, so no household is reported twice. */
   firstId: number;
+  deadlineMs?: number;
 }): Promise<DriveResult> {
   const result = emptyResult();
   const api = http(options.baseUrl, () => result.samples);
-  await pool(options.cases, options.concurrency, async (i) => {
+  await pool(options.cases, options.concurrency, options.deadlineMs, async (i) => {
     const started = now();
     try {
       const created = await api.call('createCase', 'POST', '/api/monitoring-cases', options.tokens['village.worker'], intake(benchIdNumber(options.firstId + i)));
       if (created.status !== 201) return fail(result, `createCase ${created.status} ${JSON.stringify(created.body)}`);
       result.casesStarted++;
       const caseId: string = created.body.id;
-      for (const { user, after } of steps) {
-        const token = options.tokens[user];
-        let task: { id: string } | undefined;
-        for (let attempt = 0; attempt < 20 && !task; attempt++) {
-          if (attempt > 0) {
-            result.inboxRetries++;
-            await new Promise((r) => setTimeout(r, 50));
-          }
-          const inbox = await api.call('inbox', 'GET', '/api/tasks', token);
-          if (inbox.status !== 200) return fail(result, `inbox ${user} ${inbox.status} ${JSON.stringify(inbox.body)}`);
-          task = (inbox.body.items as { id: string; caseId: string }[]).find((t) => t.caseId === caseId);
+      let view: { stage: string; openTasks: OpenTask[] } = created.body;
+      const viewAs: BenchUser = 'district.approver';
+      for (let polls = 0; !finalStages.includes(view.stage); ) {
+        if (view.openTasks.length === 0) {
+          // The workflow moves the case on by itself (a timer): wait for the next task to appear.
+          if (++polls > 1500) return fail(result, `case ${caseId} stuck in ${view.stage} with no open task`);
+          await new Promise((r) => setTimeout(r, 20));
+          const again = await api.call('casePoll', 'GET', `/api/monitoring-cases/${caseId}`, options.tokens[viewAs]);
+          if (again.status !== 200) return fail(result, `casePoll ${again.status} ${JSON.stringify(again.body)}`);
+          view = again.body;
+          continue;
         }
-        if (!task) return fail(result, `no task of case ${caseId} in ${user}'s inbox before ${after}`);
-        const done = await api.call('complete', 'POST', `/api/tasks/${task.id}/complete`, token, { decision: 'approve', comment: '压测通过' });
-        if (done.status !== 200 || done.body.stage !== after) return fail(result, `complete ${user} ${done.status} ${JSON.stringify(done.body)}`);
-        result.tasksCompleted++;
+        let stage = view.stage;
+        for (const task of [...view.openTasks].sort(sideFirst)) {
+          const user = deciderOf(task);
+          if (!user) return fail(result, `no demo user decides ${task.step} (${task.role})`);
+          const token = options.tokens[user];
+          let found = false;
+          for (let attempt = 0; attempt < 20 && !found; attempt++) {
+            if (attempt > 0) {
+              result.inboxRetries++;
+              await new Promise((r) => setTimeout(r, 50));
+            }
+            const inbox = await api.call('inbox', 'GET', '/api/tasks', token);
+            if (inbox.status !== 200) return fail(result, `inbox ${user} ${inbox.status} ${JSON.stringify(inbox.body)}`);
+            found = (inbox.body.items as { id: string }[]).some((t) => t.id === task.id);
+          }
+          if (!found) return fail(result, `task ${task.step} of case ${caseId} not in ${user}'s inbox`);
+          const done = await api.call('complete', 'POST', `/api/tasks/${task.id}/complete`, token, { decision: 'approve', comment: '压测通过' });
+          if (done.status !== 200) return fail(result, `complete ${task.step} as ${user}: ${done.status} ${JSON.stringify(done.body)}`);
+          result.tasksCompleted++;
+          result.tasksPerStep[task.step] = (result.tasksPerStep[task.step] ?? 0) + 1;
+          stage = done.body.stage;
+        }
+        if (finalStages.includes(stage)) {
+          view = { stage, openTasks: [] };
+          break;
+        }
+        const next = await api.call('caseView', 'GET', `/api/monitoring-cases/${caseId}`, options.tokens[viewAs]);
+        if (next.status !== 200) return fail(result, `caseView ${next.status} ${JSON.stringify(next.body)}`);
+        view = next.body;
       }
+      if (view.stage !== 'MONITORED') return fail(result, `case ${caseId} ended ${view.stage}, not MONITORED`);
       result.casesCompleted++;
       result.caseDurations.push(now() - started);
     } catch (error) {
@@ -160,14 +211,17 @@ export async function driveProduct(options: {
   return result;
 }
 
-/** The ceiling: the same shape on a bare workflow through a plain Temporal client. Start, then four Updates in turn. */
+/** The ceiling: the same shape on a bare workflow through a plain Temporal client. Start, then `steps` Updates in turn. */
 export async function driveCeiling(options: {
   client: Client;
   taskQueue: string;
   cases: number;
   concurrency: number;
+  /** Updates per case: as many as the product's human tasks per case. */
+  steps: number;
   /** Makes workflow ids unique within the run. */
   prefix: string;
+  deadlineMs?: number;
 }): Promise<DriveResult> {
   const result = emptyResult();
   const timed = async <T>(kind: string, call: () => Promise<T>): Promise<T> => {
@@ -181,14 +235,14 @@ export async function driveCeiling(options: {
       throw error;
     }
   };
-  await pool(options.cases, options.concurrency, async (i) => {
+  await pool(options.cases, options.concurrency, options.deadlineMs, async (i) => {
     const started = now();
     try {
       const handle = await timed('start', () =>
-        options.client.workflow.start(ceilingWorkflow, { taskQueue: options.taskQueue, workflowId: `${options.prefix}-${i}`, args: [steps.length] }),
+        options.client.workflow.start(ceilingWorkflow, { taskQueue: options.taskQueue, workflowId: `${options.prefix}-${i}`, args: [options.steps] }),
       );
       result.casesStarted++;
-      for (let step = 1; step <= steps.length; step++) {
+      for (let step = 1; step <= options.steps; step++) {
         await timed('update', () => handle.executeUpdate(ceilingStepUpdate, { args: [step], updateId: `step-${step}` }));
         result.tasksCompleted++;
       }

@@ -87,3 +87,12 @@ export function treeCpuSec(rootPid: number): number | null {
   visit(root);
   return total;
 }
+
+/** CPU seconds of the whole machine since boot, from /proc/stat: busy (all but idle and iowait) and the total over all CPUs. */
+export function machineCpuSec(): { busySec: number; totalSec: number } {
+  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0];
+  const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  const idle = ticks[3] + ticks[4];
+  return { busySec: (total - idle) / ticksPerSecond, totalSec: total / ticksPerSecond };
+}

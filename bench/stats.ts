@@ -39,13 +39,13 @@ export function percentiles(durations: number[]): Percentiles {
   };
 }
 
-/** Latency of successful samples, per kind and over all kinds. */
-export function latencyByKind(samples: Sample[]): Record<string, Percentiles> {
+/** Latency of successful samples, per kind, and over all kinds but `notInAll` (as `all`). */
+export function latencyByKind(samples: Sample[], notInAll: string[] = []): Record<string, Percentiles> {
   const ok = samples.filter((s) => s.ok);
   const kinds = [...new Set(ok.map((s) => s.kind))].sort();
   const out: Record<string, Percentiles> = {};
   for (const kind of kinds) out[kind] = percentiles(ok.filter((s) => s.kind === kind).map((s) => s.end - s.start));
-  out.all = percentiles(ok.map((s) => s.end - s.start));
+  out.all = percentiles(ok.filter((s) => !notInAll.includes(s.kind)).map((s) => s.end - s.start));
   return out;
 }
 
@@ -65,6 +65,9 @@ export interface Bucket {
   /** Over every request of the phase that ended in the bucket. */
   p50Ms: number | null;
   p99Ms: number | null;
+  /** Over the task completions alone (POST complete, or the ceiling's Updates): the write path, comparable across phases. */
+  taskP50Ms: number | null;
+  taskP99Ms: number | null;
 }
 
 /** Per-second throughput and latency of one phase, bucketed by each request's end. */
@@ -74,17 +77,19 @@ export function buckets(phase: string, startMs: number, endMs: number, samples: 
     const until = Math.min(endMs, t + widthMs);
     const inside = samples.filter((s) => s.ok && s.end >= t && (s.end < until || (until === endMs && s.end <= endMs)));
     const durations = inside.map((s) => s.end - s.start).sort((a, b) => a - b);
+    const taskDurations = inside.filter(isTask).map((s) => s.end - s.start).sort((a, b) => a - b);
     const seconds = (until - t) / 1000;
     // A sliver at the end of a phase says nothing about the rate.
     if (seconds < 0.25) continue;
-    const p50 = percentile(durations, 50);
-    const p99 = percentile(durations, 99);
+    const [p50, p99, taskP50, taskP99] = [percentile(durations, 50), percentile(durations, 99), percentile(taskDurations, 50), percentile(taskDurations, 99)];
     out.push({
       t: round(t / 1000, 2),
       phase,
       tasksPerSec: round(inside.filter(isTask).length / seconds, 2),
       p50Ms: p50 === null ? null : round(p50),
       p99Ms: p99 === null ? null : round(p99),
+      taskP50Ms: taskP50 === null ? null : round(taskP50),
+      taskP99Ms: taskP99 === null ? null : round(taskP99),
     });
   }
   return out;

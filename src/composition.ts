@@ -75,6 +75,8 @@ export async function runApi(config: Config, endpoints: Endpoints, logger: Logge
     },
     tokens: createTokenService(endpoints.authSecret, config.AUTH_TOKEN_TTL),
     logger,
+    imports: { maxBytes: config.IMPORT_MAX_BYTES },
+    security: { refreshTtl: config.AUTH_REFRESH_TTL, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY },
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.PORT, () => resolve(s)).once('error', (err) => reject(new Error(`API cannot listen on port ${config.PORT}: ${err.message}`)));

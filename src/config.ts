@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDuration } from './domain/duration';
 import { parsePayloadKeys } from './temporal/payload-codec';
 
 /** How the process runs: `demo` seeds demo users and data; `production` refuses missing secrets. */
@@ -10,6 +11,13 @@ const optionalSetting = z
   .trim()
   .optional()
   .transform((v) => (v === '' ? undefined : v));
+
+/** A positive ISO 8601 duration without years or months. */
+const authDuration = (fallback: string) =>
+  z
+    .string()
+    .refine((v) => (parseDuration(v) ?? 0) > 0, 'must be a positive ISO 8601 duration such as PT15M or P1D')
+    .default(fallback);
 
 /** The one schema over the environment. Every process (worker, API, all-in-one) parses it once at start. */
 export const configSchema = z
@@ -29,10 +37,20 @@ export const configSchema = z
     SMTP_URL: optionalSetting.pipe(z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional()),
     MAIL_FROM: z.string().min(3).default('AssistFlow <noreply@assistflow.local>'),
     AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-    AUTH_TOKEN_TTL: z
-      .string()
-      .regex(/^P/, 'must be an ISO 8601 duration such as PT12H')
-      .default('PT12H'),
+    /** Access tokens: short, since a stolen one works until it expires or its session ends. */
+    AUTH_TOKEN_TTL: authDuration('PT15M'),
+    /** A login session (its refresh tokens) lasts this long from login. */
+    AUTH_REFRESH_TTL: authDuration('P1D'),
+    /** Comma-separated origins of browser front ends allowed to call the API (CORS); none when unset. */
+    CORS_ORIGINS: optionalSetting.transform((v, ctx) => {
+      const origins = (v ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+      for (const o of origins) {
+        if (!URL.canParse(o) || new URL(o).origin !== o) ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin such as https://assist.example.gov.cn` });
+      }
+      return origins;
+    }),
+    /** Express "trust proxy": the hops (1) or addresses of reverse proxies whose X-Forwarded-For names the client. */
+    TRUST_PROXY: optionalSetting.transform((v) => (v === undefined ? undefined : /^\d+$/.test(v) ? Number(v) : v)),
     /** `id:base64,...`, the current key first: AES-256 keys that encrypt Temporal payloads (workflow history). */
     PAYLOAD_KEYS: optionalSetting.transform((v, ctx) => {
       if (v === undefined) return undefined;
@@ -52,6 +70,8 @@ export const configSchema = z
     EMBEDDED_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(1025),
     EMBEDDED_MAIL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(1080),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /** Largest file an import (a department's alert list) may upload, in bytes. */
+    IMPORT_MAX_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024 bytes').default(10 * 1024 * 1024),
   })
   .superRefine((c, ctx) => {
     if (c.APP_MODE === 'production' && !c.AUTH_SECRET) {

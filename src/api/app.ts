@@ -1,16 +1,23 @@
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { LoginThrottle } from '../domain/login-throttle';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Logger } from '../logger';
+import { createAuditLog, type AuditLog } from './audit/audit-log';
+import { createAuditRouter } from './audit/audit-router';
 import { createAuthRouter, requireAuth } from './auth/auth-router';
+import { createSessionStore } from './auth/sessions';
 import type { TokenService } from './auth/tokens';
 import { createHealthRouter } from './health-router';
 import { errorHandler, notFoundRoute } from './http-error';
+import { createImportsRouter } from './imports/imports-router';
 import { createCasesRouter } from './monitoring/cases-router';
 import { createPolicyRouter } from './policy/policy-router';
 import { createTasksRouter } from './tasks/tasks-router';
 import { createTemporalCodecRouter } from './temporal-codec-router';
+import { corsFor } from './cors';
 
 export interface AppDeps {
   db: PrismaClient;
@@ -18,20 +25,36 @@ export interface AppDeps {
   temporal: { client: Client; taskQueue: string; namespace: string; payloadCodec: PayloadCodec; uiOrigin: string };
   tokens: TokenService;
   logger: Logger;
+  /** Uploads (department alert lists); maxBytes is IMPORT_MAX_BYTES, 10 MB by default. */
+  imports?: { maxBytes: number };
+  /** Defaults: sessions of P1D, no CORS, no trusted proxy, a login throttle of this app's own. */
+  security?: { refreshTtl?: string; corsOrigins?: readonly string[]; trustProxy?: number | string; loginThrottle?: LoginThrottle };
+  /** Defaults to the audit log in `db`. */
+  audit?: AuditLog;
 }
 
 /** The HTTP API. `listen` and shutdown live in the composition roots. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Behind a reverse proxy the client's address (audit, login throttle) comes from X-Forwarded-For.
+  if (deps.security?.trustProxy !== undefined) app.set('trust proxy', deps.security.trustProxy);
+  const audit = deps.audit ?? createAuditLog(deps.db);
+  const sessions = createSessionStore(deps.db, deps.security?.refreshTtl ?? 'P1D');
+  // In memory: one count per API instance (see LoginThrottle).
+  const loginThrottle = deps.security?.loginThrottle ?? new LoginThrottle();
+  app.use(helmet());
+  app.use(corsFor(deps.security?.corsOrigins ?? [], { except: ['/api/temporal-codec'] }));
   app.use(express.json({ limit: '1mb' }));
   app.use('/api/health', createHealthRouter(deps));
-  app.use('/api/auth', createAuthRouter(deps));
+  app.use('/api/auth', createAuthRouter({ ...deps, audit, sessions, loginThrottle }));
   app.use('/api/temporal-codec', createTemporalCodecRouter(deps)); // requireAuth inside, after the CORS preflight
   app.use('/api', requireAuth(deps));
-  app.use('/api/monitoring-cases', createCasesRouter(deps));
-  app.use('/api/tasks', createTasksRouter(deps));
-  app.use('/api/policy', createPolicyRouter(deps));
+  app.use('/api/monitoring-cases', createCasesRouter({ ...deps, audit }));
+  app.use('/api/tasks', createTasksRouter({ ...deps, audit }));
+  app.use('/api/imports', createImportsRouter({ ...deps, audit }));
+  app.use('/api/policy', createPolicyRouter({ ...deps, audit }));
+  app.use('/api/audit', createAuditRouter({ ...deps, audit }));
   app.use(notFoundRoute);
   app.use(errorHandler(deps.logger));
   return app;

@@ -13,7 +13,8 @@ import { HttpError, parseOr400 } from './http-error';
 const codecRoles: readonly Role[] = ['DISTRICT_APPROVER', 'ADMIN'];
 
 const payloadsSchema = z.object({
-  payloads: z.array(z.object({ metadata: z.record(z.string(), z.base64()).optional(), data: z.base64().optional() })),
+  // Proto JSON leaves out empty fields: `temporal` sends `{}` for no payloads.
+  payloads: z.array(z.object({ metadata: z.record(z.string(), z.base64()).optional(), data: z.base64().optional() })).default([]),
 });
 
 /**
@@ -41,13 +42,9 @@ export function createTemporalCodecRouter(deps: {
   for (const operation of ['decode', 'encode'] as const) {
     router.post(`/${operation}`, async (req, res) => {
       const { payloads } = parseOr400(payloadsSchema, req.body);
-      let result;
-      try {
-        result = await payloadCodec[operation](payloads.map(payloadFromJson));
-      } catch (error) {
-        if (!(error instanceof PayloadCodecError)) throw error;
-        throw HttpError.validation([{ path: 'payloads', message: error.message }]);
-      }
+      const result = await payloadCodec[operation](payloads.map(payloadFromJson)).catch((error: unknown) => {
+        throw error instanceof PayloadCodecError ? HttpError.validation([{ path: 'payloads', message: error.message }]) : error;
+      });
       // Who read personal data out of Temporal: ids only, never the payloads.
       deps.logger.info(`temporal payloads ${operation}d`, { userId: actorOf(req).userId, count: payloads.length, namespace: req.get('x-namespace') });
       res.json({ payloads: result.map(payloadToJson) });

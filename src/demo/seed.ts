@@ -1,5 +1,5 @@
 import reference from '../../prisma/reference/kaizhou-jurisdictions.json';
-import { hashPassword } from '../api/auth/passwords';
+import { hashNewPassword } from '../api/auth/passwords';
 import type { Role } from '../domain/roles';
 import type { PrismaClient } from '../generated/prisma/client';
 
@@ -45,7 +45,7 @@ export async function seedDemoData(db: PrismaClient, emailDomain = 'demo.assistf
   const places = demoJurisdictions();
   // Parents first, so the tree's foreign key holds.
   await db.jurisdiction.createMany({ data: places, skipDuplicates: true });
-  const passwordHash = await hashPassword(demoPassword);
+  const passwordHash = await hashNewPassword(demoPassword);
   await db.user.createMany({
     data: demoUsers.map((u) => ({ ...u, email: `${u.username}@${emailDomain}`, passwordHash })),
     skipDuplicates: true,

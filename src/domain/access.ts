@@ -1,5 +1,6 @@
 import { ErrorCode, type Refusal } from './errors';
 import { isWithin } from './jurisdictions';
+import type { Channel } from './monitoring/case';
 import type { Actor, Role } from './roles';
 
 /** Roles that work monitoring cases, each within its own jurisdiction. */
@@ -16,10 +17,17 @@ export function canReadCase(actor: Actor, villageCode: string): boolean {
   return scope !== null && isWithin(villageCode, scope);
 }
 
-/** Why this actor may not open a case in this village; null when they may. */
-export function refuseCaseCreation(actor: Actor, villageCode: string): Refusal | null {
-  if (!caseCreators.includes(actor.role)) {
-    return { code: ErrorCode.FORBIDDEN, reason: '只有村、乡镇和区级经办人员可以登记监测对象线索' };
+/**
+ * Why this actor may not open a case in this village through this channel; null when they may. Departments
+ * open leads only from their data-comparison alerts (部门筛查预警).
+ */
+export function refuseCaseCreation(actor: Actor, villageCode: string, channel: Channel): Refusal | null {
+  const departmentAlert = actor.role === 'DEPARTMENT_OFFICER' && channel === 'DEPARTMENT_ALERT';
+  if (!caseCreators.includes(actor.role) && !departmentAlert) {
+    return {
+      code: ErrorCode.FORBIDDEN,
+      reason: actor.role === 'DEPARTMENT_OFFICER' ? '行业部门只能通过部门筛查预警登记监测对象线索' : '只有村、乡镇和区级经办人员可以登记监测对象线索',
+    };
   }
   if (!isWithin(villageCode, actor.jurisdictionCode)) {
     return { code: ErrorCode.FORBIDDEN, reason: '该村（社区）不在您的辖区内' };
@@ -42,6 +50,22 @@ export function policyReadAccess(actor: Actor): 'history' | 'current' | null {
 export function refusePolicyChange(actor: Actor): Refusal | null {
   if (actor.role !== 'DISTRICT_APPROVER') {
     return { code: ErrorCode.FORBIDDEN, reason: '只有区乡村振兴局审定人员可以修改政策设置' };
+  }
+  return null;
+}
+
+/** Why this actor may not read the audit log; null when they may. The district and admins only. */
+export function refuseAuditRead(actor: Actor): Refusal | null {
+  if (actor.role !== 'DISTRICT_APPROVER' && actor.role !== 'ADMIN') {
+    return { code: ErrorCode.FORBIDDEN, reason: '只有区乡村振兴局审定人员和系统管理员可以查看审计日志' };
+  }
+  return null;
+}
+
+/** Why this actor may not upload a department's alert list; null when they may. Only departments send their data. */
+export function refuseDepartmentAlertImport(actor: Actor): Refusal | null {
+  if (actor.role !== 'DEPARTMENT_OFFICER') {
+    return { code: ErrorCode.FORBIDDEN, reason: '只有行业部门人员可以上传部门筛查预警名单' };
   }
   return null;
 }

@@ -14,6 +14,42 @@ export const slaSteps = [
 ] as const;
 export type SlaStep = (typeof slaSteps)[number];
 
+/**
+ * 监测线: the monitoring line per year, 元/人/年. *precedent* figures from other districts for 2021–2023;
+ * 2024–2026 repeat 2023 as placeholders the district must set to its own published lines.
+ */
+const defaultMonitoringLines: Record<string, number> = { '2021': 6000, '2022': 6900, '2023': 7500, '2024': 7500, '2025': 7500, '2026': 7500 };
+/** 低保标准, 元/人/月: a placeholder (*precedent*), to be set to the district's published standard. */
+const defaultStandards = { minimumLivingMonthly: 500 };
+// The settings below came after policy versions were first stored; their defaults let those versions still load.
+const assistanceSettings = {
+  monitoringLines: z
+    .record(z.string().regex(/^\d{4}$/), z.number({ error: '监测线应为数字（元/人/年）' }).positive('监测线应大于0（元/人/年）'), {
+      error: (issue) => (issue.code === 'invalid_key' ? '监测线的年份应为4位数字，例如 2026' : '监测线应为对象，按年份填写，例如 {"2026": 7500}'),
+    })
+    .refine((lines) => Object.keys(lines).length > 0, '至少填写一个年份的监测线')
+    .default(() => ({ ...defaultMonitoringLines })),
+  standards: z
+    .object(
+      { minimumLivingMonthly: z.number({ error: '低保标准应为数字（元/人/月）' }).positive('低保标准应大于0（元/人/月）') },
+      { error: '保障标准应为对象，包含 minimumLivingMonthly（低保标准，元/人/月）' },
+    )
+    .default(() => ({ ...defaultStandards })),
+  /** How often a monitored household is visited, at least (*precedent*: monthly). */
+  followUpVisitInterval: durationSchema.default('P30D'),
+  /** How long the responsible department or village has to deliver a planned measure. */
+  measureDeliveryDue: durationSchema.default('P15D'),
+  /** 风险消除: monitored at least this long before elimination may be proposed. */
+  exitMinMonitored: durationSchema.default('P180D'),
+  /** 风险消除: income above the line in each of this many last months. */
+  exitStableIncomeMonths: z
+    .number({ error: '收入稳定月数应为整数' })
+    .int('收入稳定月数应为整数')
+    .min(1, '收入稳定月数至少为1')
+    .max(36, '收入稳定月数不超过36')
+    .default(6),
+};
+
 /** Policy settings: every duration is ISO 8601 so tests and demos can use seconds. */
 export const policySettingsSchema = z.object(
   {
@@ -26,6 +62,7 @@ export const policySettingsSchema = z.object(
     identificationLimit: durationSchema,
     /** 公示: how long the village evaluation's result is posted for objections, at least (*precedent*: 5 days). */
     postingPeriod: durationSchema,
+    ...assistanceSettings,
   },
   { error: '政策设置应为对象，包含 stepDue、escalationAfter、identificationLimit 和 postingPeriod' },
 );
@@ -45,7 +82,30 @@ export const defaultPolicySettings: PolicySettings = {
   escalationAfter: 'P2D',
   identificationLimit: 'P15D',
   postingPeriod: 'P5D',
+  monitoringLines: { ...defaultMonitoringLines },
+  standards: { ...defaultStandards },
+  followUpVisitInterval: 'P30D',
+  measureDeliveryDue: 'P15D',
+  exitMinMonitored: 'P180D',
+  exitStableIncomeMonths: 6,
 };
+
+/**
+ * The monitoring line (元/人/年) for `year`: its own, or when the district has not set it yet, the latest earlier
+ * year's with `carriedForward` true so callers can say so. null when no line is set for that year or before.
+ */
+export function monitoringLineFor(
+  settings: Pick<PolicySettings, 'monitoringLines'>,
+  year: number,
+): { line: number; year: number; carriedForward: boolean } | null {
+  const own = settings.monitoringLines[String(year)];
+  if (own !== undefined) return { line: own, year, carriedForward: false };
+  const earlier = Object.keys(settings.monitoringLines)
+    .map(Number)
+    .filter((y) => y < year)
+    .sort((a, b) => b - a)[0];
+  return earlier === undefined ? null : { line: settings.monitoringLines[String(earlier)], year: earlier, carriedForward: true };
+}
 
 /** A policy version as a workflow pins it at start. Version 0 is the built-in default. */
 export interface PinnedPolicy {

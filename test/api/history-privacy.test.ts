@@ -112,6 +112,8 @@ describe('the Temporal UI codec endpoint', () => {
     expect(Buffer.from(encoded.body.payloads[0].metadata.encoding, 'base64').toString()).toBe('binary/encrypted');
     const decoded = await stack.request('POST', '/api/temporal-codec/decode', { token, body: encoded.body });
     expect(decoded.body).toEqual({ payloads: [payloadToJson(original)] });
+    // Proto JSON, as the temporal CLI sends it, leaves out an empty list.
+    expect(await stack.request('POST', '/api/temporal-codec/decode', { token, body: {} })).toEqual({ status: 200, body: { payloads: [] } });
   });
 
   test('is 403 for a village caseworker and 401 without a token, with CORS headers the UI can read', async () => {

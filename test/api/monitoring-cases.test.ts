@@ -87,7 +87,13 @@ describe('login', () => {
   test('demo users log in and get a token and their role', async () => {
     const res = await stack.request('POST', '/api/auth/login', { body: { username: 'town.reviewer', password: demoPassword } });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ token: expect.any(String), user: expect.objectContaining({ username: 'town.reviewer', role: 'TOWN_REVIEWER', jurisdictionCode: '500154017' }) });
+    expect(res.body).toEqual({
+      token: expect.any(String),
+      tokenExpiresAt: expect.any(String),
+      refreshToken: expect.any(String),
+      refreshTokenExpiresAt: expect.any(String),
+      user: expect.objectContaining({ username: 'town.reviewer', role: 'TOWN_REVIEWER', jurisdictionCode: '500154017' }),
+    });
   });
 
   test('a wrong password or unknown user is 401, a missing field 400', async () => {
@@ -143,8 +149,9 @@ test('demo users carry a case from lead to monitored; each step is in the right 
 
   const done = await caseView(created.id);
   expect(done.stage).toBe('MONITORED');
-  expect(done.openTasks).toEqual([]);
-  expect(done.clocks).toEqual([]);
+  // Monitored households are visited regularly: the first visit is due.
+  await eventually(async () => (await caseView(created.id)).openTasks.length === 1);
+  expect((await caseView(created.id)).openTasks).toEqual([expect.objectContaining({ step: 'VISIT', stepLabel: '定期走访', allowedDecisions: [] })]);
   expect(done.timeline.map((e: any) => [e.kind, e.stepLabel, e.actor, e.decisionLabel])).toEqual([
     ['CASE_CREATED', null, 'village.worker', null],
     ['TASK_DECIDED', '入户核实', 'village.worker', '通过'],
@@ -159,7 +166,38 @@ test('demo users carry a case from lead to monitored; each step is in the right 
   const listed = await stack.request('GET', '/api/monitoring-cases?stage=MONITORED&townCode=500154017', { token: await stack.login('town.reviewer') });
   expect(listed.body.items.map((c: any) => c.id)).toContain(created.id);
   const workflow = await stack.temporal.workflow.getHandle(`monitoring-${created.household.id}`).describe();
-  expect(workflow.status.name).toBe('COMPLETED');
+  expect(workflow.status.name).toBe('RUNNING');
+
+  // Follow-up: a visit is recorded and the next one scheduled; measures are checked against the policy.
+  const token = await stack.login('village.worker');
+  const badVisit = await stack.request('POST', `/api/monitoring-cases/${created.id}/visits`, { token, body: { perCapitaIncome: -1, unresolvedSpending: 'no' } });
+  expect(badVisit.status).toBe(400);
+  expect(badVisit.body.issues.map((i: any) => i.path).sort()).toEqual(['guaranteesSecure', 'perCapitaIncome', 'unresolvedSpending']);
+  const visited = await stack.request('POST', `/api/monitoring-cases/${created.id}/visits`, { token, body: { perCapitaIncome: 7800, unresolvedSpending: false, guaranteesSecure: true } });
+  expect(visited.status).toBe(201);
+  expect(visited.body.case.visits).toEqual([expect.objectContaining({ perCapitaIncome: 7800 })]);
+  expect(visited.body.case.openTasks).toEqual([expect.objectContaining({ id: visited.body.nextVisitTaskId, step: 'VISIT' })]);
+  const visitTask = visited.body.case.openTasks[0];
+  expect(await complete('village.worker', visitTask.id, 'approve')).toEqual({ status: 400, body: { error: 'validation', issues: [{ path: 'decision', message: expect.stringContaining('登记') }] } });
+
+  // The household is 'partial': 特困 below 1.3 × the 低保 standard (500 元/月) is refused with the minimum.
+  const lowSupport = await stack.request('POST', `/api/monitoring-cases/${created.id}/measures`, {
+    token,
+    body: { measures: [{ type: 'EXTREME_POVERTY_SUPPORT', startDate: '2026-12-01', monthlyAmount: 600 }] },
+  });
+  expect(lowSupport).toEqual({ status: 400, body: { error: 'validation', issues: [{ path: 'measures.0.monthlyAmount', message: expect.stringContaining('650') }] } });
+  const planned = await stack.request('POST', `/api/monitoring-cases/${created.id}/measures`, {
+    token,
+    body: { measures: [{ type: 'MEDICAL_ASSISTANCE', startDate: '2026-12-01' }, { type: 'PUBLIC_WELFARE_JOB', startDate: '2026-12-01' }] },
+  });
+  expect(planned.status).toBe(201);
+  expect(planned.body.case.measures.map((m: any) => [m.label, m.department, m.statusLabel])).toEqual([
+    ['医疗救助', 'MEDICAL_INSURANCE', '待落实'],
+    ['公益岗位', 'HUMAN_RESOURCES', '待落实'],
+  ]);
+  const delivery = await taskOf('dept.officer', created.id, 'MEASURE_DELIVERY');
+  expect(await complete('dept.officer', delivery.id, 'approve', '已落实')).toMatchObject({ status: 200, body: { stage: 'MONITORED' } });
+  expect((await caseView(created.id)).measures.map((m: any) => m.statusLabel).sort()).toEqual(['已落实', '待落实']);
 });
 
 test('an objection during posting is recorded, holds the case, and once resolved the town review opens', async () => {

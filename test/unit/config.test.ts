@@ -25,6 +25,15 @@ describe('configuration', () => {
     expect(error!.message).toContain('TEMPORAL_ADDRESS: must be host:port');
   });
 
+  test('tokens are short-lived with a day-long session; CORS is off and no proxy trusted unless configured', () => {
+    const config = loadConfig({ APP_MODE: 'demo' });
+    expect(config).toMatchObject({ AUTH_TOKEN_TTL: 'PT15M', AUTH_REFRESH_TTL: 'P1D', CORS_ORIGINS: [] });
+    expect(config.TRUST_PROXY).toBeUndefined();
+    const configured = loadConfig({ APP_MODE: 'demo', CORS_ORIGINS: 'https://a.example.cn, http://localhost:5173', TRUST_PROXY: '1' });
+    expect(configured).toMatchObject({ CORS_ORIGINS: ['https://a.example.cn', 'http://localhost:5173'], TRUST_PROXY: 1 });
+    expect(() => loadConfig({ APP_MODE: 'demo', CORS_ORIGINS: 'https://a.example.cn/app', AUTH_REFRESH_TTL: '1 day' })).toThrow(/AUTH_REFRESH_TTL: must be a positive ISO 8601 duration[\s\S]*CORS_ORIGINS: "https:\/\/a.example.cn\/app" is not an origin/);
+  });
+
   test('production mode refuses to start without its secret', () => {
     expect(() => loadConfig({ APP_MODE: 'production' })).toThrow(/AUTH_SECRET: is required in production mode/);
     expect(() => loadConfig({ APP_MODE: 'production', AUTH_SECRET: 'short' })).toThrow(/AUTH_SECRET: must be at least 32/);

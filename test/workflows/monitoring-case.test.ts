@@ -12,8 +12,10 @@ import { temporalTestServerPath } from '../../src/embedded/paths';
 import { ensureSearchAttributes } from '../../src/embedded/search-attributes-setup';
 import {
   caseRegisteredUpdate,
+  addMeasuresUpdate,
   caseStateQuery,
   fileObjectionUpdate,
+  recordVisitUpdate,
   monitoringCaseWorkflow,
   type MonitoringCaseInput,
 } from '../../src/workflows/monitoring/monitoring-case';
@@ -44,6 +46,9 @@ function fakeActivities() {
     recordObjection: [],
     recordPostingEnded: [],
     notifyIdentificationOverdue: [],
+    recordFollowUpStarted: [],
+    recordFollowUpVisit: [],
+    recordMeasures: [],
   };
   const record =
     <K extends keyof Calls>(name: K) =>
@@ -62,6 +67,9 @@ function fakeActivities() {
     recordObjection: record('recordObjection'),
     recordPostingEnded: record('recordPostingEnded'),
     notifyIdentificationOverdue: record('notifyIdentificationOverdue'),
+    recordFollowUpStarted: record('recordFollowUpStarted'),
+    recordFollowUpVisit: record('recordFollowUpVisit'),
+    recordMeasures: record('recordMeasures'),
   };
   return { calls, activities };
 }
@@ -74,16 +82,20 @@ let sequence = 0;
 
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('WARN') });
+  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });
+});
+
+// A server of its own per test: one test's leftovers (a terminated case's timers) can otherwise hold the next test's clock still.
+beforeEach(async () => {
   env = await TestWorkflowEnvironment.createTimeSkipping({
     client: { dataConverter },
     server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
   });
   // The time-skipping server starts with no custom search attributes.
   await ensureSearchAttributes({ address: env.address, namespace: 'default' });
-  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });
 });
 
-afterAll(async () => {
+afterEach(async () => {
   await env?.teardown();
 });
 
@@ -102,6 +114,7 @@ async function withCase(test: (ctx: { handle: Handle; calls: Calls }) => Promise
       category: 'MARGINAL',
       channel: 'CADRE_VISIT',
       riskTypes: ['ILLNESS'],
+      laborCapacity: 'none',
       discoveredAt: new Date(await env.currentTimeMs()).toISOString(),
       createdBy: worker,
     };
@@ -117,15 +130,18 @@ async function withCase(test: (ctx: { handle: Handle; calls: Calls }) => Promise
     await handle.executeUpdate(caseRegisteredUpdate);
     try {
       await test({ handle, calls });
-      // `npm run histories:record` saves every path's history for the replay test, which guards running cases against breaking changes.
+    } finally {
+      // An activity still in flight, or an open case left behind, would hold the test server's clock still for the next test.
+      await eventually(async () => ((await handle.describe()).raw.pendingActivities ?? []).length === 0, 10_000).catch(() => undefined);
+      // `npm run histories:record -- <version>` saves every path's history under histories/<version> for the replay
+      // test, which guards running cases against breaking changes. Keep the older versions: cases started then still run.
       if (process.env.RECORD_HISTORIES) {
         const name = expect.getState().currentTestName!.replace(/[^\w]+/g, '-').replace(/^-|-$/g, '').toLowerCase();
-        fs.mkdirSync(historiesDir, { recursive: true });
+        const dir = path.join(historiesDir, process.env.RECORD_HISTORIES);
+        fs.mkdirSync(dir, { recursive: true });
         // Binary protobuf: exact, compact, and independent of JSON conversion quirks.
-        fs.writeFileSync(path.join(historiesDir, `${name}.binpb`), temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish());
+        fs.writeFileSync(path.join(dir, `${name}.binpb`), temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish());
       }
-    } finally {
-      // An open case left behind would hold the test server's clock still for the next test.
       await handle.terminate('test finished').catch(() => undefined);
     }
   });
@@ -168,9 +184,9 @@ async function toPosting(handle: Handle, { matchData = true } = {}) {
 
 /** Posting runs its five days, then the town review opens. */
 async function throughPosting(handle: Handle, calls: Calls) {
+  const ended = calls.recordPostingEnded.length;
   await env.sleep('5 days');
-  await eventually(() => calls.recordPostingEnded.length === 1);
-  expect(await stageOf(handle)).toBe('TOWN_REVIEW');
+  await eventually(async () => calls.recordPostingEnded.length === ended + 1 && (await stageOf(handle)) === 'TOWN_REVIEW');
 }
 
 test('the whole identification chain, from lead to monitored, mirrored step by step', async () => {
@@ -194,8 +210,10 @@ test('the whole identification chain, from lead to monitored, mirrored step by s
     expect(await decide(handle, 'TOWN_REVIEW', town, 'approve')).toMatchObject({ stage: 'DISTRICT_APPROVAL' });
     expect(await decide(handle, 'DISTRICT_APPROVAL', district, 'approve')).toMatchObject({ stage: 'ANNOUNCEMENT' });
     expect(await decide(handle, 'ANNOUNCEMENT', district, 'approve')).toMatchObject({ stage: 'MONITORED' });
-    expect(await handle.result()).toMatchObject({ stage: 'MONITORED' });
     expect((await handle.describe()).typedSearchAttributes.get(caseStageKey)).toBe('MONITORED');
+    // Monitored is not the end: the household is now visited regularly.
+    await eventually(() => calls.recordFollowUpStarted.length === 1);
+    expect(calls.recordFollowUpStarted[0].task).toMatchObject({ step: 'VISIT', role: 'VILLAGE_CASEWORKER', allowedDecisions: [] });
     expect(calls.notifyIdentificationOverdue).toHaveLength(0);
   });
 });
@@ -207,8 +225,7 @@ test('posting waits for the departments’ data matching before the town review 
     expect(await stageOf(handle)).toBe('PUBLIC_POSTING');
     expect(calls.recordPostingEnded).toHaveLength(0);
     expect(await decide(handle, 'DATA_MATCHING', dept, 'approve')).toMatchObject({ stage: 'PUBLIC_POSTING' });
-    await eventually(() => calls.recordPostingEnded.length === 1);
-    expect(await stageOf(handle)).toBe('TOWN_REVIEW');
+    await eventually(async () => calls.recordPostingEnded.length === 1 && (await stageOf(handle)) === 'TOWN_REVIEW');
   });
 });
 
@@ -220,8 +237,7 @@ test('an objection during posting holds the case until it is resolved', async ()
     await env.sleep('6 days');
     expect(await stageOf(handle)).toBe('PUBLIC_POSTING');
     expect(await decide(handle, 'OBJECTION', worker, 'approve', '经核实，务工收入不稳定，异议不成立')).toMatchObject({ stage: 'PUBLIC_POSTING' });
-    await eventually(() => calls.recordPostingEnded.length === 1);
-    expect(await stageOf(handle)).toBe('TOWN_REVIEW');
+    await eventually(async () => calls.recordPostingEnded.length === 1 && (await stageOf(handle)) === 'TOWN_REVIEW');
   });
 });
 
@@ -270,6 +286,68 @@ test('returns go back to the step that produced the gap, and the reviewer of a r
     await decide(handle, 'TOWN_REVIEW', town, 'approve');
     await decide(handle, 'DISTRICT_APPROVAL', district, 'approve');
     expect(await decide(handle, 'ANNOUNCEMENT', district, 'approve')).toMatchObject({ stage: 'MONITORED' });
+  });
+});
+
+/** All the way to monitored, with the follow-up's first visit task open. */
+async function toMonitored(handle: Handle, calls: Calls) {
+  await toPosting(handle);
+  await throughPosting(handle, calls);
+  await decide(handle, 'TOWN_REVIEW', town, 'approve');
+  await decide(handle, 'DISTRICT_APPROVAL', district, 'approve');
+  await decide(handle, 'ANNOUNCEMENT', district, 'approve');
+  await eventually(() => calls.recordFollowUpStarted.length === 1);
+}
+
+test('a monitored household is visited at least monthly: each visit closes the due visit and opens the next; a late visit is reminded', async () => {
+  await withCase(async ({ handle, calls }) => {
+    await toMonitored(handle, calls);
+    const firstVisit = calls.recordFollowUpStarted[0].task;
+    const visit = { perCapitaIncome: 7200, unresolvedSpending: false, guaranteesSecure: true };
+    const answer = await handle.executeUpdate(recordVisitUpdate, { args: [{ visit, actor: worker }] });
+    expect(calls.recordFollowUpVisit[0]).toMatchObject({ visit, completedTaskId: firstVisit.id, nextTask: { id: answer.nextVisitTaskId, step: 'VISIT' } });
+    const next = calls.recordFollowUpVisit[0].nextTask;
+    expect(next.dueAt - calls.recordFollowUpVisit[0].at).toBe(30 * 86_400_000);
+    expect(await refusalOf(handle.executeUpdate(recordVisitUpdate, { args: [{ visit, actor: town }] }))).toMatchObject({ type: 'FORBIDDEN' });
+    // A visit task is done by recording the visit, not by approving it.
+    expect(await refusalOf(decide(handle, 'VISIT', worker, 'approve'))).toMatchObject({ type: 'VALIDATION', message: expect.stringContaining('登记') });
+
+    await env.sleep('31 days');
+    await eventually(() => calls.notifyOverdueTask.some((n) => n.task.id === next.id));
+  });
+});
+
+test('measures follow the policy: refused with the reason, otherwise each becomes a delivery task for its department or the village', async () => {
+  await withCase(async ({ handle, calls }) => {
+    await toMonitored(handle, calls);
+    const addMeasures = (measures: unknown[], actor: Actor = worker) => handle.executeUpdate(addMeasuresUpdate, { args: [{ measures: measures as never, actor }] });
+    // The household has no labour capacity: development measures alone are refused, and 特困 below 1.3 × 低保 (500) too.
+    expect(await refusalOf(addMeasures([{ type: 'EMPLOYMENT', startDate: '2026-12-01' }]))).toMatchObject({ type: 'VALIDATION', message: expect.stringContaining('兜底') });
+    expect(await refusalOf(addMeasures([{ type: 'EXTREME_POVERTY_SUPPORT', startDate: '2026-12-01', monthlyAmount: 600 }]))).toMatchObject({
+      type: 'VALIDATION',
+      message: expect.stringContaining('650'),
+    });
+    expect(await refusalOf(addMeasures([{ type: 'MINIMUM_LIVING', startDate: '2026-12-01', monthlyAmount: 500 }], dept))).toMatchObject({ type: 'FORBIDDEN' });
+    expect(calls.recordMeasures).toHaveLength(0);
+
+    const { measureIds } = await addMeasures([
+      { type: 'MINIMUM_LIVING', startDate: '2026-12-01', monthlyAmount: 500 },
+      { type: 'INDUSTRY', startDate: '2026-12-01' },
+    ]);
+    expect(measureIds).toHaveLength(2);
+    const [civil, industry] = calls.recordMeasures[0].tasks;
+    expect(civil).toMatchObject({ step: 'MEASURE_DELIVERY', role: 'DEPARTMENT_OFFICER', jurisdictionCode: '500154' });
+    expect(industry).toMatchObject({ step: 'MEASURE_DELIVERY', role: 'VILLAGE_CASEWORKER', jurisdictionCode: village });
+    expect(calls.recordMeasures[0].measures.map((m) => [m.type, m.department, m.status])).toEqual([
+      ['MINIMUM_LIVING', 'CIVIL_AFFAIRS', 'PLANNED'],
+      ['INDUSTRY', null, 'PLANNED'],
+    ]);
+
+    await handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: civil.id, decision: 'approve', comment: '已发放', actor: dept }] });
+    expect(calls.recordMonitoringDecision.at(-1)).toMatchObject({ measure: { id: measureIds[0], status: 'DELIVERED' }, fromStage: 'MONITORED', toStage: 'MONITORED' });
+    await handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: industry.id, decision: 'reject', comment: '产业项目未获批', actor: worker }] });
+    expect(calls.recordMonitoringDecision.at(-1)).toMatchObject({ measure: { id: measureIds[1], status: 'NOT_DELIVERED' } });
+    expect(await stageOf(handle)).toBe('MONITORED');
   });
 });
 
@@ -350,7 +428,8 @@ test('an open step is reminded at its due time, then escalated to the town and t
     expect((await handle.describe()).typedSearchAttributes.get(overdueKey)).toBe(true);
 
     await env.sleep('2 days');
-    await eventually(() => visitNotices().length === 2);
+    // At day 5 the visit escalates and the data matching falls due: wait for both.
+    await eventually(() => visitNotices().length === 2 && calls.notifyOverdueTask.some((n) => n.task.step === 'DATA_MATCHING'));
     expect(visitNotices()[1].escalation).toEqual({ level: 1, jurisdictionCode: '500154017', role: 'TOWN_REVIEWER' });
     // Data matching (due in 5 days, at the district) is reminded too; there is nobody above the district to escalate to.
     expect(calls.notifyOverdueTask.filter((n) => n.task.step === 'DATA_MATCHING')).toEqual([expect.objectContaining({ escalation: null })]);

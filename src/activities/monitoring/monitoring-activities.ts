@@ -1,7 +1,8 @@
 import { closedStages, monitoringWorkflowId, stageLabels, type Stage } from '../../domain/monitoring/case';
 import type { Actor } from '../../domain/roles';
 import type { DecisionRequest, HumanTask } from '../../domain/tasks/task';
-import type { MonitoringCaseInput } from '../../workflows/monitoring/monitoring-case';
+import type { Visit } from '../../domain/monitoring/schemas';
+import type { MeasureRecord, MonitoringCaseInput } from '../../workflows/monitoring/monitoring-case';
 import type { ActivityDeps } from '../deps';
 import { beijingTime, sendOnce } from '../mail/notifications';
 import { openTaskRow } from '../tasks/task-activities';
@@ -80,6 +81,7 @@ export function createMonitoringActivities({ db, mailer, publicUrl }: ActivityDe
       nextTask,
       cancelled,
       postingEndsAt,
+      measure,
     }: {
       caseId: string;
       task: HumanTask;
@@ -90,6 +92,8 @@ export function createMonitoringActivities({ db, mailer, publicUrl }: ActivityDe
       nextTask: HumanTask | null;
       cancelled: string[];
       postingEndsAt: number | null;
+      /** A delivery decision settles its measure. */
+      measure?: { id: string; status: MeasureRecord['status'] };
     }): Promise<void> {
       const when = new Date(at);
       const workflowId = await workflowIdOf(caseId);
@@ -133,6 +137,80 @@ export function createMonitoringActivities({ db, mailer, publicUrl }: ActivityDe
           },
         }),
         ...(nextTask ? [openRow(caseId, workflowId, nextTask)] : []),
+        ...(measure ? [db.measure.update({ where: { id: measure.id }, data: { status: measure.status, decidedAt: when } })] : []),
+      ]);
+    },
+
+    /** The case is monitored: its first follow-up visit is due. */
+    async recordFollowUpStarted({ caseId, task }: { caseId: string; task: HumanTask }) {
+      await openRow(caseId, await workflowIdOf(caseId), task);
+    },
+
+    /** A follow-up visit: what was found, the visit task it completes, the next one. Idempotent by visit id. */
+    async recordFollowUpVisit({
+      caseId,
+      visitId,
+      visit,
+      actor,
+      at,
+      completedTaskId,
+      nextTask,
+    }: {
+      caseId: string;
+      visitId: string;
+      visit: Visit;
+      actor: Actor;
+      at: number;
+      completedTaskId: string | null;
+      nextTask: HumanTask;
+    }) {
+      const when = new Date(at);
+      const workflowId = await workflowIdOf(caseId);
+      await db.$transaction([
+        db.followUpVisit.upsert({
+          where: { id: visitId },
+          update: {},
+          create: { id: visitId, caseId, at: when, actorId: actor.userId, perCapitaIncome: visit.perCapitaIncome, unresolvedSpending: visit.unresolvedSpending, guaranteesSecure: visit.guaranteesSecure, note: visit.note ?? null },
+        }),
+        ...(completedTaskId
+          ? [db.task.updateMany({ where: { id: completedTaskId, status: 'OPEN' }, data: { status: 'COMPLETED', completedById: actor.userId, assigneeId: actor.userId, completedAt: when } })]
+          : []),
+        openRow(caseId, workflowId, nextTask),
+        db.timelineEvent.createMany({
+          data: [{ id: `${visitId}:visited`, caseId, at: when, kind: 'VISIT_RECORDED', step: 'VISIT', actorId: actor.userId, actorName: actor.username }],
+          skipDuplicates: true,
+        }),
+      ]);
+    },
+
+    /** New measures of the plan and their delivery tasks. Idempotent by measure and task id. */
+    async recordMeasures({ caseId, measures, tasks, actor, at }: { caseId: string; measures: MeasureRecord[]; tasks: HumanTask[]; actor: Actor; at: number }) {
+      const when = new Date(at);
+      const workflowId = await workflowIdOf(caseId);
+      await db.$transaction([
+        db.measure.createMany({
+          data: measures.map((m) => ({
+            id: m.id,
+            caseId,
+            type: m.type,
+            department: m.department,
+            startDate: m.startDate,
+            endDate: m.endDate ?? null,
+            monthlyAmount: m.monthlyAmount ?? null,
+            beneficiaryGroup: m.beneficiaryGroup ?? null,
+            note: m.note ?? null,
+            status: m.status,
+            taskId: m.taskId,
+            createdById: actor.userId,
+            createdAt: when,
+          })),
+          skipDuplicates: true,
+        }),
+        ...tasks.map((task) => openRow(caseId, workflowId, task)),
+        db.timelineEvent.createMany({
+          data: measures.map((m) => ({ id: `${m.id}:planned`, caseId, at: when, kind: 'MEASURE_PLANNED', step: 'MEASURE_DELIVERY', actorId: actor.userId, actorName: actor.username, comment: m.type })),
+          skipDuplicates: true,
+        }),
       ]);
     },
 

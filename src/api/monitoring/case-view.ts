@@ -13,10 +13,16 @@ import {
 } from '../../domain/monitoring/case';
 import { decisionLabels, type Decision } from '../../domain/tasks/task';
 import type { PrismaClient } from '../../generated/prisma/client';
+import { measureTypeLabels, type MeasureType } from '../../domain/monitoring/assistance';
 import { stepLabel } from '../../domain/steps';
 import { taskView } from '../tasks/task-view';
+import { departmentAlertView } from '../imports/alert-view';
+
+const measureStatusLabels: Record<string, string> = { PLANNED: '待落实', DELIVERED: '已落实', NOT_DELIVERED: '未能落实' };
 
 const timelineLabels: Record<string, string> = {
+  VISIT_RECORDED: '定期走访',
+  MEASURE_PLANNED: '制定帮扶措施',
   CASE_CREATED: '登记线索',
   TASK_DECIDED: '办理',
   TASK_CLAIMED: '认领任务',
@@ -25,16 +31,22 @@ const timelineLabels: Record<string, string> = {
   OBJECTION_FILED: '登记公示异议',
   POSTING_ENDED: '公示期满',
   IDENTIFICATION_OVERDUE: '认定超过时限',
+  DEPARTMENT_ALERT: '部门筛查预警',
 };
 
 /** A case as the API shows it: labels in Chinese, the ID number masked, open tasks and the timeline. */
 export async function loadCaseView(db: PrismaClient, caseId: string, now = new Date()) {
   const row = await db.monitoringCase.findUnique({ where: { id: caseId }, include: { household: true } });
   if (!row) return null;
-  const [tasks, timeline, places] = await Promise.all([
+  const [measures, visits] = await Promise.all([
+    db.measure.findMany({ where: { caseId }, orderBy: { id: 'asc' } }),
+    db.followUpVisit.findMany({ where: { caseId }, orderBy: { at: 'desc' }, take: 12 }),
+  ]);
+  const [tasks, timeline, places, alerts] = await Promise.all([
     db.task.findMany({ where: { caseId, status: 'OPEN' }, orderBy: { openedAt: 'asc' } }),
     db.timelineEvent.findMany({ where: { caseId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] }),
     db.jurisdiction.findMany({ where: { code: { in: [row.villageCode, row.townCode] } }, select: { code: true, name: true } }),
+    db.departmentAlert.findMany({ where: { caseId }, orderBy: [{ alertDate: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }] }),
   ]);
   const nameOf = (code: string) => places.find((p) => p.code === code)?.name ?? null;
   const stage = row.stage as Stage;
@@ -74,6 +86,21 @@ export async function loadCaseView(db: PrismaClient, caseId: string, now = new D
       perCapitaIncome: Number(row.household.perCapitaIncome),
     },
     openTasks,
+    /** 部门筛查预警 added to the case, oldest first. */
+    alerts: alerts.map(departmentAlertView),
+    measures: measures.map((m) => ({
+      id: m.id,
+      type: m.type,
+      label: measureTypeLabels[m.type as MeasureType] ?? m.type,
+      department: m.department,
+      startDate: m.startDate,
+      endDate: m.endDate,
+      monthlyAmount: m.monthlyAmount === null ? null : Number(m.monthlyAmount),
+      status: m.status,
+      statusLabel: measureStatusLabels[m.status] ?? m.status,
+    })),
+    /** The latest visits, newest first. */
+    visits: visits.map((v) => ({ at: v.at.toISOString(), perCapitaIncome: Number(v.perCapitaIncome), unresolvedSpending: v.unresolvedSpending, guaranteesSecure: v.guaranteesSecure })),
     timeline: timeline.map((e) => ({
       at: e.at.toISOString(),
       kind: e.kind,

@@ -36,7 +36,7 @@ export async function openMonitoringCase(
   if (!village || jurisdictionLevel(village.code) !== 'VILLAGE') {
     return { refusal: { code: ErrorCode.VALIDATION, path: 'household.villageCode', reason: '村（社区）代码不存在，请从辖区列表中选择' } };
   }
-  const refusal = refuseCaseCreation(actor, village.code);
+  const refusal = refuseCaseCreation(actor, village.code, body.channel);
   if (refusal) return { refusal };
 
   const existing = await db.household.findUnique({
@@ -64,6 +64,7 @@ export async function openMonitoringCase(
     category: body.category,
     channel: body.channel,
     riskTypes: body.riskTypes,
+    laborCapacity: household.laborCapacity,
     note: body.note,
     discoveredAt: discoveredAt.toISOString(),
     createdBy: actor,

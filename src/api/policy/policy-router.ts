@@ -2,6 +2,8 @@ import { Router } from 'express';
 import { policyReadAccess, refusePolicyChange } from '../../domain/access';
 import { defaultPolicySettings, nextPolicyVersion, policyInForce, putPolicySchema, refuseBackdatedPolicy } from '../../domain/policy';
 import type { PolicyVersion, PrismaClient } from '../../generated/prisma/client';
+import { changedFields } from '../../domain/audit';
+import { auditContext, type AuditLog } from '../audit/audit-log';
 import { actorOf } from '../auth/auth-router';
 import { HttpError, parseOr400, refusalError } from '../http-error';
 
@@ -20,7 +22,7 @@ function versionView(row: PolicyVersion, usernames: ReadonlyMap<string, string>)
 }
 
 /** Policy settings are reference data: the district stores new versions here, and cases pin the one in force when they start. */
-export function createPolicyRouter({ db }: { db: PrismaClient }): Router {
+export function createPolicyRouter({ db, audit }: { db: PrismaClient; audit: AuditLog }): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
@@ -56,9 +58,24 @@ export function createPolicyRouter({ db }: { db: PrismaClient }): Router {
       const rows = await tx.policyVersion.findMany({ select: { version: true, effectiveFrom: true } });
       const backdated = refuseBackdatedPolicy(effectiveFrom, policyInForce(rows, now));
       if (backdated) throw refusalError(backdated);
-      return tx.policyVersion.create({
+      const latest = await tx.policyVersion.findFirst({ orderBy: { version: 'desc' }, select: { settings: true } });
+      const version = await tx.policyVersion.create({
         data: { version: nextPolicyVersion(rows), effectiveFrom, settings: body.settings, createdById: actor.userId },
       });
+      // In the same transaction: the version and its audit entry are stored together or not at all.
+      const changed = changedFields((latest?.settings ?? defaultPolicySettings) as Record<string, unknown>, body.settings);
+      await audit.record(
+        {
+          action: 'policy.change',
+          ...auditContext(req),
+          target: { type: 'PolicyVersion', id: String(version.version) },
+          before: changed.before,
+          after: { ...changed.after, effectiveFrom: effectiveFrom.toISOString() },
+          key: `policy.change:${version.version}`,
+        },
+        tx,
+      );
+      return version;
     });
     res.status(201).json(versionView(created, new Map([[actor.userId, actor.username]])));
   });

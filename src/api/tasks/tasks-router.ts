@@ -7,6 +7,7 @@ import { jurisdictionLevel } from '../../domain/jurisdictions';
 import { stageLabels, type Stage } from '../../domain/monitoring/case';
 import type { PrismaClient, Task } from '../../generated/prisma/client';
 import { claimTaskUpdate, completeTaskUpdate } from '../../workflows/tasks/task-board';
+import { auditContext, type AuditLog } from '../audit/audit-log';
 import { actorOf } from '../auth/auth-router';
 import { HttpError, parseOr400, refusalError } from '../http-error';
 import { refusalFromWorkflow } from '../temporal-errors';
@@ -34,7 +35,7 @@ function asHumanTask(t: Task): HumanTask {
 
 const taskNotFound = () => new HttpError(404, { error: 'not_found', reason: '任务不存在' });
 
-export function createTasksRouter({ db, temporal }: { db: PrismaClient; temporal: { client: Client } }): Router {
+export function createTasksRouter({ db, temporal, audit }: { db: PrismaClient; temporal: { client: Client }; audit: AuditLog }): Router {
   const router = Router();
 
   /** The caller's inbox: open tasks they may act on, and tasks escalated to them for supervision. */
@@ -68,15 +69,23 @@ export function createTasksRouter({ db, temporal }: { db: PrismaClient; temporal
     if (!row) throw taskNotFound();
     const refusal = refuseActor(asHumanTask(row), actor);
     if (refusal) throw refusalError(refusal);
+    const updateId = `${row.id}:claim:${actor.userId}`;
     try {
-      await temporal.client.workflow
-        .getHandle(row.workflowId)
-        .executeUpdate(claimTaskUpdate, { args: [{ taskId: row.id, actor }], updateId: `${row.id}:claim:${actor.userId}` });
+      await temporal.client.workflow.getHandle(row.workflowId).executeUpdate(claimTaskUpdate, { args: [{ taskId: row.id, actor }], updateId });
     } catch (err) {
       const fromWorkflow = refusalFromWorkflow(err);
       if (fromWorkflow) throw refusalError(fromWorkflow);
       throw err;
     }
+    // Keyed by the Update id: a retried claim is recorded once.
+    await audit.record({
+      action: 'task.claim',
+      ...auditContext(req),
+      target: { type: 'Task', id: row.id },
+      before: { assigneeId: row.assigneeId },
+      after: { assigneeId: actor.userId, caseId: row.caseId, step: row.step },
+      key: `task.claim:${updateId}`,
+    });
     res.json(taskView((await db.task.findUniqueOrThrow({ where: { id: row.id } })), new Date()));
   });
 
@@ -91,16 +100,24 @@ export function createTasksRouter({ db, temporal }: { db: PrismaClient; temporal
     const refusal = isRetry ? null : refuseDecision(asHumanTask(row), request);
     if (refusal) throw refusalError(refusal);
     let result;
+    // One Update id per task, person and decision: a retried request gets the first answer, never a second decision.
+    const updateId = `${row.id}:${actor.userId}:${body.decision}`;
     try {
-      // One Update id per task, person and decision: a retried request gets the first answer, never a second decision.
-      result = await temporal.client.workflow
-        .getHandle(row.workflowId)
-        .executeUpdate(completeTaskUpdate, { args: [request], updateId: `${row.id}:${actor.userId}:${body.decision}` });
+      result = await temporal.client.workflow.getHandle(row.workflowId).executeUpdate(completeTaskUpdate, { args: [request], updateId });
     } catch (err) {
       const fromWorkflow = refusalFromWorkflow(err);
       if (fromWorkflow) throw refusalError(fromWorkflow);
       throw err;
     }
+    // Keyed by the Update id too: the retry is recorded once, or now if the first attempt failed before recording.
+    await audit.record({
+      action: 'task.decide',
+      ...auditContext(req),
+      target: { type: 'Task', id: row.id },
+      before: { status: 'OPEN' },
+      after: { status: 'COMPLETED', decision: body.decision, comment: body.comment ?? null, caseId: result.caseId, step: row.step, caseStage: result.stage },
+      key: `task.decide:${updateId}`,
+    });
     res.json({ taskId: row.id, caseId: result.caseId, stage: result.stage, stageLabel: stageLabels[result.stage as Stage] ?? result.stage });
   });
 

@@ -62,7 +62,10 @@ export type IdentificationStep = (typeof identificationSteps)[number];
 /** Tasks beside the chain: data matching runs alongside steps 1–3; an objection during posting must be resolved. */
 export const sideSteps = ['DATA_MATCHING', 'OBJECTION'] as const satisfies readonly SlaStep[];
 export type SideStep = (typeof sideSteps)[number];
-export type MonitoringStep = IdentificationStep | SideStep;
+/** Steps of a monitored household: the regular visit, and delivering each planned measure. */
+export const followUpSteps = ['VISIT', 'MEASURE_DELIVERY'] as const;
+export type FollowUpStep = (typeof followUpSteps)[number];
+export type MonitoringStep = IdentificationStep | SideStep | FollowUpStep;
 
 export const stages = [
   'HOME_VISIT',
@@ -93,6 +96,8 @@ export const stepLabels: Record<MonitoringStep, string> = {
   ANNOUNCEMENT: '公告',
   DATA_MATCHING: '信息比对',
   OBJECTION: '公示异议处理',
+  VISIT: '定期走访',
+  MEASURE_DELIVERY: '落实帮扶措施',
 };
 
 interface StepRule {
@@ -115,6 +120,10 @@ const stepRules: Record<MonitoringStep, StepRule> = {
   DATA_MATCHING: { role: 'DEPARTMENT_OFFICER', level: 'DISTRICT', allowedDecisions: ['approve', 'reject'], review: false },
   // approve: objection not upheld; return: upheld, evaluate again; reject: upheld, not included.
   OBJECTION: { role: 'VILLAGE_CASEWORKER', level: 'VILLAGE', allowedDecisions: ['approve', 'return', 'reject'], review: false },
+  // Done by recording the visit (POST …/visits), not by a decision.
+  VISIT: { role: 'VILLAGE_CASEWORKER', level: 'VILLAGE', allowedDecisions: [], review: false },
+  // approve: delivered; reject: could not be delivered (with the reason). A department's measure goes to its officers instead.
+  MEASURE_DELIVERY: { role: 'VILLAGE_CASEWORKER', level: 'VILLAGE', allowedDecisions: ['approve', 'reject'], review: false },
 };
 
 export function isIdentificationStep(stage: string): stage is IdentificationStep {
@@ -164,6 +173,18 @@ export const closedStages: readonly Stage[] = ['NOT_INCLUDED'];
 /** Stages at which identification is finished, one way or the other. */
 export const identifiedStages: readonly Stage[] = ['MONITORED', 'NOT_INCLUDED'];
 
+function dueOf(step: MonitoringStep, policy: PolicySettings): string {
+  if (step === 'VISIT') return policy.followUpVisitInterval;
+  if (step === 'MEASURE_DELIVERY') return policy.measureDeliveryDue;
+  return policy.stepDue[step];
+}
+
+/** The delivery task of a measure: its department's officers at the district, or the village when no department is responsible. */
+export function measureTaskSpec(department: string | null, villageCode: string, submitterId: string, policy: PolicySettings): TaskSpec {
+  const spec = stepTaskSpec('MEASURE_DELIVERY', villageCode, submitterId, policy);
+  return department ? { ...spec, role: 'DEPARTMENT_OFFICER', jurisdictionCode: villageCode.slice(0, 6) } : spec;
+}
+
 /** The task for a step of a case in `villageCode`, due per the pinned policy. */
 export function stepTaskSpec(
   step: MonitoringStep,
@@ -181,6 +202,6 @@ export function stepTaskSpec(
     allowedDecisions: rule.allowedDecisions,
     submitterId,
     separationOfDuties: rule.review,
-    dueInMs: durationMs(policy.stepDue[step]),
+    dueInMs: durationMs(dueOf(step, policy)),
   };
 }

@@ -48,3 +48,12 @@ export type ListMonitoringCases = z.infer<typeof listMonitoringCasesSchema>;
 export const objectionSchema = z.object({
   content: z.string({ error: '请填写异议内容' }).trim().min(1, '请填写异议内容').max(2000, '异议内容不超过2000字'),
 });
+
+/** 走访: what the caseworker found at a follow-up visit of a monitored household. */
+export const visitSchema = z.object({
+  perCapitaIncome: z.number({ error: '人均纯收入应为数字（元/年）' }).min(0, '人均纯收入不能为负数').max(10_000_000, '人均纯收入数值过大'),
+  unresolvedSpending: z.boolean({ error: '是否仍有刚性支出困难应为 true 或 false' }),
+  guaranteesSecure: z.boolean({ error: '“三保障”和饮水安全是否有保障应为 true 或 false' }),
+  note: z.string().trim().max(2000, '走访记录不超过2000字').optional(),
+});
+export type Visit = z.infer<typeof visitSchema>;

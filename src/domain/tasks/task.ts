@@ -94,6 +94,9 @@ export function refuseActor(task: HumanTask | undefined, actor: Actor): Refusal 
 export function refuseDecision(task: HumanTask | undefined, request: DecisionRequest): Refusal | null {
   const refusal = refuseActor(task, request.actor);
   if (refusal || !task) return refusal;
+  if (task.allowedDecisions.length === 0) {
+    return { code: ErrorCode.VALIDATION, path: 'decision', reason: '此任务通过登记办理结果完成（例如登记走访），不需要审批' };
+  }
   if (!task.allowedDecisions.includes(request.decision)) {
     return { code: ErrorCode.VALIDATION, path: 'decision', reason: `此步骤不能选择“${decisionLabels[request.decision]}”` };
   }

@@ -1,9 +1,13 @@
-import { allHandlersFinished, ApplicationFailure, condition, defineQuery, defineUpdate, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, defineQuery, defineUpdate, patched, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { isWithin } from '../../domain/jurisdictions';
 import { durationMs } from '../../domain/duration';
 import { ErrorCode } from '../../domain/errors';
+import { measureDepartments, refuseMeasurePlan, type Measure, type MeasureType } from '../../domain/monitoring/assistance';
+import type { Visit } from '../../domain/monitoring/schemas';
+import { defaultPolicySettings, type PolicySettings } from '../../domain/policy';
 import {
   identifiedStages,
+  measureTaskSpec,
   identificationSteps,
   isIdentificationStep,
   nextStage,
@@ -13,6 +17,7 @@ import {
   type Category,
   type Channel,
   type IdentificationStep,
+  type LaborCapacity,
   type MonitoringStep,
   type RiskType,
   type SideStep,
@@ -33,6 +38,8 @@ export interface MonitoringCaseInput {
   category: Category;
   channel: Channel;
   riskTypes: RiskType[];
+  /** Decides which assistance measures a plan may hold (absent in cases started before it was passed). */
+  laborCapacity?: LaborCapacity;
   /** The caseworker's note. Free text, so it is encrypted in history with every other payload. */
   note?: string;
   discoveredAt: string;
@@ -48,6 +55,14 @@ export interface MonitoringCaseState {
   openTasks: HumanTask[];
 }
 
+/** A planned measure as the workflow tracks it. */
+export interface MeasureRecord extends Measure {
+  id: string;
+  department: string | null;
+  taskId: string;
+  status: 'PLANNED' | 'DELIVERED' | 'NOT_DELIVERED';
+}
+
 export interface ObjectionRequest {
   content: string;
   actor: Actor;
@@ -58,11 +73,24 @@ export const caseRegisteredUpdate = defineUpdate<{ caseId: string; stage: Stage 
 /** 公示异议: an objection raised while the evaluation is posted; it opens a task that must be resolved. */
 export const fileObjectionUpdate = defineUpdate<{ taskId: string }, [ObjectionRequest]>('fileObjection');
 export const caseStateQuery = defineQuery<MonitoringCaseState>('caseState');
+/** 走访: records a follow-up visit of a monitored household and schedules the next. */
+export const recordVisitUpdate = defineUpdate<{ visitId: string; nextVisitTaskId: string }, [{ visit: Visit; actor: Actor }]>('recordVisit');
+/** 帮扶措施: adds measures to a monitored household's plan; each becomes a delivery task. */
+export const addMeasuresUpdate = defineUpdate<{ measureIds: string[] }, [{ measures: Measure[]; actor: Actor }]>('addMeasures');
 
 const { loadPolicy } = proxyActivities<ReturnType<typeof createPolicyActivities>>({
   startToCloseTimeout: '30 seconds',
 });
-const { registerMonitoringCase, recordMonitoringDecision, recordObjection, recordPostingEnded, notifyIdentificationOverdue } = proxyActivities<
+const {
+  registerMonitoringCase,
+  recordMonitoringDecision,
+  recordObjection,
+  recordPostingEnded,
+  notifyIdentificationOverdue,
+  recordFollowUpStarted,
+  recordFollowUpVisit,
+  recordMeasures,
+} = proxyActivities<
   ReturnType<typeof createMonitoringActivities>
 >({
   startToCloseTimeout: '30 seconds',
@@ -70,6 +98,11 @@ const { registerMonitoringCase, recordMonitoringDecision, recordObjection, recor
 });
 
 const objectionFilers = ['VILLAGE_CASEWORKER', 'TOWN_REVIEWER', 'DISTRICT_APPROVER'];
+const planners = ['VILLAGE_CASEWORKER', 'TOWN_REVIEWER'];
+
+function refuse(type: ErrorCode, message: string): never {
+  throw ApplicationFailure.create({ type, message, nonRetryable: true });
+}
 
 /**
  * 防止返贫动态监测, identification: home visit (with data matching beside it) → village democratic evaluation →
@@ -90,6 +123,8 @@ export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promis
 
   const policy = await loadPolicy({ at: input.discoveredAt });
   policyVersion = policy.version;
+  // Versions pinned before a setting existed get its default.
+  const settings: PolicySettings = { ...defaultPolicySettings, ...policy.settings };
   board = new TaskBoard({ process: 'monitoring', caseId: input.caseId }, durationMs(policy.settings.escalationAfter));
   const tasks = board;
   /** Who last completed each step: the submitter of the step after it (separation of duties). */
@@ -98,7 +133,7 @@ export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promis
     const i = identificationSteps.indexOf(step as IdentificationStep);
     const before = i > 0 ? identificationSteps[i - 1] : undefined;
     const submitter = submitterId ?? (before ? (completedBy[before] ?? null) : input.createdBy.userId);
-    return stepTaskSpec(step, input.villageCode, submitter, policy.settings);
+    return stepTaskSpec(step, input.villageCode, submitter, settings);
   };
 
   setHandler(
@@ -131,6 +166,78 @@ export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promis
     const inTime = await condition(() => identifiedStages.includes(stage), Math.max(0, identificationDueAt - Date.now()));
     if (!inTime) await notifyIdentificationOverdue({ caseId: input.caseId, stage, dueAt: identificationDueAt });
   })();
+
+  // Follow-up of a monitored household: visits at least every interval, measures and their delivery.
+  const measures: MeasureRecord[] = [];
+  let visits = 0;
+  const inScope = (actor: Actor, roles: string[]) => roles.includes(actor.role) && isWithin(input.villageCode, actor.jurisdictionCode);
+  setHandler(
+    recordVisitUpdate,
+    async ({ visit, actor }) => {
+      const at = Date.now();
+      const done = tasks.openOf('VISIT')[0] ?? null;
+      if (done) tasks.complete(done.id, actor.userId);
+      const next = tasks.open(specFor('VISIT', actor.userId));
+      visits++;
+      const visitId = `${input.caseId}.v${visits}`;
+      await recordFollowUpVisit({ caseId: input.caseId, visitId, visit, actor, at, completedTaskId: done?.id ?? null, nextTask: next });
+      return { visitId, nextVisitTaskId: next.id };
+    },
+    {
+      validator: ({ actor }) => {
+        if (stage !== 'MONITORED') refuse(ErrorCode.CONFLICT, '只有已纳入监测的户需要定期走访');
+        if (!inScope(actor, ['VILLAGE_CASEWORKER'])) refuse(ErrorCode.FORBIDDEN, '走访须由本村信息员登记');
+      },
+    },
+  );
+  setHandler(
+    addMeasuresUpdate,
+    async ({ measures: planned, actor }) => {
+      const at = Date.now();
+      const added = planned.map((m) => {
+        const department = measureDepartments[m.type as MeasureType];
+        const task = tasks.open(measureTaskSpec(department, input.villageCode, actor.userId, settings));
+        const record: MeasureRecord = { ...m, id: `${input.caseId}.m${measures.length + 1}`, department, taskId: task.id, status: 'PLANNED' };
+        measures.push(record);
+        return { record, task };
+      });
+      await recordMeasures({ caseId: input.caseId, measures: added.map((a) => a.record), tasks: added.map((a) => a.task), actor, at });
+      return { measureIds: added.map((a) => a.record.id) };
+    },
+    {
+      validator: ({ measures: planned, actor }) => {
+        if (stage !== 'MONITORED') refuse(ErrorCode.CONFLICT, '只有已纳入监测的户可以制定帮扶措施');
+        if (!inScope(actor, planners)) refuse(ErrorCode.FORBIDDEN, '帮扶措施须由本辖区的村信息员或乡镇审核人员制定');
+        const problems = refuseMeasurePlan({ laborCapacity: input.laborCapacity ?? 'partial', measures: planned, standards: settings.standards });
+        if (problems.length) refuse(ErrorCode.VALIDATION, problems.map((p) => p.message).join('；'));
+      },
+    },
+  );
+
+  async function followUp(): Promise<void> {
+    const first = tasks.open(specFor('VISIT'));
+    await recordFollowUpStarted({ caseId: input.caseId, task: first });
+    for (;;) {
+      await condition(() => tasks.hasPendingDecision());
+      const { task, request, at } = tasks.takeDecision();
+      const measure = measures.find((m) => m.taskId === task.id);
+      if (measure) measure.status = request.decision === 'approve' ? 'DELIVERED' : 'NOT_DELIVERED';
+      await recordMonitoringDecision({
+        caseId: input.caseId,
+        task,
+        request,
+        at,
+        fromStage: stage,
+        toStage: stage,
+        nextTask: null,
+        cancelled: [],
+        postingEndsAt: null,
+        measure: measure ? { id: measure.id, status: measure.status } : undefined,
+      });
+      tasks.settle(task.id, { caseId: input.caseId, stage });
+      tasks.refreshOverdueFlag();
+    }
+  }
 
   const moveTo = (to: Stage) => {
     stage = to;
@@ -185,6 +292,8 @@ export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promis
     for (const id of [task.id, ...voided]) tasks.settle(id, { caseId: input.caseId, stage });
     tasks.refreshOverdueFlag();
   }
+
+  if (stage === 'MONITORED' && patched('follow-up-after-monitored')) await followUp();
 
   await condition(allHandlersFinished);
   void clocks;

@@ -143,6 +143,17 @@ export class TaskBoard {
     return next;
   }
 
+  /** Closes a task that is done by recording its result (a visit), not by a decision. */
+  complete(taskId: string, actorId: string): void {
+    const task = this.tasks.get(taskId);
+    if (!task) return;
+    task.status = 'COMPLETED';
+    task.assigneeId = actorId;
+    this.tasks.delete(taskId);
+    this.closed.add(taskId);
+    this.version++;
+  }
+
   /** Closes a task nobody needs to decide any more (the case ended or moved past it); its clock stops. */
   cancel(taskId: string): void {
     const task = this.tasks.get(taskId);
