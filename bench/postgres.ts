@@ -1,36 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { applyMigrations } from '../src/db/migrations';
+import { createScratchDatabase } from '../src/db/scratch-database';
 import { readStat, treeCpuSec } from './proc';
 
 /** The benchmark's PostgreSQL: a fresh migrated database on the test server, and the CPU its backends burn. */
 
 export const serverUrl = () => process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 
-/** A fresh, migrated database `assistflow_bench_<random>`; drop() removes it (FORCE ends its connections). */
-export async function createBenchDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
-  const name = `assistflow_bench_${randomBytes(6).toString('hex')}`;
-  const url = new URL(serverUrl());
-  url.pathname = `/${name}`;
-  await admin(`CREATE DATABASE "${name}"`);
-  const drop = () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  try {
-    await applyMigrations(url.toString());
-  } catch (error) {
-    await drop();
-    throw error;
-  }
-  return { name, url: url.toString(), drop };
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: serverUrl() });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
+/** A fresh, migrated database `assistflow_bench_<random>`; drop() removes it. */
+export function createBenchDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  return createScratchDatabase(serverUrl(), 'assistflow_bench');
 }
 
 export interface PgCpu {
