@@ -29,4 +29,6 @@ export interface Actor {
   username: string;
   role: Role;
   jurisdictionCode: string;
+  /** A department officer's department (民政, 医保, …); absent for other roles. */
+  department?: string | null;
 }

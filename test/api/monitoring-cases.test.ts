@@ -188,14 +188,19 @@ test('demo users carry a case from lead to monitored; each step is in the right 
   expect(lowSupport).toEqual({ status: 400, body: { error: 'validation', issues: [{ path: 'measures.0.monthlyAmount', message: expect.stringContaining('650') }] } });
   const planned = await stack.request('POST', `/api/monitoring-cases/${created.id}/measures`, {
     token,
-    body: { measures: [{ type: 'MEDICAL_ASSISTANCE', startDate: '2026-12-01' }, { type: 'PUBLIC_WELFARE_JOB', startDate: '2026-12-01' }] },
+    body: { measures: [{ type: 'MINIMUM_LIVING', startDate: '2026-12-01', monthlyAmount: 500 }, { type: 'PUBLIC_WELFARE_JOB', startDate: '2026-12-01' }] },
   });
   expect(planned.status).toBe(201);
   expect(planned.body.case.measures.map((m: any) => [m.label, m.department, m.statusLabel])).toEqual([
-    ['医疗救助', 'MEDICAL_INSURANCE', '待落实'],
+    ['低保', 'CIVIL_AFFAIRS', '待落实'],
     ['公益岗位', 'HUMAN_RESOURCES', '待落实'],
   ]);
-  const delivery = await taskOf('dept.officer', created.id, 'MEASURE_DELIVERY');
+  // dept.officer is 民政 (civil affairs): the 低保 is theirs to deliver, the public-welfare job is 人社's.
+  const deliveries = (await inbox('dept.officer')).items.filter((t) => t.caseId === created.id && t.step === 'MEASURE_DELIVERY');
+  expect(deliveries).toHaveLength(1);
+  const others = await stack.db.task.findFirstOrThrow({ where: { caseId: created.id, step: 'MEASURE_DELIVERY', department: 'HUMAN_RESOURCES' } });
+  expect(await complete('dept.officer', others.id, 'approve')).toEqual({ status: 403, body: { error: 'forbidden', reason: '该任务由其他部门办理' } });
+  const delivery = deliveries[0];
   expect(await complete('dept.officer', delivery.id, 'approve', '已落实')).toMatchObject({ status: 200, body: { stage: 'MONITORED' } });
   expect((await caseView(created.id)).measures.map((m: any) => m.statusLabel).sort()).toEqual(['已落实', '待落实']);
 });

@@ -31,6 +31,14 @@ describe('who may act on a task', () => {
     expect(refuseActor(task, { ...head, jurisdictionCode: '500154017002' })).toMatchObject({ code: 'FORBIDDEN', reason: expect.stringContaining('辖区') });
   });
 
+  test('a department’s task is for its own officers only', () => {
+    const officer: Actor = { userId: 'o', username: 'dept.officer', role: 'DEPARTMENT_OFFICER', jurisdictionCode: '500154', department: 'CIVIL_AFFAIRS' };
+    const measure = openTask('m1', { ...spec, role: 'DEPARTMENT_OFFICER', jurisdictionCode: '500154', department: 'CIVIL_AFFAIRS' }, 0);
+    expect(refuseActor(measure, officer)).toBeNull();
+    expect(refuseActor(measure, { ...officer, department: 'EDUCATION' })).toMatchObject({ code: 'FORBIDDEN', reason: '该任务由其他部门办理' });
+    expect(refuseActor({ ...measure, department: null }, { ...officer, department: 'EDUCATION' })).toBeNull();
+  });
+
   test('a claimed task belongs to its assignee', () => {
     const claimed = { ...task, assigneeId: 'someone-else' };
     expect(refuseActor(claimed, head)).toMatchObject({ code: 'FORBIDDEN', reason: expect.stringContaining('认领') });

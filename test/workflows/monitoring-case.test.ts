@@ -30,7 +30,7 @@ const worker: Actor = { userId: 'u-worker', username: 'village.worker', role: 'V
 const head: Actor = { userId: 'u-head', username: 'village.head', role: 'VILLAGE_CASEWORKER', jurisdictionCode: village };
 const town: Actor = { userId: 'u-town', username: 'town.reviewer', role: 'TOWN_REVIEWER', jurisdictionCode: '500154017' };
 const district: Actor = { userId: 'u-district', username: 'district.approver', role: 'DISTRICT_APPROVER', jurisdictionCode: '500154' };
-const dept: Actor = { userId: 'u-dept', username: 'dept.officer', role: 'DEPARTMENT_OFFICER', jurisdictionCode: '500154' };
+const dept: Actor = { userId: 'u-dept', username: 'dept.officer', role: 'DEPARTMENT_OFFICER', jurisdictionCode: '500154', department: 'CIVIL_AFFAIRS' };
 const otherVillage: Actor = { userId: 'u-other', username: 'other.worker', role: 'VILLAGE_CASEWORKER', jurisdictionCode: '500154018001' };
 
 type Calls = { [K in keyof Activities]: Parameters<Activities[K]>[0][] };
@@ -336,7 +336,13 @@ test('measures follow the policy: refused with the reason, otherwise each become
     ]);
     expect(measureIds).toHaveLength(2);
     const [civil, industry] = calls.recordMeasures[0].tasks;
-    expect(civil).toMatchObject({ step: 'MEASURE_DELIVERY', role: 'DEPARTMENT_OFFICER', jurisdictionCode: '500154' });
+    expect(civil).toMatchObject({ step: 'MEASURE_DELIVERY', role: 'DEPARTMENT_OFFICER', jurisdictionCode: '500154', department: 'CIVIL_AFFAIRS' });
+    // Only the responsible department's officers may deliver it.
+    const medical: Actor = { ...dept, userId: 'u-medical', department: 'MEDICAL_INSURANCE' };
+    expect(await refusalOf(handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: civil.id, decision: 'approve', actor: medical }] }))).toMatchObject({
+      type: 'FORBIDDEN',
+      message: expect.stringContaining('其他部门'),
+    });
     expect(industry).toMatchObject({ step: 'MEASURE_DELIVERY', role: 'VILLAGE_CASEWORKER', jurisdictionCode: village });
     expect(calls.recordMeasures[0].measures.map((m) => [m.type, m.department, m.status])).toEqual([
       ['MINIMUM_LIVING', 'CIVIL_AFFAIRS', 'PLANNED'],

@@ -23,6 +23,7 @@ export function openTaskRow(ref: TaskRef, workflowId: string, task: HumanTask): 
     allowedDecisions: task.allowedDecisions,
     submitterId: task.submitterId,
     separationOfDuties: task.separationOfDuties,
+    department: task.department ?? null,
     assigneeId: task.assigneeId,
     dueAt: new Date(task.dueAt),
     openedAt: new Date(task.openedAt),

@@ -143,11 +143,11 @@ export function requireAuth({ db, tokens }: { db: PrismaClient; tokens: TokenSer
     // effect at once, not at token expiry.
     const session = await db.session.findUnique({
       where: { id: claims.sessionId },
-      select: { userId: true, revokedAt: true, expiresAt: true, user: { select: { active: true, role: true, jurisdictionCode: true } } },
+      select: { userId: true, revokedAt: true, expiresAt: true, user: { select: { active: true, role: true, jurisdictionCode: true, department: true } } },
     });
     if (!session || session.userId !== claims.actor.userId || session.revokedAt || session.expiresAt.getTime() <= Date.now()) throw sessionEnded();
     if (!session.user.active) throw new HttpError(401, { error: 'unauthenticated', reason: '账号已停用或不存在' });
-    req.actor = { ...claims.actor, role: session.user.role as Role, jurisdictionCode: session.user.jurisdictionCode };
+    req.actor = { ...claims.actor, role: session.user.role as Role, jurisdictionCode: session.user.jurisdictionCode, department: session.user.department };
     req.sessionId = claims.sessionId;
     next();
   };

@@ -182,7 +182,7 @@ function dueOf(step: MonitoringStep, policy: PolicySettings): string {
 /** The delivery task of a measure: its department's officers at the district, or the village when no department is responsible. */
 export function measureTaskSpec(department: string | null, villageCode: string, submitterId: string, policy: PolicySettings): TaskSpec {
   const spec = stepTaskSpec('MEASURE_DELIVERY', villageCode, submitterId, policy);
-  return department ? { ...spec, role: 'DEPARTMENT_OFFICER', jurisdictionCode: villageCode.slice(0, 6) } : spec;
+  return department ? { ...spec, role: 'DEPARTMENT_OFFICER', jurisdictionCode: villageCode.slice(0, 6), department } : spec;
 }
 
 /** The task for a step of a case in `villageCode`, due per the pinned policy. */

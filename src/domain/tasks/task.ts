@@ -25,6 +25,8 @@ export interface TaskSpec {
   submitterId: string | null;
   separationOfDuties: boolean;
   dueInMs: number;
+  /** Only officers of this department may act (a department's measure). */
+  department?: string | null;
 }
 
 export interface HumanTask {
@@ -36,6 +38,7 @@ export interface HumanTask {
   submitterId: string | null;
   separationOfDuties: boolean;
   assigneeId: string | null;
+  department: string | null;
   status: TaskStatus;
   openedAt: number;
   dueAt: number;
@@ -62,6 +65,7 @@ export function openTask(id: string, spec: TaskSpec, now: number): HumanTask {
     submitterId: spec.submitterId,
     separationOfDuties: spec.separationOfDuties,
     assigneeId: null,
+    department: spec.department ?? null,
     status: 'OPEN',
     openedAt: now,
     dueAt: now + spec.dueInMs,
@@ -80,6 +84,10 @@ export function refuseActor(task: HumanTask | undefined, actor: Actor): Refusal 
   }
   if (!isWithin(task.jurisdictionCode, actor.jurisdictionCode)) {
     return { code: ErrorCode.FORBIDDEN, reason: '该任务不在您的辖区内' };
+  }
+  // `?? null` keeps tasks opened before departments were recorded open to every officer, as they were.
+  if ((task.department ?? null) !== null && task.department !== actor.department) {
+    return { code: ErrorCode.FORBIDDEN, reason: '该任务由其他部门办理' };
   }
   if (task.separationOfDuties && task.submitterId === actor.userId) {
     return { code: ErrorCode.FORBIDDEN, reason: '不能审核自己提交的步骤：审核须由提交人以外的人员办理' };

@@ -76,9 +76,10 @@ export class TaskBoard {
     setHandler(
       completeTaskUpdate,
       async (request) => {
-        // Re-checked here: another Update may have changed the task since validation.
+        // Another Update may have closed or claimed the task since validation; the rules themselves were checked
+        // by the validator, which replay does not run, so a later rule change cannot break accepted decisions.
         const task = this.tasks.get(request.taskId);
-        const refusal = this.refusal(request.taskId) ?? refuseDecision(task, request);
+        const refusal = this.raceRefusal(request.taskId, request.actor);
         if (refusal || !task) throw failure(refusal!);
         task.status = 'COMPLETED';
         task.assigneeId = request.actor.userId;
@@ -95,7 +96,7 @@ export class TaskBoard {
       claimTaskUpdate,
       async ({ taskId, actor }) => {
         const task = this.tasks.get(taskId);
-        const refusal = this.refusal(taskId) ?? refuseActor(task, actor);
+        const refusal = this.raceRefusal(taskId, actor);
         if (refusal || !task) throw failure(refusal!);
         task.assigneeId = actor.userId;
         await taskActivities.recordTaskClaim({ ...this.ref, taskId, actor, at: Date.now() });
@@ -107,6 +108,14 @@ export class TaskBoard {
 
   private refusal(taskId: string): Refusal | null {
     return this.closed.has(taskId) ? { code: 'CONFLICT', reason: '该任务已办结，不能再次处理' } : null;
+  }
+
+  /** What another Update can have changed between validation and handling: the task closed, or claimed by someone else. */
+  private raceRefusal(taskId: string, actor: Actor): Refusal | null {
+    const task = this.tasks.get(taskId);
+    if (this.closed.has(taskId) || !task || task.status !== 'OPEN') return { code: 'CONFLICT', reason: '该任务已办结，不能再次处理' };
+    if (task.assigneeId && task.assigneeId !== actor.userId) return { code: 'FORBIDDEN', reason: '该任务已由其他人员认领' };
+    return null;
   }
 
   /** Synchronous, so a refused Update leaves no trace in history. */
