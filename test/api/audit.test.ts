@@ -3,6 +3,7 @@ import { demoVillage } from '../../src/demo/seed';
 import { defaultPolicySettings, type PolicySettings } from '../../src/domain/policy';
 import { newIdNumber } from '../support/ids';
 import { startStack, type Stack } from '../support/stack';
+import { intakeBody } from '../support/intake';
 
 let stack: Stack;
 
@@ -34,13 +35,7 @@ const idNumber = newIdNumber();
 test('a case driven through a few steps leaves one audit entry per action, with its actor, masked personal data and the client address', async () => {
   const created = await stack.request('POST', '/api/monitoring-cases', {
     token: await stack.login('village.worker'),
-    body: {
-      household: { headName: '审计测试户', idNumber, villageCode: demoVillage, memberCount: 3, laborCapacity: 'partial' },
-      category: 'MARGINAL',
-      channel: 'CADRE_VISIT',
-      riskTypes: ['ILLNESS'],
-      perCapitaIncome: 5200,
-    },
+    body: intakeBody({ headName: '审计测试户', idNumber, memberCount: 3 }, { perCapitaIncome: 5200 }),
   });
   expect(created.status).toBe(201);
   caseId = created.body.id;
@@ -111,13 +106,7 @@ test('a refused request writes no audit entry', async () => {
   const before = await auditCount();
   const visitless = await stack.request('POST', '/api/monitoring-cases', {
     token: await stack.login('village.worker'),
-    body: {
-      household: { headName: '审计测试户', idNumber, villageCode: demoVillage, memberCount: 3, laborCapacity: 'partial' },
-      category: 'MARGINAL',
-      channel: 'CADRE_VISIT',
-      riskTypes: ['ILLNESS'],
-      perCapitaIncome: 5200,
-    },
+    body: intakeBody({ headName: '审计测试户', idNumber, memberCount: 3 }, { perCapitaIncome: 5200 }),
   });
   expect(visitless.status).toBe(409);
   expect((await complete('village.worker', 'no-such-task', 'approve')).status).toBe(404);

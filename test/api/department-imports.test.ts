@@ -3,6 +3,7 @@ import { demoVillage } from '../../src/demo/seed';
 import { maskIdNumber } from '../../src/domain/id-number';
 import { newIdNumber } from '../support/ids';
 import { startStack, type Stack } from '../support/stack';
+import { intakeBody } from '../support/intake';
 
 let stack: Stack;
 
@@ -36,13 +37,7 @@ const csv = (rows: string[][]) => '\uFEFF' + rows.map((r) => r.map((c) => (/[",\
 async function openCaseAsVillageWorker(idNumber: string) {
   const res = await stack.request('POST', '/api/monitoring-cases', {
     token: await stack.login('village.worker'),
-    body: {
-      household: { headName: '已登记户主', idNumber, villageCode: demoVillage, memberCount: 3, laborCapacity: 'full' },
-      category: 'MARGINAL',
-      channel: 'CADRE_VISIT',
-      riskTypes: ['ILLNESS'],
-      perCapitaIncome: 6200,
-    },
+    body: intakeBody({ headName: '已登记户主', idNumber, memberCount: 3, laborCapacity: 'full' }, { perCapitaIncome: 6200 }),
   });
   expect(res.status).toBe(201);
   return res.body;

@@ -4,6 +4,7 @@ import { defaultPolicySettings, type PolicySettings } from '../../src/domain/pol
 import { eventually } from '../support/eventually';
 import { newIdNumber } from '../support/ids';
 import { startStack, type Stack } from '../support/stack';
+import { intakeBody } from '../support/intake';
 
 let stack: Stack;
 
@@ -22,14 +23,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const intake = (idNumber = newIdNumber(), villageCode = demoVillage) => ({
-  household: { headName: '演示户主', idNumber, villageCode, memberCount: 4, laborCapacity: 'partial' },
-  category: 'MARGINAL',
-  channel: 'CADRE_VISIT',
-  riskTypes: ['ILLNESS'],
-  perCapitaIncome: 5600,
-  note: '家中主要劳动力因病住院',
-});
+const intake = (idNumber = newIdNumber(), villageCode = demoVillage) => intakeBody({ idNumber, villageCode }, { note: '家中主要劳动力因病住院' });
 
 async function openCase(idNumber?: string) {
   const res = await stack.request('POST', '/api/monitoring-cases', { token: await stack.login('village.worker'), body: intake(idNumber) });
