@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { readMemory, readStat } from './proc';
 
@@ -15,6 +16,23 @@ export interface Child {
   /** SIGTERM (the composition roots stop gracefully on it), SIGKILL after a grace period. Returns the exit code or signal. */
   stop(graceMs?: number): Promise<string>;
   outputTail(): string;
+}
+
+/** The environment of the product's worker and API processes in production mode, with fresh secrets. */
+export function productionEnv(o: { databaseUrl: string; temporalAddress: string; taskQueue: string; smtpUrl: string; apiPort: number; logLevel: string }): Record<string, string> {
+  return {
+    APP_MODE: 'production',
+    AUTH_SECRET: randomBytes(32).toString('hex'),
+    PAYLOAD_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+    DATABASE_URL: o.databaseUrl,
+    TEMPORAL_ADDRESS: o.temporalAddress,
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: o.taskQueue,
+    SMTP_URL: o.smtpUrl,
+    PORT: String(o.apiPort),
+    PUBLIC_URL: `http://127.0.0.1:${o.apiPort}`,
+    LOG_LEVEL: o.logLevel,
+  };
 }
 
 export function spawnTs(name: string, entry: string, env: Record<string, string>, ready: RegExp, startTimeoutMs = 120_000): Child {

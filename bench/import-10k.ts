@@ -8,7 +8,7 @@ import { demoJurisdictions, demoPassword, seedDemoData } from '../src/demo/seed'
 import { freePort } from '../src/embedded/net';
 import { startSmtpCatcher } from '../src/embedded/smtp-catcher';
 import { startTemporalDevServer } from '../src/embedded/temporal-dev-server';
-import { spawnTs } from './child';
+import { productionEnv, spawnTs } from './child';
 import { benchIdNumber } from './ids';
 import { createBenchDatabase, PgCpuMeter } from './postgres';
 import { findPid, treeCpuSec } from './proc';
@@ -132,19 +132,14 @@ async function main() {
   await seedDb.$disconnect();
 
   const apiPort = await freePort();
-  const env = {
-    APP_MODE: 'production',
-    AUTH_SECRET: randomBytes(32).toString('hex'),
-    PAYLOAD_KEYS: `bench:${randomBytes(32).toString('base64')}`,
-    DATABASE_URL: database.url,
-    TEMPORAL_ADDRESS: temporal.address,
-    TEMPORAL_NAMESPACE: 'default',
-    TEMPORAL_TASK_QUEUE: `bench-import-${randomBytes(3).toString('hex')}`,
-    SMTP_URL: mail.smtpUrl,
-    PORT: String(apiPort),
-    PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
-    LOG_LEVEL: 'warn',
-  };
+  const env = productionEnv({
+    databaseUrl: database.url,
+    temporalAddress: temporal.address,
+    taskQueue: `bench-import-${randomBytes(3).toString('hex')}`,
+    smtpUrl: mail.smtpUrl,
+    apiPort,
+    logLevel: 'warn',
+  });
   const worker = spawnTs('worker', 'src/worker.ts', { ...env, LOG_LEVEL: 'info' }, /"worker running"/);
   parts.push({ name: 'worker', stop: () => worker.stop() });
   const api = spawnTs('api', 'src/server.ts', { ...env, LOG_LEVEL: 'info' }, /"api listening"/);

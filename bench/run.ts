@@ -11,7 +11,7 @@ import { freePort } from '../src/embedded/net';
 import { startSmtpCatcher, type SmtpCatcher } from '../src/embedded/smtp-catcher';
 import { startTemporalDevServer, type TemporalDevServer } from '../src/embedded/temporal-dev-server';
 import { renderChart } from './chart';
-import { repoRoot, spawnTs } from './child';
+import { productionEnv, repoRoot, spawnTs } from './child';
 import { driveCeiling, driveProduct, loginAll, now, resetClock, type DriveResult } from './drive';
 import { createBenchDatabase, PgCpuMeter, type PgCpu } from './postgres';
 import { findPid, machineCpuSec, treeCpuSec } from './proc';
@@ -165,20 +165,7 @@ async function main() {
   const apiPort = await freePort();
   const taskQueue = `bench-${randomBytes(3).toString('hex')}`;
   const ceilingTaskQueue = `${taskQueue}-ceiling`;
-  const productEnv = {
-    APP_MODE: 'production',
-    AUTH_SECRET: randomBytes(32).toString('hex'),
-    // Required in production once the payload codec lands; ignored by a config that does not know it.
-    PAYLOAD_KEYS: `bench:${randomBytes(32).toString('base64')}`,
-    DATABASE_URL: database.url,
-    TEMPORAL_ADDRESS: temporal.address,
-    TEMPORAL_NAMESPACE: 'default',
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    SMTP_URL: mail.smtpUrl,
-    PORT: String(apiPort),
-    PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
-    LOG_LEVEL: 'info',
-  };
+  const productEnv = productionEnv({ databaseUrl: database.url, temporalAddress: temporal.address, taskQueue, smtpUrl: mail.smtpUrl, apiPort, logLevel: 'info' });
   const spawnStarted = now();
   const worker = spawnTs('worker', 'src/worker.ts', productEnv, /"worker running"/);
   parts.push({ name: 'worker', stop: () => worker.stop() });

@@ -11,7 +11,7 @@ import {
   type JsonValue,
 } from '../../domain/audit';
 import type { Role } from '../../domain/roles';
-import { Prisma, type PrismaClient } from '../../generated/prisma/client';
+import { Prisma, type AuditEntry, type PrismaClient } from '../../generated/prisma/client';
 
 /** One action to record. Personal data in before/after is masked here, whatever the caller passes. */
 export interface AuditInput {
@@ -48,21 +48,7 @@ export const sha256Hex = (text: string) => createHash('sha256').update(text, 'ut
 const chainLockKey = 0x61756474;
 const verifyPageSize = 1000;
 
-function asRow(row: {
-  id: number;
-  at: Date;
-  actorId: string | null;
-  actorRole: Role | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  before: unknown;
-  after: unknown;
-  clientAddress: string | null;
-  key: string | null;
-  prevHash: string;
-  hash: string;
-}): AuditRow {
+function asRow(row: AuditEntry): AuditRow {
   return { ...row, before: (row.before ?? null) as JsonValue | null, after: (row.after ?? null) as JsonValue | null };
 }
 
