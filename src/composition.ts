@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import { createSmtpMailer } from './activities/mail/mailer';
 import { createApp } from './api/app';
 import { createTokenService } from './api/auth/tokens';
@@ -8,7 +8,10 @@ import type { Config } from './config';
 import { createPrisma } from './db/client';
 import type { PrismaClient } from './generated/prisma/client';
 import type { Logger } from './logger';
+import { assistFlowDataConverter } from './temporal/data-converter';
+import { annualSweepScheduleId, ensureAnnualSweepSchedule } from './temporal/annual-sweep-schedule';
 import { createPayloadCodec, type PayloadKey } from './temporal/payload-codec';
+import { createTemporalRuntimeLogger } from './temporal/runtime-logger';
 import { createAssistFlowWorker } from './worker-runtime';
 
 /** Builders of the real clients, shared by the composition roots (worker, server, start) and nothing else. */
@@ -27,9 +30,17 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** Temporal's core logs at WARN unless debugging; our stopOnSignals, not the SDK, handles Ctrl-C. */
+/**
+ * The SDK and its core log at WARN unless debugging, core's lines forwarded through the SDK's logger so that one
+ * logger prints (and redacts) everything; our stopOnSignals, not the SDK, handles Ctrl-C.
+ */
 export function installTemporalRuntime(config: Config): void {
-  Runtime.install({ logger: new DefaultLogger(config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN'), shutdownSignals: [] });
+  const level = config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN';
+  Runtime.install({
+    logger: createTemporalRuntimeLogger(level),
+    telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: level, other: 'WARN' }) } },
+    shutdownSignals: [],
+  });
 }
 
 /** The database client; its owner (the composition root) disconnects it last. */
@@ -41,14 +52,19 @@ export function openDatabase(config: Config, endpoints: Endpoints, poolSize = co
 export async function runWorker(config: Config, endpoints: Endpoints, logger: Logger, db: PrismaClient): Promise<Running> {
   const mailer = createSmtpMailer(endpoints.smtpUrl, config.MAIL_FROM);
   const connection = await NativeConnection.connect({ address: endpoints.temporalAddress });
+  const payloadCodec = createPayloadCodec(endpoints.payloadKeys);
   const worker = await createAssistFlowWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     deps: { db, mailer, publicUrl: endpoints.publicUrl },
-    payloadCodec: createPayloadCodec(endpoints.payloadKeys),
+    payloadCodec,
   });
   const running = worker.run();
+  const client = new Client({ connection: await Connection.connect({ address: endpoints.temporalAddress }), namespace: config.TEMPORAL_NAMESPACE, dataConverter: assistFlowDataConverter(payloadCodec) });
+  const sweep = await ensureAnnualSweepSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, cron: config.ANNUAL_SWEEP_CRON });
+  await client.connection.close();
+  logger.info('annual sweep schedule', { scheduleId: annualSweepScheduleId, cron: config.ANNUAL_SWEEP_CRON, timezone: 'Asia/Shanghai', result: sweep });
   logger.info('worker running', { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE });
   return {
     async stop() {
@@ -63,7 +79,7 @@ export async function runWorker(config: Config, endpoints: Endpoints, logger: Lo
 export async function runApi(config: Config, endpoints: Endpoints, logger: Logger, db: PrismaClient): Promise<Running & { url: string }> {
   const connection = await Connection.connect({ address: endpoints.temporalAddress });
   const payloadCodec = createPayloadCodec(endpoints.payloadKeys);
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: { payloadCodecs: [payloadCodec] } });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: assistFlowDataConverter(payloadCodec) });
   const app = createApp({
     db,
     temporal: {

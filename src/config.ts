@@ -70,6 +70,12 @@ export const configSchema = z
     EMBEDDED_SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(1025),
     EMBEDDED_MAIL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(1080),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /** 集中排查: when the yearly sweep of monitored households runs, a cron expression in Beijing time. Default: 09:00 on 1 September. */
+    ANNUAL_SWEEP_CRON: z
+      .string()
+      .trim()
+      .regex(/^\S+( \S+){4}$/, 'must be a cron expression of five fields, for example "0 9 1 9 *" (09:00 on 1 September)')
+      .default('0 9 1 9 *'),
     /** Largest file an import (a department's alert list) may upload, in bytes. */
     IMPORT_MAX_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024 bytes').default(10 * 1024 * 1024),
   })

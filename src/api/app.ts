@@ -13,10 +13,16 @@ import type { TokenService } from './auth/tokens';
 import { createHealthRouter } from './health-router';
 import { errorHandler, notFoundRoute } from './http-error';
 import { createImportsRouter } from './imports/imports-router';
+import { createDocsRouter } from './openapi/docs-router';
+import { methodNotAllowed } from './openapi/method-not-allowed';
+import { apiRoutes } from './openapi/routes';
+import { rejectNulCharacters } from './unstorable-text';
 import { createCasesRouter } from './monitoring/cases-router';
 import { createPolicyRouter } from './policy/policy-router';
+import { createReportsRouter } from './reports/reports-router';
 import { createTasksRouter } from './tasks/tasks-router';
 import { createTemporalCodecRouter } from './temporal-codec-router';
+import { createUsersRouter } from './users/users-router';
 import { corsFor } from './cors';
 
 export interface AppDeps {
@@ -46,6 +52,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(helmet());
   app.use(corsFor(deps.security?.corsOrigins ?? [], { except: ['/api/temporal-codec'] }));
   app.use(express.json({ limit: '1mb' }));
+  app.use(rejectNulCharacters);
+  app.use(createDocsRouter()); // public: /api/openapi.json and /docs
   app.use('/api/health', createHealthRouter(deps));
   app.use('/api/auth', createAuthRouter({ ...deps, audit, sessions, loginThrottle }));
   app.use('/api/temporal-codec', createTemporalCodecRouter(deps)); // requireAuth inside, after the CORS preflight
@@ -55,6 +63,9 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/imports', createImportsRouter({ ...deps, audit }));
   app.use('/api/policy', createPolicyRouter({ ...deps, audit }));
   app.use('/api/audit', createAuditRouter({ ...deps, audit }));
+  app.use('/api/users', createUsersRouter({ ...deps, audit }));
+  app.use('/api/reports', createReportsRouter({ ...deps, audit }));
+  app.use(methodNotAllowed(apiRoutes));
   app.use(notFoundRoute);
   app.use(errorHandler(deps.logger));
   return app;

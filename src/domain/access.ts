@@ -1,3 +1,4 @@
+import { departments, type Department } from './departments';
 import { ErrorCode, type Refusal } from './errors';
 import { isWithin } from './jurisdictions';
 import type { Channel } from './monitoring/case';
@@ -15,6 +16,15 @@ export function caseReadScope(actor: Actor): string | null {
 export function canReadCase(actor: Actor, villageCode: string): boolean {
   const scope = caseReadScope(actor);
   return scope !== null && isWithin(villageCode, scope);
+}
+
+/** The jurisdiction prefix whose monitoring reports this actor may read, or why none: reports follow case visibility. */
+export function monitoringReportScope(actor: Actor): { scope: string } | { refusal: Refusal } {
+  const scope = caseReadScope(actor);
+  if (scope === null) {
+    return { refusal: { code: ErrorCode.FORBIDDEN, reason: '只有村、乡镇、区级经办人员和系统管理员可以查看防止返贫监测报表' } };
+  }
+  return { scope };
 }
 
 /**
@@ -62,10 +72,36 @@ export function refuseAuditRead(actor: Actor): Refusal | null {
   return null;
 }
 
-/** Why this actor may not upload a department's alert list; null when they may. Only departments send their data. */
+/**
+ * Why this actor may not upload a department's alert list; null when they may. Only departments send their data,
+ * each its own: an officer's rows of other departments are rejected row by row (parseDepartmentAlertTable), and an
+ * officer whose account names no department may not upload at all.
+ */
 export function refuseDepartmentAlertImport(actor: Actor): Refusal | null {
   if (actor.role !== 'DEPARTMENT_OFFICER') {
     return { code: ErrorCode.FORBIDDEN, reason: '只有行业部门人员可以上传部门筛查预警名单' };
   }
+  if (!actor.department || !parseOwnDepartment(actor.department)) {
+    return { code: ErrorCode.FORBIDDEN, reason: '您的账号未设置所属行业部门，请联系系统管理员设置后再上传' };
+  }
   return null;
+}
+
+/** Why this actor may not manage staff accounts; null when they may. Users and reference data are the admins' (domain.md). */
+export function refuseUserManagement(actor: Actor): Refusal | null {
+  if (actor.role !== 'ADMIN') return { code: ErrorCode.FORBIDDEN, reason: '只有系统管理员可以管理用户账号' };
+  return null;
+}
+
+/** An admin may not lock themselves out: no disabling their own account or changing their own role. */
+export function refuseOwnAccountChange(actor: Actor, userId: string, change: { role?: Role; active?: boolean }): Refusal | null {
+  if (actor.userId !== userId) return null;
+  if (change.active === false) return { code: ErrorCode.FORBIDDEN, reason: '不能停用自己的账号，请由其他系统管理员操作' };
+  if (change.role !== undefined && change.role !== actor.role) return { code: ErrorCode.FORBIDDEN, reason: '不能更改自己的角色，请由其他系统管理员操作' };
+  return null;
+}
+
+/** The officer's department as the department list knows it; null when unknown. */
+export function parseOwnDepartment(code: string | null | undefined): Department | null {
+  return departments.find((d) => d === code) ?? null;
 }

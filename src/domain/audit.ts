@@ -19,12 +19,18 @@ export const auditActions = [
   'case.objection',
   'case.visit',
   'case.measures',
+  'case.exit_proposal',
+  'case.rollback',
+  /** Someone saw a household's ID number and phone whole (src/domain/personal-data.ts). */
+  'case.view_personal_data',
   'task.decide',
   'task.claim',
   'policy.change',
   'import.run',
   'export.run',
+  'user.create',
   'user.change',
+  'user.password_reset',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

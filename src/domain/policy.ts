@@ -41,6 +41,10 @@ const assistanceSettings = {
   measureDeliveryDue: durationSchema.default('P15D'),
   /** 风险消除: monitored at least this long before elimination may be proposed. */
   exitMinMonitored: durationSchema.default('P180D'),
+  /** After 风险消除, how often the household is still rechecked (回头看) during the transition period. */
+  recheckInterval: durationSchema.default('P90D'),
+  /** The yearly sweep (集中排查): how long the village has to re-examine each monitored household. */
+  annualReviewDue: durationSchema.default('P30D'),
   /** 风险消除: income above the line in each of this many last months. */
   exitStableIncomeMonths: z
     .number({ error: '收入稳定月数应为整数' })
@@ -88,6 +92,8 @@ export const defaultPolicySettings: PolicySettings = {
   measureDeliveryDue: 'P15D',
   exitMinMonitored: 'P180D',
   exitStableIncomeMonths: 6,
+  recheckInterval: 'P90D',
+  annualReviewDue: 'P30D',
 };
 
 /**

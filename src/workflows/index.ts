@@ -1,2 +1,3 @@
 /** Every workflow the worker registers. */
 export { monitoringCaseWorkflow } from './monitoring/monitoring-case';
+export { annualSweepWorkflow } from './monitoring/annual-sweep';

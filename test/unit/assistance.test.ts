@@ -204,6 +204,15 @@ describe('refusing a measure plan', () => {
       ]);
     });
 
+    test('a new measure may not overlap one the household already has; one that ended or was not delivered is no obstacle', () => {
+      const existing = [{ type: 'MINIMUM_LIVING' as const, startDate: '2026-01-01' }, { type: 'INDUSTRY' as const, startDate: '2025-01-01', endDate: '2025-12-31' }];
+      const plan = (m: Measure) => refuseMeasurePlan({ laborCapacity: 'partial', measures: [m], standards, existing });
+      expect(plan(measure({ type: 'MINIMUM_LIVING', monthlyAmount: 500 }))).toEqual([
+        { path: 'measures.0.startDate', message: '第1项（低保）（2026-03-01起）与该户已安排的低保（2026-01-01起）时间重叠：同一类措施不能同时重复安排，请先结束原措施或调整日期' },
+      ]);
+      expect(plan(measure({ type: 'INDUSTRY' }))).toEqual([]);
+    });
+
     test('dates are inclusive: ending on the day the next starts overlaps, the day before does not', () => {
       const first = measure({ type: 'INDUSTRY', endDate: '2026-03-31' });
       expect(refuse([first, measure({ type: 'INDUSTRY', startDate: '2026-03-31' })])).toHaveLength(1);

@@ -17,10 +17,13 @@ import {
   fileObjectionUpdate,
   recordVisitUpdate,
   monitoringCaseWorkflow,
+  proposeExitUpdate,
+  rollBackUpdate,
   type MonitoringCaseInput,
 } from '../../src/workflows/monitoring/monitoring-case';
 import { caseStageKey, overdueKey } from '../../src/workflows/search-attributes';
 import { claimTaskUpdate, completeTaskUpdate } from '../../src/workflows/tasks/task-board';
+import { annualSweepWorkflow } from '../../src/workflows/monitoring/annual-sweep';
 import { eventually } from '../support/eventually';
 import { testDataConverter as dataConverter } from '../support/history-codec';
 import { temporal } from '@temporalio/proto';
@@ -49,6 +52,10 @@ function fakeActivities() {
     recordFollowUpStarted: [],
     recordFollowUpVisit: [],
     recordMeasures: [],
+    recordExitProposed: [],
+    recordRollback: [],
+    recordAnnualReviewOpened: [],
+    listMonitoredCases: [],
   };
   const record =
     <K extends keyof Calls>(name: K) =>
@@ -70,9 +77,20 @@ function fakeActivities() {
     recordFollowUpStarted: record('recordFollowUpStarted'),
     recordFollowUpVisit: record('recordFollowUpVisit'),
     recordMeasures: record('recordMeasures'),
+    recordExitProposed: record('recordExitProposed'),
+    recordRollback: record('recordRollback'),
+    recordAnnualReviewOpened: record('recordAnnualReviewOpened'),
+    async listMonitoredCases(a) {
+      calls.listMonitoredCases.push(a);
+      const after = a.afterCaseId === null ? 0 : monitoredCases.findIndex((c) => c.caseId === a.afterCaseId) + 1;
+      return monitoredCases.slice(after, after + a.limit);
+    },
   };
   return { calls, activities };
 }
+
+/** What the read model would list as monitored, for the yearly sweep. */
+let monitoredCases: { caseId: string; workflowId: string }[] = [];
 
 let env: TestWorkflowEnvironment;
 // Encrypted as in production (dataConverter), so the workflow is tested with the data converter it runs with.
@@ -101,7 +119,10 @@ afterEach(async () => {
 
 type Handle = WorkflowHandle<typeof monitoringCaseWorkflow>;
 
-async function withCase(test: (ctx: { handle: Handle; calls: Calls }) => Promise<void>) {
+async function withCase(
+  test: (ctx: { handle: Handle; calls: Calls; taskQueue: string }) => Promise<void>,
+  options: Pick<MonitoringCaseInput, 'laborCapacity' | 'historyEventsLimit'> = {},
+) {
   sequence++;
   const taskQueue = `monitoring-test-${sequence}`;
   const { calls, activities } = fakeActivities();
@@ -114,9 +135,10 @@ async function withCase(test: (ctx: { handle: Handle; calls: Calls }) => Promise
       category: 'MARGINAL',
       channel: 'CADRE_VISIT',
       riskTypes: ['ILLNESS'],
-      laborCapacity: 'none',
+      laborCapacity: options.laborCapacity ?? 'none',
       discoveredAt: new Date(await env.currentTimeMs()).toISOString(),
       createdBy: worker,
+      ...(options.historyEventsLimit && { historyEventsLimit: options.historyEventsLimit }),
     };
     const handle = await env.client.workflow.start(monitoringCaseWorkflow, {
       taskQueue,
@@ -129,7 +151,7 @@ async function withCase(test: (ctx: { handle: Handle; calls: Calls }) => Promise
     });
     await handle.executeUpdate(caseRegisteredUpdate);
     try {
-      await test({ handle, calls });
+      await test({ handle, calls, taskQueue });
     } finally {
       // An activity still in flight, or an open case left behind, would hold the test server's clock still for the next test.
       await eventually(async () => ((await handle.describe()).raw.pendingActivities ?? []).length === 0, 10_000).catch(() => undefined);
@@ -468,4 +490,188 @@ test('the whole identification has its own limit: past 15 days the district is t
     expect(calls.notifyIdentificationOverdue).toHaveLength(1);
     expect(await stageOf(handle)).toBe('HOME_VISIT');
   });
+});
+
+const stableVisit = { perCapitaIncome: 9000, unresolvedSpending: false, guaranteesSecure: true };
+const visitWith = (handle: Handle, visit = stableVisit, actor = worker) => handle.executeUpdate(recordVisitUpdate, { args: [{ visit, actor }] });
+const proposeExit = (handle: Handle, actor: Actor = worker, reason = '务工收入稳定，连续6个月高于监测线') =>
+  handle.executeUpdate(proposeExitUpdate, { args: [{ reason, actor }] });
+
+/** Monitored, a measure delivered, then visited every 25 days (so every month has a visit) for 200 days with income above the line. */
+async function toExitReady(handle: Handle, calls: Calls) {
+  await toMonitored(handle, calls);
+  await handle.executeUpdate(addMeasuresUpdate, { args: [{ measures: [{ type: 'INDUSTRY', startDate: '2026-12-01' }], actor: worker }] });
+  await decide(handle, 'MEASURE_DELIVERY', worker, 'approve', '产业项目已落地');
+  for (let day = 0; day <= 200; day += 25) {
+    await visitWith(handle);
+    await env.sleep('25 days');
+  }
+}
+
+test('risk elimination is refused with every reason while its preconditions fail, and refusals leave no trace', async () => {
+  await withCase(
+    async ({ handle, calls }) => {
+      expect(await refusalOf(proposeExit(handle))).toMatchObject({ type: 'CONFLICT', message: expect.stringContaining('已纳入监测') });
+      await toMonitored(handle, calls);
+      const refused = await refusalOf(proposeExit(handle));
+      expect(refused.type).toBe('CONFLICT');
+      expect(refused.message).toContain('纳入监测未满6个月');
+      expect(refused.message).toContain('尚未落实任何帮扶措施');
+      expect(refused.message).toContain('无收入记录');
+      expect(await refusalOf(proposeExit(handle, town))).toMatchObject({ type: 'FORBIDDEN', message: expect.stringContaining('本村信息员') });
+      expect(await refusalOf(proposeExit(handle, worker, '  '))).toMatchObject({ type: 'VALIDATION' });
+
+      // Six months on, with a measure delivered but income below the line in one month and spending unresolved at the last visit.
+      await handle.executeUpdate(addMeasuresUpdate, { args: [{ measures: [{ type: 'INDUSTRY', startDate: '2026-12-01' }], actor: worker }] });
+      await decide(handle, 'MEASURE_DELIVERY', worker, 'approve');
+      for (let day = 0; day <= 200; day += 25) {
+        await visitWith(handle, day === 100 ? { ...stableVisit, perCapitaIncome: 5000 } : day === 200 ? { ...stableVisit, unresolvedSpending: true } : stableVisit);
+        await env.sleep('25 days');
+      }
+      const later = await refusalOf(proposeExit(handle));
+      expect(later.message).not.toContain('纳入监测未满');
+      expect(later.message).not.toContain('帮扶措施');
+      expect(later.message).toMatch(/人均纯收入未稳定高于当年监测线7500元\/年：\d{4}-\d{2}为5000元/);
+      expect(later.message).toContain('刚性支出');
+      expect(calls.recordExitProposed).toHaveLength(0);
+      expect(await stageOf(handle)).toBe('MONITORED');
+      const history = await handle.fetchHistory();
+      expect((history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === proposeExitUpdate.name)).toHaveLength(0);
+    },
+    { laborCapacity: 'full' },
+  );
+});
+
+test('a household without labour capacity is never eliminated, however long it is monitored', async () => {
+  await withCase(async ({ handle, calls }) => {
+    await toMonitored(handle, calls);
+    expect(await refusalOf(proposeExit(handle))).toEqual({ type: 'CONFLICT', message: expect.stringContaining('无劳动能力') });
+  });
+});
+
+test('risk elimination runs the review chain with posting, then the household is rechecked and can be rolled back', async () => {
+  await withCase(
+    async ({ handle, calls }) => {
+      await toExitReady(handle, calls);
+      const { taskId, stage } = await proposeExit(handle);
+      expect(stage).toBe('EXIT_VISIT');
+      expect(calls.recordExitProposed[0]).toMatchObject({ reason: '务工收入稳定，连续6个月高于监测线', task: { id: taskId, step: 'EXIT_VISIT', role: 'VILLAGE_CASEWORKER', submitterId: worker.userId } });
+      expect((await handle.describe()).typedSearchAttributes.get(caseStageKey)).toBe('EXIT_VISIT');
+      expect(await refusalOf(proposeExit(handle))).toMatchObject({ type: 'CONFLICT', message: expect.stringContaining('已在审核中') });
+      // Visits and measures go on while the exit is reviewed.
+      await visitWith(handle);
+
+      expect(await decide(handle, 'EXIT_VISIT', worker, 'approve', '入户核实收入稳定')).toMatchObject({ stage: 'EXIT_VILLAGE_REVIEW' });
+      expect(await refusalOf(decide(handle, 'EXIT_VILLAGE_REVIEW', worker, 'approve'))).toMatchObject({ type: 'FORBIDDEN', message: expect.stringContaining('自己提交') });
+      expect(await decide(handle, 'EXIT_VILLAGE_REVIEW', head, 'approve')).toMatchObject({ stage: 'EXIT_POSTING' });
+      const posted = calls.recordMonitoringDecision.at(-1)!;
+      expect(posted).toMatchObject({ fromStage: 'EXIT_VILLAGE_REVIEW', toStage: 'EXIT_POSTING' });
+      expect(posted.postingEndsAt).toBe(posted.at + 5 * 86_400_000);
+      await env.sleep('4 days');
+      expect(await stageOf(handle)).toBe('EXIT_POSTING');
+      await env.sleep('1 day');
+      await eventually(async () => (await stageOf(handle)) === 'EXIT_TOWN_REVIEW');
+      expect(calls.recordPostingEnded.at(-1)).toMatchObject({ fromStage: 'EXIT_POSTING', toStage: 'EXIT_TOWN_REVIEW', nextTask: { step: 'EXIT_TOWN_REVIEW', role: 'TOWN_REVIEWER' } });
+      expect(await decide(handle, 'EXIT_TOWN_REVIEW', town, 'approve')).toMatchObject({ stage: 'EXIT_DISTRICT_APPROVAL' });
+      expect(await decide(handle, 'EXIT_DISTRICT_APPROVAL', district, 'approve', '同意标注风险消除')).toMatchObject({ stage: 'RISK_ELIMINATED' });
+      expect((await handle.describe()).typedSearchAttributes.get(caseStageKey)).toBe('RISK_ELIMINATED');
+
+      // 回头看: rechecked every 90 days, no longer monthly; no new measures are planned for it.
+      await visitWith(handle);
+      const recheck = calls.recordFollowUpVisit.at(-1)!;
+      expect(recheck.nextTask.dueAt - recheck.at).toBe(90 * 86_400_000);
+      expect(await refusalOf(handle.executeUpdate(addMeasuresUpdate, { args: [{ measures: [{ type: 'INDUSTRY', startDate: '2027-08-01' }], actor: worker }] }))).toMatchObject({
+        type: 'CONFLICT',
+      });
+
+      // 回退: found unstable at a recheck; monitored again, visits monthly, assistance resumes.
+      expect(await refusalOf(handle.executeUpdate(rollBackUpdate, { args: [{ reason: '家庭成员突发重病', actor: dept }] }))).toMatchObject({ type: 'FORBIDDEN' });
+      const rolled = await handle.executeUpdate(rollBackUpdate, { args: [{ reason: '家庭成员突发重病', actor: town }] });
+      expect(rolled.stage).toBe('MONITORED');
+      const rollback = calls.recordRollback[0];
+      expect(rollback).toMatchObject({ reason: '家庭成员突发重病', cancelled: [recheck.nextTask.id], nextTask: { id: rolled.visitTaskId, step: 'VISIT' } });
+      expect(rollback.nextTask.dueAt - rollback.at).toBe(30 * 86_400_000);
+      expect(await refusalOf(handle.executeUpdate(rollBackUpdate, { args: [{ reason: '重复', actor: town }] }))).toMatchObject({ type: 'CONFLICT' });
+      await handle.executeUpdate(addMeasuresUpdate, { args: [{ measures: [{ type: 'MEDICAL_ASSISTANCE', startDate: '2027-08-01' }], actor: worker }] });
+      // Monitored afresh: six more months before the exit may be proposed again.
+      expect(await refusalOf(proposeExit(handle))).toMatchObject({ type: 'CONFLICT', message: expect.stringContaining('纳入监测未满6个月') });
+    },
+    { laborCapacity: 'full' },
+  );
+});
+
+test('a reject anywhere on the exit chain keeps the household monitored and cancels the exit’s open work', async () => {
+  await withCase(
+    async ({ handle, calls }) => {
+      await toExitReady(handle, calls);
+      await proposeExit(handle);
+      await decide(handle, 'EXIT_VISIT', worker, 'approve');
+      await decide(handle, 'EXIT_VILLAGE_REVIEW', head, 'approve');
+      const { taskId: objection } = await handle.executeUpdate(fileObjectionUpdate, { args: [{ content: '该户务工收入不稳定', actor: head }] });
+      // An upheld objection sends the exit back to the village evaluation.
+      expect(await decide(handle, 'OBJECTION', worker, 'return', '异议成立，重新评议')).toMatchObject({ stage: 'EXIT_VILLAGE_REVIEW' });
+      expect(calls.recordMonitoringDecision.at(-1)).toMatchObject({ task: { id: objection }, nextTask: { step: 'EXIT_VILLAGE_REVIEW' } });
+      await decide(handle, 'EXIT_VILLAGE_REVIEW', head, 'approve');
+      await env.sleep('5 days');
+      await eventually(async () => (await stageOf(handle)) === 'EXIT_TOWN_REVIEW');
+      expect(await decide(handle, 'EXIT_TOWN_REVIEW', town, 'reject', '产业收入受灾影响，暂缓消除')).toMatchObject({ stage: 'MONITORED' });
+      const open = (await handle.query(caseStateQuery)).openTasks.map((t) => t.step);
+      expect(open.filter((s) => s.startsWith('EXIT_') || s === 'OBJECTION')).toEqual([]);
+      expect(open).toContain('VISIT');
+      // The preconditions still hold: it may be proposed again.
+      expect(await proposeExit(handle)).toMatchObject({ stage: 'EXIT_VISIT' });
+    },
+    { laborCapacity: 'full' },
+  );
+});
+
+test('the yearly sweep opens one review task per monitored household and year, however often it runs', async () => {
+  await withCase(async ({ handle, calls, taskQueue }) => {
+    await toMonitored(handle, calls);
+    monitoredCases = [
+      { caseId: 'a-case', workflowId: handle.workflowId },
+      { caseId: 'b-gone', workflowId: 'monitoring-no-such-household' },
+    ];
+    const sweep = (id: string) => env.client.workflow.execute(annualSweepWorkflow, { taskQueue, workflowId: id, args: [{ year: 2027 }] });
+    expect(await sweep('sweep-1')).toEqual({ year: 2027, signalled: 1, failed: 1, failedCaseIds: ['b-gone'] });
+    await eventually(() => calls.recordAnnualReviewOpened.length === 1);
+    expect(calls.recordAnnualReviewOpened[0]).toMatchObject({ year: 2027, task: { step: 'ANNUAL_REVIEW', role: 'VILLAGE_CASEWORKER', jurisdictionCode: village } });
+    expect(calls.recordAnnualReviewOpened[0].task.dueAt - calls.recordAnnualReviewOpened[0].at).toBe(30 * 86_400_000);
+    await sweep('sweep-2');
+    expect(calls.recordAnnualReviewOpened).toHaveLength(1);
+    expect(await decide(handle, 'ANNUAL_REVIEW', worker, 'approve', '复核：收入稳定，措施落实')).toMatchObject({ stage: 'MONITORED' });
+    expect(calls.recordMonitoringDecision.at(-1)).toMatchObject({ task: { step: 'ANNUAL_REVIEW' }, fromStage: 'MONITORED', toStage: 'MONITORED' });
+  });
+});
+
+test('a long-lived case continues as new without losing its open tasks, clocks, plan or visit count', async () => {
+  await withCase(
+    async ({ handle, calls }) => {
+      await toMonitored(handle, calls);
+      const firstRun = (await handle.describe()).runId;
+      await handle.executeUpdate(addMeasuresUpdate, { args: [{ measures: [{ type: 'MINIMUM_LIVING', startDate: '2026-12-01', monthlyAmount: 500 }], actor: worker }] });
+      let visits = 0;
+      while ((await handle.describe()).runId === firstRun) {
+        await visitWith(handle);
+        visits++;
+        if (visits > 60) throw new Error('the case never continued as new');
+      }
+      const state = await handle.query(caseStateQuery);
+      expect(state.stage).toBe('MONITORED');
+      expect(state.measures).toEqual([expect.objectContaining({ type: 'MINIMUM_LIVING', status: 'PLANNED' })]);
+      expect(visits).toBeGreaterThan(0);
+      const lastVisit = calls.recordFollowUpVisit.at(-1)!;
+      expect(state.openTasks.map((t) => t.id).sort()).toEqual([calls.recordMeasures[0].tasks[0].id, lastVisit.nextTask.id].sort());
+      expect((await handle.describe()).typedSearchAttributes.get(caseStageKey)).toBe('MONITORED');
+
+      // The new run answers Updates with ids that go on counting, and its clocks run on the carried tasks.
+      const next = await visitWith(handle);
+      expect(next.visitId).toBe(`${lastVisit.caseId}.v${visits + 1}`);
+      expect(await decide(handle, 'MEASURE_DELIVERY', dept, 'approve')).toMatchObject({ stage: 'MONITORED' });
+      await env.sleep('31 days');
+      await eventually(() => calls.notifyOverdueTask.some((n) => n.task.id === next.nextVisitTaskId));
+    },
+    // Identification and the measure take about 120 events: the run continues after a few visits.
+    { historyEventsLimit: 180 },
+  );
 });

@@ -1,4 +1,5 @@
 import { closedStages, monitoringWorkflowId, stageLabels, type Stage } from '../../domain/monitoring/case';
+import { monitoredStages } from '../../domain/monitoring/elimination';
 import type { Actor } from '../../domain/roles';
 import type { DecisionRequest, HumanTask } from '../../domain/tasks/task';
 import type { Visit } from '../../domain/monitoring/schemas';
@@ -226,17 +227,94 @@ export function createMonitoringActivities({ db, mailer, publicUrl }: ActivityDe
       ]);
     },
 
-    /** Posting is over with nothing outstanding: the town review opens. */
-    async recordPostingEnded({ caseId, at, nextTask }: { caseId: string; at: number; nextTask: HumanTask }) {
+    /** Posting is over with nothing outstanding: the town review opens (the identification's, or the exit's). */
+    async recordPostingEnded({
+      caseId,
+      at,
+      nextTask,
+      fromStage = 'PUBLIC_POSTING',
+      toStage = 'TOWN_REVIEW',
+    }: {
+      caseId: string;
+      at: number;
+      nextTask: HumanTask;
+      fromStage?: Stage;
+      toStage?: Stage;
+    }) {
       const workflowId = await workflowIdOf(caseId);
       await db.$transaction([
         openRow(caseId, workflowId, nextTask),
         db.timelineEvent.createMany({
-          data: [{ id: `${nextTask.id}:posting-ended`, caseId, at: new Date(at), kind: 'POSTING_ENDED', fromStage: 'PUBLIC_POSTING', toStage: 'TOWN_REVIEW' }],
+          data: [{ id: `${nextTask.id}:posting-ended`, caseId, at: new Date(at), kind: 'POSTING_ENDED', fromStage, toStage }],
           skipDuplicates: true,
         }),
-        db.monitoringCase.update({ where: { id: caseId }, data: { stage: 'TOWN_REVIEW' } }),
+        db.monitoringCase.update({ where: { id: caseId }, data: { stage: toStage } }),
       ]);
+    },
+
+    /** 风险消除 proposed: the exit's home visit opens. Idempotent by task id. */
+    async recordExitProposed({ caseId, at, actor, reason, task }: { caseId: string; at: number; actor: Actor; reason: string; task: HumanTask }) {
+      const workflowId = await workflowIdOf(caseId);
+      await db.$transaction([
+        openRow(caseId, workflowId, task),
+        db.timelineEvent.createMany({
+          data: [{ id: `${task.id}:exit-proposed`, caseId, at: new Date(at), kind: 'EXIT_PROPOSED', actorId: actor.userId, actorName: actor.username, comment: reason, fromStage: 'MONITORED', toStage: 'EXIT_VISIT' }],
+          skipDuplicates: true,
+        }),
+        db.monitoringCase.update({ where: { id: caseId }, data: { stage: 'EXIT_VISIT' } }),
+      ]);
+    },
+
+    /** 回退: monitored again, the recheck visit replaced by a monthly one. Idempotent by the new visit task's id. */
+    async recordRollback({
+      caseId,
+      at,
+      actor,
+      reason,
+      cancelled,
+      nextTask,
+    }: {
+      caseId: string;
+      at: number;
+      actor: Actor;
+      reason: string;
+      cancelled: string[];
+      nextTask: HumanTask;
+    }) {
+      const when = new Date(at);
+      const workflowId = await workflowIdOf(caseId);
+      await db.$transaction([
+        db.task.updateMany({ where: { id: { in: cancelled }, status: 'OPEN' }, data: { status: 'CANCELLED', completedAt: when } }),
+        openRow(caseId, workflowId, nextTask),
+        db.timelineEvent.createMany({
+          data: [{ id: `${nextTask.id}:rolled-back`, caseId, at: when, kind: 'ROLLED_BACK', actorId: actor.userId, actorName: actor.username, comment: reason, fromStage: 'RISK_ELIMINATED', toStage: 'MONITORED' }],
+          skipDuplicates: true,
+        }),
+        db.monitoringCase.update({ where: { id: caseId }, data: { stage: 'MONITORED' } }),
+      ]);
+    },
+
+    /** 集中排查: the year's review task of a monitored household. Idempotent by task id. */
+    async recordAnnualReviewOpened({ caseId, task, year, at }: { caseId: string; task: HumanTask; year: number; at: number }) {
+      const workflowId = await workflowIdOf(caseId);
+      await db.$transaction([
+        openRow(caseId, workflowId, task),
+        db.timelineEvent.createMany({
+          data: [{ id: `${task.id}:annual-review`, caseId, at: new Date(at), kind: 'ANNUAL_REVIEW_OPENED', step: 'ANNUAL_REVIEW', comment: `${year}年度集中排查` }],
+          skipDuplicates: true,
+        }),
+      ]);
+    },
+
+    /** The monitored households' workflows, a page at a time in case-id order, for the yearly sweep. */
+    async listMonitoredCases({ afterCaseId, limit }: { afterCaseId: string | null; limit: number }): Promise<{ caseId: string; workflowId: string }[]> {
+      const rows = await db.monitoringCase.findMany({
+        where: { stage: { in: [...monitoredStages] }, ...(afterCaseId && { id: { gt: afterCaseId } }) },
+        orderBy: { id: 'asc' },
+        take: limit,
+        select: { id: true, workflowId: true },
+      });
+      return rows.map((r) => ({ caseId: r.id, workflowId: r.workflowId }));
     },
 
     /** The whole identification ran past its limit: the district approvers hear once. */

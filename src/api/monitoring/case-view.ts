@@ -1,9 +1,10 @@
-import { maskIdNumber } from '../../domain/id-number';
+import { maskedPersonalData } from '../../domain/personal-data';
 import {
   categoryLabels,
   channelLabels,
   laborCapacityLabels,
   riskTypeLabels,
+  identifiedStages,
   stageLabels,
   type Category,
   type Channel,
@@ -12,6 +13,7 @@ import {
   type Stage,
 } from '../../domain/monitoring/case';
 import { decisionLabels, type Decision } from '../../domain/tasks/task';
+import { followUpStages } from '../../domain/monitoring/elimination';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { measureTypeLabels, type MeasureType } from '../../domain/monitoring/assistance';
 import { stepLabel } from '../../domain/steps';
@@ -31,6 +33,9 @@ const timelineLabels: Record<string, string> = {
   OBJECTION_FILED: '登记公示异议',
   POSTING_ENDED: '公示期满',
   IDENTIFICATION_OVERDUE: '认定超过时限',
+  EXIT_PROPOSED: '申请风险消除',
+  ROLLED_BACK: '风险消除回退',
+  ANNUAL_REVIEW_OPENED: '年度集中排查',
   DEPARTMENT_ALERT: '部门筛查预警',
 };
 
@@ -72,14 +77,15 @@ export async function loadCaseView(db: PrismaClient, caseId: string, now = new D
     identificationDueAt: row.identificationDueAt.toISOString(),
     /** Every running clock on the case, soonest first: the whole identification, the posting, each open task. */
     clocks: [
-      ...(['MONITORED', 'NOT_INCLUDED'].includes(stage) ? [] : [{ name: '认定时限', endsAt: row.identificationDueAt.toISOString(), overdue: row.identificationDueAt <= now }]),
-      ...(stage === 'PUBLIC_POSTING' && row.postingEndsAt ? [{ name: '公示期', endsAt: row.postingEndsAt.toISOString(), overdue: false }] : []),
+      ...(identifiedStages.includes(stage) || followUpStages.includes(stage) ? [] : [{ name: '认定时限', endsAt: row.identificationDueAt.toISOString(), overdue: row.identificationDueAt <= now }]),
+      ...((stage === 'PUBLIC_POSTING' || stage === 'EXIT_POSTING') && row.postingEndsAt ? [{ name: '公示期', endsAt: row.postingEndsAt.toISOString(), overdue: false }] : []),
       ...openTasks.map((t) => ({ name: `${t.stepLabel}办理期限`, endsAt: t.dueAt, overdue: t.overdue })),
     ].sort((a, b) => a.endsAt.localeCompare(b.endsAt)),
     household: {
       id: row.household.id,
       headName: row.household.headName,
-      idNumber: maskIdNumber(row.household.idNumber),
+      // Masked here whoever asks: the whole numbers are GET …/personal-data's (src/domain/personal-data.ts).
+      ...maskedPersonalData(row.household),
       memberCount: row.household.memberCount,
       laborCapacity: row.household.laborCapacity,
       laborCapacityLabel: laborCapacityLabels[row.household.laborCapacity as LaborCapacity],

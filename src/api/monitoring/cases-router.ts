@@ -1,16 +1,20 @@
 import { Router } from 'express';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import { canReadCase, caseReadScope } from '../../domain/access';
-import { refuseMeasurePlan, measurePlanSchema } from '../../domain/monitoring/assistance';
+import { refuseFullPersonalData } from '../../domain/personal-data';
+import { refuseActor } from '../../domain/tasks/task';
+import { refuseMeasurePlan, measurePlanSchema, type MeasureType } from '../../domain/monitoring/assistance';
 import { stageLabels, type LaborCapacity, type Stage } from '../../domain/monitoring/case';
 import { defaultPolicySettings, policySettingsSchema } from '../../domain/policy';
 import type { Actor } from '../../domain/roles';
-import { createMonitoringCaseSchema, listMonitoringCasesSchema, objectionSchema, visitSchema } from '../../domain/monitoring/schemas';
-import { addMeasuresUpdate, fileObjectionUpdate, recordVisitUpdate } from '../../workflows/monitoring/monitoring-case';
+import { createMonitoringCaseSchema, exitProposalSchema, listMonitoringCasesSchema, objectionSchema, rollbackSchema, visitSchema } from '../../domain/monitoring/schemas';
+import { followUpStages, monitoredStages } from '../../domain/monitoring/elimination';
+import { addMeasuresUpdate, fileObjectionUpdate, proposeExitUpdate, recordVisitUpdate, rollBackUpdate } from '../../workflows/monitoring/monitoring-case';
 import { auditContext, type AuditLog } from '../audit/audit-log';
 import { actorOf } from '../auth/auth-router';
 import { HttpError, parseOr400, refusalError } from '../http-error';
 import { refusalFromWorkflow } from '../temporal-errors';
+import { asHumanTask } from '../tasks/task-view';
 import { loadCaseView } from './case-view';
 import { openMonitoringCase, type TemporalDeps } from './open-case';
 
@@ -23,23 +27,32 @@ export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; t
     const actor = actorOf(req);
     const body = parseOr400(createMonitoringCaseSchema, req.body);
     const result = await openMonitoringCase({ db, temporal }, actor, body);
-    if ('refusal' in result) throw refusalError(result.refusal, result.caseId ? { caseId: result.caseId } : {});
     const { household } = body;
-    await audit.record({
-      action: 'case.start',
-      ...auditContext(req),
-      target: { type: 'MonitoringCase', id: result.caseId },
-      // The ID number is masked by record(); the head's name stays out of the log.
-      after: {
-        stage: 'HOME_VISIT',
-        household: { idNumber: household.idNumber, villageCode: household.villageCode, memberCount: household.memberCount, laborCapacity: household.laborCapacity },
-        category: body.category,
-        channel: body.channel,
-        riskTypes: body.riskTypes,
-        perCapitaIncome: body.perCapitaIncome,
-      },
-      key: `case.start:${result.caseId}`,
-    });
+    const recordStart = (caseId: string) =>
+      audit.record({
+        action: 'case.start',
+        ...auditContext(req),
+        target: { type: 'MonitoringCase', id: caseId },
+        // The ID number is masked by record(); the head's name stays out of the log.
+        after: {
+          stage: 'HOME_VISIT',
+          household: { idNumber: household.idNumber, villageCode: household.villageCode, memberCount: household.memberCount, laborCapacity: household.laborCapacity },
+          category: body.category,
+          channel: body.channel,
+          riskTypes: body.riskTypes,
+          perCapitaIncome: body.perCapitaIncome,
+        },
+        key: `case.start:${caseId}`,
+      });
+    if ('refusal' in result) {
+      // The reporter's retry of a report whose first attempt opened the case but died before recording it (found by
+      // `npm run chaos`, API killed mid-request): record the start now; the key keeps it to one entry.
+      const { caseId } = result;
+      const opened = caseId ? await db.monitoringCase.findUnique({ where: { id: caseId }, select: { createdById: true } }) : null;
+      if (caseId && opened?.createdById === actor.userId) await recordStart(caseId);
+      throw refusalError(result.refusal, caseId ? { caseId } : {});
+    }
+    await recordStart(result.caseId);
     res.status(201).json(await loadCaseView(db, result.caseId));
   });
 
@@ -105,7 +118,7 @@ export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; t
     const { content } = parseOr400(objectionSchema, req.body);
     const row = await db.monitoringCase.findUnique({ where: { id: req.params.id }, select: { workflowId: true, villageCode: true, stage: true } });
     if (!row || !canReadCase(actor, row.villageCode)) throw caseNotFound();
-    if (row.stage !== 'PUBLIC_POSTING') throw new HttpError(409, { error: 'conflict', reason: '案件不在公示期，不能登记异议' });
+    if (row.stage !== 'PUBLIC_POSTING' && row.stage !== 'EXIT_POSTING') throw new HttpError(409, { error: 'conflict', reason: '案件不在公示期，不能登记异议' });
     let taskId: string;
     try {
       ({ taskId } = await temporal.client.workflow.getHandle(row.workflowId).executeUpdate(fileObjectionUpdate, { args: [{ content, actor }] }));
@@ -125,10 +138,10 @@ export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; t
   });
 
   /** The case, in the caller's scope and at the stage an action needs; 404 and 409 otherwise. */
-  async function caseFor(req: { params: { id: string } }, actor: Actor, stage: Stage, conflict: string) {
+  async function caseFor(req: { params: { id: string } }, actor: Actor, stages: readonly Stage[], conflict: string) {
     const row = await db.monitoringCase.findUnique({ where: { id: req.params.id }, include: { household: { select: { laborCapacity: true } } } });
     if (!row || !canReadCase(actor, row.villageCode)) throw caseNotFound();
-    if (row.stage !== stage) throw new HttpError(409, { error: 'conflict', reason: conflict });
+    if (!stages.includes(row.stage as Stage)) throw new HttpError(409, { error: 'conflict', reason: `${conflict}（当前环节：${stageLabels[row.stage as Stage] ?? row.stage}）` });
     return row;
   }
 
@@ -146,7 +159,7 @@ export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; t
   router.post('/:id/visits', async (req, res) => {
     const actor = actorOf(req);
     const visit = parseOr400(visitSchema, req.body);
-    const row = await caseFor(req, actor, 'MONITORED', '只有已纳入监测的户需要定期走访');
+    const row = await caseFor(req, actor, followUpStages, '只有已纳入监测或已消除风险待回头看的户需要定期走访');
     const result = await update(row.workflowId, (h) => h.executeUpdate(recordVisitUpdate, { args: [{ visit, actor }] }));
     await audit.record({ action: 'case.visit', ...auditContext(req), target: { type: 'MonitoringCase', id: row.id }, after: { visitId: result.visitId }, key: `case.visit:${result.visitId}` });
     res.status(201).json({ ...result, case: await loadCaseView(db, row.id) });
@@ -156,14 +169,80 @@ export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; t
   router.post('/:id/measures', async (req, res) => {
     const actor = actorOf(req);
     const { measures } = parseOr400(measurePlanSchema, req.body);
-    const row = await caseFor(req, actor, 'MONITORED', '只有已纳入监测的户可以制定帮扶措施');
+    const row = await caseFor(req, actor, monitoredStages, '只有已纳入监测的户可以制定帮扶措施');
     const pinned = await db.policyVersion.findUnique({ where: { version: row.policyVersion } });
     const settings = pinned ? policySettingsSchema.parse(pinned.settings) : defaultPolicySettings;
-    const problems = refuseMeasurePlan({ laborCapacity: row.household.laborCapacity as LaborCapacity, measures, standards: settings.standards });
+    const existing = await db.measure.findMany({ where: { caseId: row.id, status: { not: 'NOT_DELIVERED' } }, select: { type: true, startDate: true, endDate: true } });
+    const problems = refuseMeasurePlan({
+      laborCapacity: row.household.laborCapacity as LaborCapacity,
+      measures,
+      standards: settings.standards,
+      existing: existing.map((m) => ({ type: m.type as MeasureType, startDate: m.startDate, endDate: m.endDate ?? undefined })),
+    });
     if (problems.length) throw HttpError.validation(problems);
     const result = await update(row.workflowId, (h) => h.executeUpdate(addMeasuresUpdate, { args: [{ measures, actor }] }));
     await audit.record({ action: 'case.measures', ...auditContext(req), target: { type: 'MonitoringCase', id: row.id }, after: { measureIds: result.measureIds, types: measures.map((m) => m.type) } });
     res.status(201).json({ ...result, case: await loadCaseView(db, row.id) });
+  });
+
+  /** 风险消除: the caseworker proposes the exit; the workflow checks the preconditions and answers 409 with every reason that fails. */
+  router.post('/:id/exit-proposals', async (req, res) => {
+    const actor = actorOf(req);
+    const { reason } = parseOr400(exitProposalSchema, req.body);
+    const row = await caseFor(req, actor, ['MONITORED'], '只有已纳入监测的户可以申请风险消除');
+    const result = await update(row.workflowId, (h) => h.executeUpdate(proposeExitUpdate, { args: [{ reason, actor }] }));
+    await audit.record({
+      action: 'case.exit_proposal',
+      ...auditContext(req),
+      target: { type: 'MonitoringCase', id: row.id },
+      before: { stage: row.stage },
+      after: { stage: result.stage, exitVisitTaskId: result.taskId, reason },
+      key: `case.exit_proposal:${result.taskId}`,
+    });
+    res.status(201).json({ ...result, case: await loadCaseView(db, row.id) });
+  });
+
+  /** 回退: an eliminated household found unstable is monitored again; assistance resumes and visits are monthly again. */
+  router.post('/:id/rollback', async (req, res) => {
+    const actor = actorOf(req);
+    const { reason } = parseOr400(rollbackSchema, req.body);
+    const row = await caseFor(req, actor, ['RISK_ELIMINATED'], '只有已标注风险消除的户可以回退');
+    const result = await update(row.workflowId, (h) => h.executeUpdate(rollBackUpdate, { args: [{ reason, actor }] }));
+    await audit.record({
+      action: 'case.rollback',
+      ...auditContext(req),
+      target: { type: 'MonitoringCase', id: row.id },
+      before: { stage: row.stage },
+      after: { stage: result.stage, reason },
+      key: `case.rollback:${result.visitTaskId}`,
+    });
+    res.status(201).json({ ...result, case: await loadCaseView(db, row.id) });
+  });
+
+  /**
+   * The household's ID number and phone whole, for the people whose work on the case needs them
+   * (src/domain/personal-data.ts); every answer is an audit entry: who saw whose numbers, when, from where.
+   */
+  router.get('/:id/personal-data', async (req, res) => {
+    const actor = actorOf(req);
+    const row = await db.monitoringCase.findUnique({ where: { id: req.params.id }, include: { household: true } });
+    // A department officer reaches a case only through a task of it in their inbox.
+    const actorOpenTasks =
+      row && actor.role === 'DEPARTMENT_OFFICER'
+        ? (await db.task.findMany({ where: { caseId: row.id, status: 'OPEN', role: 'DEPARTMENT_OFFICER' } })).filter((t) => !refuseActor(asHumanTask(t), actor))
+        : [];
+    if (!row || (!canReadCase(actor, row.villageCode) && actorOpenTasks.length === 0)) throw caseNotFound();
+    const refusal = refuseFullPersonalData(actor, 'case.personal-data', { villageCode: row.villageCode, closed: row.closedAt !== null, actorOpenTasks });
+    if (refusal) throw refusalError(refusal);
+    const { household } = row;
+    await audit.record({
+      action: 'case.view_personal_data',
+      ...auditContext(req),
+      target: { type: 'MonitoringCase', id: row.id },
+      after: { householdId: household.id, fields: ['idNumber', 'phone'] },
+    });
+    res.set('Cache-Control', 'no-store');
+    res.json({ caseId: row.id, householdId: household.id, headName: household.headName, idNumber: household.idNumber, phone: household.phone });
   });
 
   router.get('/:id', async (req, res) => {

@@ -142,8 +142,10 @@ export function refuseMeasurePlan(input: {
   laborCapacity: LaborCapacity;
   measures: readonly Measure[];
   standards: { minimumLivingMonthly: number };
+  /** Measures the case already has that still stand (planned or delivered): a new one may not overlap them either. */
+  existing?: readonly Pick<Measure, 'type' | 'startDate' | 'endDate'>[];
 }): PlanProblem[] {
-  const { laborCapacity, measures, standards } = input;
+  const { laborCapacity, measures, standards, existing = [] } = input;
   const problems: PlanProblem[] = [];
   const item = (i: number) => `第${i + 1}项（${measureTypeLabels[measures[i].type]}）`;
 
@@ -194,6 +196,17 @@ export function refuseMeasurePlan(input: {
       problems.push({
         path: `measures.${j}.startDate`,
         message: `${item(j)}（${span(later)}）与${item(i)}（${span(measures[i])}）时间重叠：同一类措施不能同时重复安排`,
+      });
+      return;
+    }
+    const planned = existing.find(
+      (earlier) =>
+        earlier.type === later.type && earlier.startDate <= (later.endDate ?? '9999-12-31') && later.startDate <= (earlier.endDate ?? '9999-12-31'),
+    );
+    if (planned) {
+      problems.push({
+        path: `measures.${j}.startDate`,
+        message: `${item(j)}（${span(later)}）与该户已安排的${measureTypeLabels[planned.type]}（${span(planned as Measure)}）时间重叠：同一类措施不能同时重复安排，请先结束原措施或调整日期`,
       });
     }
   });

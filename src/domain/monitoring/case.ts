@@ -62,10 +62,13 @@ export type IdentificationStep = (typeof identificationSteps)[number];
 /** Tasks beside the chain: data matching runs alongside steps 1–3; an objection during posting must be resolved. */
 export const sideSteps = ['DATA_MATCHING', 'OBJECTION'] as const satisfies readonly SlaStep[];
 export type SideStep = (typeof sideSteps)[number];
-/** Steps of a monitored household: the regular visit, and delivering each planned measure. */
-export const followUpSteps = ['VISIT', 'MEASURE_DELIVERY'] as const;
+/** Steps of a monitored household: the regular visit, delivering each planned measure, the yearly sweep's review. */
+export const followUpSteps = ['VISIT', 'MEASURE_DELIVERY', 'ANNUAL_REVIEW'] as const;
 export type FollowUpStep = (typeof followUpSteps)[number];
-export type MonitoringStep = IdentificationStep | SideStep | FollowUpStep;
+/** 风险消除: the same review chain as identification, run for the exit (shared/domain.md, "Risk elimination"). */
+export const exitSteps = ['EXIT_VISIT', 'EXIT_VILLAGE_REVIEW', 'EXIT_TOWN_REVIEW', 'EXIT_DISTRICT_APPROVAL'] as const;
+export type ExitStep = (typeof exitSteps)[number];
+export type MonitoringStep = IdentificationStep | SideStep | FollowUpStep | ExitStep;
 
 export const stages = [
   'HOME_VISIT',
@@ -76,6 +79,12 @@ export const stages = [
   'ANNOUNCEMENT',
   'MONITORED',
   'NOT_INCLUDED',
+  'EXIT_VISIT',
+  'EXIT_VILLAGE_REVIEW',
+  'EXIT_POSTING',
+  'EXIT_TOWN_REVIEW',
+  'EXIT_DISTRICT_APPROVAL',
+  'RISK_ELIMINATED',
 ] as const;
 export type Stage = (typeof stages)[number];
 export const stageLabels: Record<Stage, string> = {
@@ -87,6 +96,12 @@ export const stageLabels: Record<Stage, string> = {
   ANNOUNCEMENT: '公告',
   MONITORED: '已纳入监测',
   NOT_INCLUDED: '不予纳入',
+  EXIT_VISIT: '风险消除入户核实',
+  EXIT_VILLAGE_REVIEW: '风险消除村级评议',
+  EXIT_POSTING: '风险消除公示',
+  EXIT_TOWN_REVIEW: '风险消除乡镇审核',
+  EXIT_DISTRICT_APPROVAL: '风险消除区级审定',
+  RISK_ELIMINATED: '已消除风险',
 };
 export const stepLabels: Record<MonitoringStep, string> = {
   HOME_VISIT: '入户核实',
@@ -98,6 +113,11 @@ export const stepLabels: Record<MonitoringStep, string> = {
   OBJECTION: '公示异议处理',
   VISIT: '定期走访',
   MEASURE_DELIVERY: '落实帮扶措施',
+  ANNUAL_REVIEW: '年度集中排查',
+  EXIT_VISIT: '风险消除入户核实',
+  EXIT_VILLAGE_REVIEW: '风险消除村级评议',
+  EXIT_TOWN_REVIEW: '风险消除乡镇审核',
+  EXIT_DISTRICT_APPROVAL: '风险消除区级审定',
 };
 
 interface StepRule {
@@ -124,6 +144,13 @@ const stepRules: Record<MonitoringStep, StepRule> = {
   VISIT: { role: 'VILLAGE_CASEWORKER', level: 'VILLAGE', allowedDecisions: [], review: false },
   // approve: delivered; reject: could not be delivered (with the reason). A department's measure goes to its officers instead.
   MEASURE_DELIVERY: { role: 'VILLAGE_CASEWORKER', level: 'VILLAGE', allowedDecisions: ['approve', 'reject'], review: false },
+  // approve with the finding as comment: the household was re-examined.
+  ANNUAL_REVIEW: { role: 'VILLAGE_CASEWORKER', level: 'VILLAGE', allowedDecisions: ['approve'], review: false },
+  // The exit's visit confirms (approve) or finds the household not yet stable (reject: it stays monitored).
+  EXIT_VISIT: { role: 'VILLAGE_CASEWORKER', level: 'VILLAGE', allowedDecisions: ['approve', 'reject'], review: false },
+  EXIT_VILLAGE_REVIEW: { role: 'VILLAGE_CASEWORKER', level: 'VILLAGE', allowedDecisions: ['approve', 'return', 'reject'], review: true },
+  EXIT_TOWN_REVIEW: { role: 'TOWN_REVIEWER', level: 'TOWN', allowedDecisions: ['approve', 'return', 'reject'], review: true },
+  EXIT_DISTRICT_APPROVAL: { role: 'DISTRICT_APPROVER', level: 'DISTRICT', allowedDecisions: ['approve', 'return', 'reject'], review: true },
 };
 
 export function isIdentificationStep(stage: string): stage is IdentificationStep {
@@ -173,10 +200,24 @@ export const closedStages: readonly Stage[] = ['NOT_INCLUDED'];
 /** Stages at which identification is finished, one way or the other. */
 export const identifiedStages: readonly Stage[] = ['MONITORED', 'NOT_INCLUDED'];
 
+/** The identification step whose due period an exit step keeps: the same chain, the same clocks. */
+const exitCounterparts: Record<ExitStep, IdentificationStep> = {
+  EXIT_VISIT: 'HOME_VISIT',
+  EXIT_VILLAGE_REVIEW: 'VILLAGE_REVIEW',
+  EXIT_TOWN_REVIEW: 'TOWN_REVIEW',
+  EXIT_DISTRICT_APPROVAL: 'DISTRICT_APPROVAL',
+};
+
 function dueOf(step: MonitoringStep, policy: PolicySettings): string {
   if (step === 'VISIT') return policy.followUpVisitInterval;
   if (step === 'MEASURE_DELIVERY') return policy.measureDeliveryDue;
+  if (step === 'ANNUAL_REVIEW') return policy.annualReviewDue;
+  if (isExitStep(step)) return policy.stepDue[exitCounterparts[step]];
   return policy.stepDue[step];
+}
+
+export function isExitStep(step: string): step is ExitStep {
+  return (exitSteps as readonly string[]).includes(step);
 }
 
 /** The delivery task of a measure: its department's officers at the district, or the village when no department is responsible. */

@@ -12,6 +12,12 @@ export const householdSchema = z.object({
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     })
     .transform(normalizeIdNumber),
+  /** Mobile (13812345678) or landline with area code (023-12345678); spaces and hyphens are dropped. Personal data. */
+  phone: z
+    .string({ error: '联系电话应为文本' })
+    .transform((v) => v.replace(/[\s-]/g, ''))
+    .pipe(z.string().regex(/^(1[3-9]\d{9}|0\d{9,11})$/, '联系电话应为11位手机号或带区号的固定电话'))
+    .optional(),
   villageCode: z.string().regex(/^\d{12}$/, '村（社区）代码应为12位数字'),
   memberCount: z.number({ error: '家庭人口应为数字' }).int('家庭人口应为整数').min(1, '家庭人口至少1人').max(30, '家庭人口不超过30人'),
   laborCapacity: z.enum(laborCapacities, { error: '劳动能力应为 full、partial 或 none' }),
@@ -47,6 +53,16 @@ export type ListMonitoringCases = z.infer<typeof listMonitoringCasesSchema>;
 
 export const objectionSchema = z.object({
   content: z.string({ error: '请填写异议内容' }).trim().min(1, '请填写异议内容').max(2000, '异议内容不超过2000字'),
+});
+
+/** 风险消除申请: why the caseworker finds the household's risk eliminated. */
+export const exitProposalSchema = z.object({
+  reason: z.string({ error: '请填写申请风险消除的理由' }).trim().min(1, '请填写申请风险消除的理由').max(2000, '理由不超过2000字'),
+});
+
+/** 回退: what was found unstable at the recheck. */
+export const rollbackSchema = z.object({
+  reason: z.string({ error: '请填写回退原因' }).trim().min(1, '请填写回退原因').max(2000, '回退原因不超过2000字'),
 });
 
 /** 走访: what the caseworker found at a follow-up visit of a monitored household. */

@@ -58,6 +58,12 @@ interface Pending {
   at: number;
 }
 
+/** What a board carries into the next run of a continued-as-new workflow: its open tasks, with their clocks' state. */
+export interface BoardSnapshot {
+  sequence: number;
+  tasks: HumanTask[];
+}
+
 export class TaskBoard {
   private readonly tasks = new Map<string, HumanTask>();
   /** Ids of decided tasks, so a late decision is told "already done" rather than "no such task". */
@@ -67,6 +73,8 @@ export class TaskBoard {
   private sequence = 0;
   /** Bumped on every change the clock loop must notice. */
   private version = 0;
+  /** A reminder or escalation is being sent. */
+  private firing = false;
 
   constructor(
     private readonly ref: CaseRef,
@@ -123,6 +131,22 @@ export class TaskBoard {
     if (refusal) throw failure(refusal);
   }
 
+  /** Picks up where the previous run stopped: the same open tasks and clocks, and task ids that go on counting. */
+  restore(snapshot: BoardSnapshot): void {
+    this.sequence = snapshot.sequence;
+    for (const task of snapshot.tasks) this.tasks.set(task.id, { ...task });
+    this.version++;
+  }
+
+  snapshot(): BoardSnapshot {
+    return { sequence: this.sequence, tasks: this.openTasks().map((t) => ({ ...t })) };
+  }
+
+  /** Nothing in flight: no decision waiting to be processed and no notice being sent, so the board can be snapshotted. */
+  quiet(): boolean {
+    return this.pending.length === 0 && !this.firing;
+  }
+
   /** Opens a step in workflow state; the process persists it with its own transition. */
   open(spec: TaskSpec): HumanTask {
     this.sequence++;
@@ -150,6 +174,13 @@ export class TaskBoard {
     const next = this.pending.shift();
     if (!next) throw new Error('no pending decision');
     return next;
+  }
+
+  /** Takes out the waiting decisions on tasks that no longer matter (their stage is over), to void them. */
+  takeDecisionsWhere(matches: (task: HumanTask) => boolean): Pending[] {
+    const taken = this.pending.filter((p) => matches(p.task));
+    for (const p of taken) this.pending.splice(this.pending.indexOf(p), 1);
+    return taken;
   }
 
   /** Closes a task that is done by recording its result (a visit), not by a decision. */
@@ -206,6 +237,16 @@ export class TaskBoard {
   }
 
   private async fire(task: HumanTask, event: ClockEvent): Promise<void> {
+    this.firing = true;
+    try {
+      await this.notify(task, event);
+    } finally {
+      this.firing = false;
+    }
+    this.version++;
+  }
+
+  private async notify(task: HumanTask, event: ClockEvent): Promise<void> {
     if (event.kind === 'REMIND') {
       task.reminded = true;
       upsertSearchAttributes([{ key: overdueKey, value: true }]);
@@ -221,7 +262,6 @@ export class TaskBoard {
         at: Date.now(),
       });
     }
-    this.version++;
   }
 
   /** Clears the workflow's overdue flag once no open task is past due. */

@@ -1,0 +1,133 @@
+import { hashPassword } from '../../src/api/auth/passwords';
+import { demoPassword } from '../../src/demo/seed';
+import { defaultPolicySettings, type PolicySettings } from '../../src/domain/policy';
+import { annualSweepScheduleId, ensureAnnualSweepSchedule } from '../../src/temporal/annual-sweep-schedule';
+import { eventually } from '../support/eventually';
+import { intakeBody } from '../support/intake';
+import { startStack, type Stack } from '../support/stack';
+
+/**
+ * 风险消除, 回退 and the yearly sweep against the real stack. The exit's whole chain needs six months of visits, so its
+ * success path is tested in skipped time (test/workflows); here: the refusals as a caseworker sees them, and the sweep's Schedule.
+ */
+
+let stack: Stack;
+// Posting takes a second instead of five days.
+const policy: PolicySettings = { ...defaultPolicySettings, postingPeriod: 'PT1S' };
+
+beforeAll(async () => {
+  stack = await startStack();
+  await stack.db.policyVersion.create({ data: { version: 1, effectiveFrom: new Date(Date.now() - 60_000), settings: policy } });
+  await stack.db.user.create({
+    data: { username: 'neighbour.town', displayName: '邻镇审核员', email: 'neighbour@demo.assistflow.local', passwordHash: await hashPassword(demoPassword), role: 'TOWN_REVIEWER', jurisdictionCode: '500154018' },
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function as(username: string, method: string, path: string, body?: unknown) {
+  return stack.request(method, path, { token: await stack.login(username), body });
+}
+
+async function taskOf(username: string, caseId: string, step: string) {
+  let task: any;
+  await eventually(async () => {
+    task = (await as(username, 'GET', '/api/tasks')).body.items.find((t: any) => t.caseId === caseId && t.step === step);
+    return task !== undefined;
+  }, 20_000);
+  return task;
+}
+
+async function decide(username: string, caseId: string, step: string, decision = 'approve') {
+  const res = await as(username, 'POST', `/api/tasks/${(await taskOf(username, caseId, step)).id}/complete`, { decision });
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+async function monitoredCase(): Promise<string> {
+  const created = await as('village.worker', 'POST', '/api/monitoring-cases', intakeBody({ laborCapacity: 'full' }));
+  expect(created.status).toBe(201);
+  const id = created.body.id as string;
+  await decide('village.worker', id, 'HOME_VISIT');
+  await decide('dept.officer', id, 'DATA_MATCHING');
+  await decide('village.head', id, 'VILLAGE_REVIEW');
+  await decide('town.reviewer', id, 'TOWN_REVIEW');
+  await decide('district.approver', id, 'DISTRICT_APPROVAL');
+  expect((await decide('district.approver', id, 'ANNOUNCEMENT')).stage).toBe('MONITORED');
+  return id;
+}
+
+async function written() {
+  const { db } = stack;
+  const [tasks, timeline, audit] = await Promise.all([db.task.count(), db.timelineEvent.count(), db.auditEntry.count()]);
+  return { tasks, timeline, audit };
+}
+
+test('an exit proposal is refused with every unmet precondition, in scope, and writes nothing', async () => {
+  const id = await monitoredCase();
+  await eventually(async () => (await as('village.worker', 'GET', `/api/monitoring-cases/${id}`)).body.openTasks.some((t: any) => t.step === 'VISIT'), 20_000);
+  // Logins are audited: sign everyone in before counting.
+  for (const user of ['village.worker', 'town.reviewer', 'neighbour.town']) await stack.login(user);
+  const before = await written();
+
+  expect(await as('village.worker', 'POST', `/api/monitoring-cases/${id}/exit-proposals`, {})).toEqual({
+    status: 400,
+    body: { error: 'validation', issues: [{ path: 'reason', message: expect.stringContaining('reason') }] },
+  });
+  expect((await as('village.worker', 'POST', `/api/monitoring-cases/${id}/exit-proposals`, { reason: ' ' })).body.issues).toEqual([
+    { path: 'reason', message: '请填写申请风险消除的理由' },
+  ]);
+  expect((await as('neighbour.town', 'POST', `/api/monitoring-cases/${id}/exit-proposals`, { reason: '收入稳定' })).status).toBe(404);
+  expect(await as('town.reviewer', 'POST', `/api/monitoring-cases/${id}/exit-proposals`, { reason: '收入稳定' })).toEqual({
+    status: 403,
+    body: { error: 'forbidden', reason: '风险消除须由本村信息员提出' },
+  });
+  const refused = await as('village.worker', 'POST', `/api/monitoring-cases/${id}/exit-proposals`, { reason: '收入稳定' });
+  expect(refused.status).toBe(409);
+  expect(refused.body.reason).toMatch(/^暂不符合风险消除条件：纳入监测未满6个月（已监测.+）；尚未落实任何帮扶措施.*；近6个月.*无收入记录/);
+
+  expect(await as('town.reviewer', 'POST', `/api/monitoring-cases/${id}/rollback`, { reason: '家庭成员重病' })).toEqual({
+    status: 409,
+    body: { error: 'conflict', reason: '只有已标注风险消除的户可以回退（当前环节：已纳入监测）' },
+  });
+  expect(await written()).toEqual(before);
+  expect((await as('village.worker', 'GET', `/api/monitoring-cases/${id}`)).body).toMatchObject({ stage: 'MONITORED' });
+});
+
+test('the yearly sweep runs from a Temporal Schedule and opens one review task per monitored household and year', async () => {
+  const id = await monitoredCase();
+  const notYet = await as('village.worker', 'POST', '/api/monitoring-cases', intakeBody());
+  expect(notYet.status).toBe(201);
+
+  const options = { taskQueue: stack.taskQueue, cron: '0 9 1 9 *' };
+  expect(await ensureAnnualSweepSchedule(stack.temporal, options)).toBe('created');
+  expect(await ensureAnnualSweepSchedule(stack.temporal, { ...options, cron: '0 9 15 10 *' })).toBe('updated');
+  const schedule = stack.temporal.schedule.getHandle(annualSweepScheduleId);
+  const described = await schedule.describe();
+  expect(described.spec.timezone).toBe('Asia/Shanghai');
+  expect(described.spec.calendars).toEqual([expect.objectContaining({ month: [{ start: 'OCTOBER', end: 'OCTOBER', step: 1 }], dayOfMonth: [{ start: 15, end: 15, step: 1 }] })]);
+
+  const sweeps = async () => {
+    let n = 0;
+    for await (const run of stack.temporal.workflow.list({ query: `WorkflowType = 'annualSweepWorkflow' AND ExecutionStatus = 'Completed'` })) if (run) n++;
+    return n;
+  };
+  await schedule.trigger();
+  await eventually(async () => (await sweeps()) === 1, 30_000);
+  const review = await taskOf('village.worker', id, 'ANNUAL_REVIEW');
+  expect(review).toMatchObject({ stepLabel: '年度集中排查', allowedDecisions: ['approve'] });
+  // Only monitored households are swept.
+  expect(await stack.db.task.count({ where: { caseId: notYet.body.id, step: 'ANNUAL_REVIEW' } })).toBe(0);
+
+  // Run again the same year: nothing opens twice.
+  await schedule.trigger();
+  await eventually(async () => (await sweeps()) === 2, 30_000);
+  expect(await stack.db.task.count({ where: { caseId: id, step: 'ANNUAL_REVIEW' } })).toBe(1);
+
+  const done = await as('village.worker', 'POST', `/api/tasks/${review.id}/complete`, { decision: 'approve', comment: '复核：收入稳定' });
+  expect(done).toMatchObject({ status: 200, body: { stage: 'MONITORED' } });
+  const timeline = (await as('village.worker', 'GET', `/api/monitoring-cases/${id}`)).body.timeline.map((e: any) => e.label);
+  expect(timeline).toEqual(expect.arrayContaining(['年度集中排查']));
+  await schedule.delete();
+});
