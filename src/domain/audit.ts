@@ -21,6 +21,7 @@ export const auditActions = [
   'case.measures',
   'case.exit_proposal',
   'case.rollback',
+  'case.policy_change',
   /** Someone saw a household's ID number and phone whole (src/domain/personal-data.ts). */
   'case.view_personal_data',
   'task.decide',

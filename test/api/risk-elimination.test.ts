@@ -131,3 +131,27 @@ test('the yearly sweep runs from a Temporal Schedule and opens one review task p
   expect(timeline).toEqual(expect.arrayContaining(['年度集中排查']));
   await schedule.delete();
 });
+
+test('a district approver moves a case onto a newer policy version; others cannot, and bad versions are refused', async () => {
+  const created = await as('village.worker', 'POST', '/api/monitoring-cases', intakeBody());
+  expect(created.body.policyVersion).toBe(1);
+  const id = created.body.id as string;
+  const stored = await as('district.approver', 'PUT', '/api/policy', { settings: { ...policy, monitoringLines: { ...policy.monitoringLines, '2027': 8000 } } });
+  expect(stored.status).toBe(201);
+  const version = stored.body.version as number;
+
+  expect((await as('district.approver', 'PUT', `/api/monitoring-cases/${id}/policy`, { version: 'new' })).status).toBe(400);
+  expect(await as('village.worker', 'PUT', `/api/monitoring-cases/${id}/policy`, { version })).toEqual({
+    status: 403,
+    body: { error: 'forbidden', reason: '只有区级审批人员可以调整案件适用的政策版本' },
+  });
+  expect(await as('district.approver', 'PUT', `/api/monitoring-cases/${id}/policy`, { version: 99 })).toEqual({ status: 404, body: { error: 'not_found', reason: '政策设置第99版不存在' } });
+
+  const moved = await as('district.approver', 'PUT', `/api/monitoring-cases/${id}/policy`, { version });
+  expect(moved.status).toBe(200);
+  expect(moved.body.policyVersion).toBe(version);
+  expect(moved.body.timeline.at(-1)).toMatchObject({ kind: 'POLICY_APPLIED', label: '调整适用政策版本', actor: 'district.approver', comment: `政策设置由第1版调整为第${version}版` });
+  expect(await as('district.approver', 'PUT', `/api/monitoring-cases/${id}/policy`, { version })).toEqual({ status: 409, body: { error: 'conflict', reason: `案件已适用第${version}版政策设置` } });
+  const audit = await stack.db.auditEntry.findFirstOrThrow({ where: { action: 'case.policy_change', targetId: id } });
+  expect(audit).toMatchObject({ before: { policyVersion: 1 }, after: { policyVersion: version } });
+});

@@ -19,6 +19,7 @@ import {
   monitoringCaseWorkflow,
   proposeExitUpdate,
   rollBackUpdate,
+  applyPolicyUpdate,
   type MonitoringCaseInput,
 } from '../../src/workflows/monitoring/monitoring-case';
 import { caseStageKey, overdueKey } from '../../src/workflows/search-attributes';
@@ -56,6 +57,8 @@ function fakeActivities() {
     recordRollback: [],
     recordAnnualReviewOpened: [],
     listMonitoredCases: [],
+    recordPolicyApplied: [],
+    loadPolicyVersion: [],
   };
   const record =
     <K extends keyof Calls>(name: K) =>
@@ -80,6 +83,13 @@ function fakeActivities() {
     recordExitProposed: record('recordExitProposed'),
     recordRollback: record('recordRollback'),
     recordAnnualReviewOpened: record('recordAnnualReviewOpened'),
+    recordPolicyApplied: record('recordPolicyApplied'),
+    async loadPolicyVersion(a) {
+      calls.loadPolicyVersion.push(a);
+      if (a.version !== 8) throw ApplicationFailure.create({ type: 'NOT_FOUND', message: `政策设置第${a.version}版不存在`, nonRetryable: true });
+      // Version 8 visits fortnightly and escalates after a day.
+      return { version: 8, settings: { ...defaultPolicySettings, followUpVisitInterval: 'P14D', escalationAfter: 'P1D' } };
+    },
     async listMonitoredCases(a) {
       calls.listMonitoredCases.push(a);
       const after = a.afterCaseId === null ? 0 : monitoredCases.findIndex((c) => c.caseId === a.afterCaseId) + 1;
@@ -674,4 +684,20 @@ test('a long-lived case continues as new without losing its open tasks, clocks, 
     // Identification and the measure take about 120 events: the run continues after a few visits.
     { historyEventsLimit: 180 },
   );
+});
+
+test('a district approver moves a case onto another policy version; what opens from then on follows it', async () => {
+  await withCase(async ({ handle, calls }) => {
+    await toMonitored(handle, calls);
+    const apply = (version: number, actor: Actor = district) => handle.executeUpdate(applyPolicyUpdate, { args: [{ version, actor }] });
+    expect(await refusalOf(apply(8, town))).toMatchObject({ type: 'FORBIDDEN' });
+    expect(await refusalOf(apply(7))).toMatchObject({ type: 'CONFLICT', message: '案件已适用第7版政策设置' });
+    expect(await refusalOf(apply(9))).toMatchObject({ type: 'NOT_FOUND', message: '政策设置第9版不存在' });
+    expect(await apply(8)).toEqual({ policyVersion: 8 });
+    expect(calls.recordPolicyApplied[0]).toMatchObject({ from: 7, to: 8, actor: district });
+    expect((await handle.query(caseStateQuery)).policyVersion).toBe(8);
+    await visitWith(handle);
+    const visit = calls.recordFollowUpVisit.at(-1)!;
+    expect(visit.nextTask.dueAt - visit.at).toBe(14 * 86_400_000);
+  });
 });

@@ -306,6 +306,17 @@ export function createMonitoringActivities({ db, mailer, publicUrl }: ActivityDe
       ]);
     },
 
+    /** The case now follows another policy version. Idempotent by case, version pair and time. */
+    async recordPolicyApplied({ caseId, from, to, actor, at }: { caseId: string; from: number; to: number; actor: Actor; at: number }) {
+      await db.$transaction([
+        db.monitoringCase.update({ where: { id: caseId }, data: { policyVersion: to } }),
+        db.timelineEvent.createMany({
+          data: [{ id: `${caseId}:policy:${from}-${to}:${at}`, caseId, at: new Date(at), kind: 'POLICY_APPLIED', actorId: actor.userId, actorName: actor.username, comment: `政策设置由第${from}版调整为第${to}版` }],
+          skipDuplicates: true,
+        }),
+      ]);
+    },
+
     /** The monitored households' workflows, a page at a time in case-id order, for the yearly sweep. */
     async listMonitoredCases({ afterCaseId, limit }: { afterCaseId: string | null; limit: number }): Promise<{ caseId: string; workflowId: string }[]> {
       const rows = await db.monitoringCase.findMany({

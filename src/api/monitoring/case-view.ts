@@ -36,6 +36,7 @@ const timelineLabels: Record<string, string> = {
   EXIT_PROPOSED: '申请风险消除',
   ROLLED_BACK: '风险消除回退',
   ANNUAL_REVIEW_OPENED: '年度集中排查',
+  POLICY_APPLIED: '调整适用政策版本',
   DEPARTMENT_ALERT: '部门筛查预警',
 };
 

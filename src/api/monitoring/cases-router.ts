@@ -4,12 +4,12 @@ import { canReadCase, caseReadScope } from '../../domain/access';
 import { refuseFullPersonalData } from '../../domain/personal-data';
 import { refuseActor } from '../../domain/tasks/task';
 import { refuseMeasurePlan, measurePlanSchema, type MeasureType } from '../../domain/monitoring/assistance';
-import { stageLabels, type LaborCapacity, type Stage } from '../../domain/monitoring/case';
+import { closedStages, stageLabels, type LaborCapacity, type Stage } from '../../domain/monitoring/case';
 import { defaultPolicySettings, policySettingsSchema } from '../../domain/policy';
 import type { Actor } from '../../domain/roles';
-import { createMonitoringCaseSchema, exitProposalSchema, listMonitoringCasesSchema, objectionSchema, rollbackSchema, visitSchema } from '../../domain/monitoring/schemas';
+import { applyPolicySchema, createMonitoringCaseSchema, exitProposalSchema, listMonitoringCasesSchema, objectionSchema, rollbackSchema, visitSchema } from '../../domain/monitoring/schemas';
 import { followUpStages, monitoredStages } from '../../domain/monitoring/elimination';
-import { addMeasuresUpdate, fileObjectionUpdate, proposeExitUpdate, recordVisitUpdate, rollBackUpdate } from '../../workflows/monitoring/monitoring-case';
+import { addMeasuresUpdate, applyPolicyUpdate, fileObjectionUpdate, proposeExitUpdate, recordVisitUpdate, rollBackUpdate } from '../../workflows/monitoring/monitoring-case';
 import { auditContext, type AuditLog } from '../audit/audit-log';
 import { actorOf } from '../auth/auth-router';
 import { HttpError, parseOr400, refusalError } from '../http-error';
@@ -200,6 +200,28 @@ export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; t
       key: `case.exit_proposal:${result.taskId}`,
     });
     res.status(201).json({ ...result, case: await loadCaseView(db, row.id) });
+  });
+
+  /** The policy version a case follows: it keeps the one it started with unless a district approver moves it onto another. */
+  router.put('/:id/policy', async (req, res) => {
+    const actor = actorOf(req);
+    const { version } = parseOr400(applyPolicySchema, req.body);
+    const row = await db.monitoringCase.findUnique({ where: { id: req.params.id }, select: { id: true, workflowId: true, villageCode: true, stage: true, policyVersion: true } });
+    if (!row || !canReadCase(actor, row.villageCode)) throw caseNotFound();
+    if (actor.role !== 'DISTRICT_APPROVER') throw new HttpError(403, { error: 'forbidden', reason: '只有区级审批人员可以调整案件适用的政策版本' });
+    if (closedStages.includes(row.stage as Stage)) throw new HttpError(409, { error: 'conflict', reason: '案件已办结，不能调整政策版本' });
+    if (version !== 0 && !(await db.policyVersion.findUnique({ where: { version }, select: { version: true } }))) {
+      throw new HttpError(404, { error: 'not_found', reason: `政策设置第${version}版不存在` });
+    }
+    const result = await update(row.workflowId, (h) => h.executeUpdate(applyPolicyUpdate, { args: [{ version, actor }] }));
+    await audit.record({
+      action: 'case.policy_change',
+      ...auditContext(req),
+      target: { type: 'MonitoringCase', id: row.id },
+      before: { policyVersion: row.policyVersion },
+      after: { policyVersion: result.policyVersion },
+    });
+    res.json(await loadCaseView(db, row.id));
   });
 
   /** 回退: an eliminated household found unstable is monitored again; assistance resumes and visits are monthly again. */

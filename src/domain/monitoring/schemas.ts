@@ -60,6 +60,11 @@ export const exitProposalSchema = z.object({
   reason: z.string({ error: '请填写申请风险消除的理由' }).trim().min(1, '请填写申请风险消除的理由').max(2000, '理由不超过2000字'),
 });
 
+/** Which policy version a case follows from now on. */
+export const applyPolicySchema = z.object({
+  version: z.number({ error: '政策版本应为数字' }).int('政策版本应为整数').min(0, '政策版本从0开始（0为内置默认设置）'),
+});
+
 /** 回退: what was found unstable at the recheck. */
 export const rollbackSchema = z.object({
   reason: z.string({ error: '请填写回退原因' }).trim().min(1, '请填写回退原因').max(2000, '回退原因不超过2000字'),

@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   condition,
@@ -127,9 +128,11 @@ export const proposeExitUpdate = defineUpdate<{ taskId: string; stage: Stage }, 
 /** 回退: an eliminated household found unstable at a recheck is monitored again and assistance resumes. */
 export const rollBackUpdate = defineUpdate<{ stage: Stage; visitTaskId: string }, [{ reason: string; actor: Actor }]>('rollBack');
 /** 集中排查: the yearly sweep asks every monitored household to be re-examined; once per year, however often it is sent. */
+/** A district approver moves the case onto another policy version (a case keeps the version it started with unless told so). */
+export const applyPolicyUpdate = defineUpdate<{ policyVersion: number }, [{ version: number; actor: Actor }]>('applyPolicy');
 export const annualReviewSignal = defineSignal<[{ year: number }]>('annualReview');
 
-const { loadPolicy } = proxyActivities<ReturnType<typeof createPolicyActivities>>({
+const { loadPolicy, loadPolicyVersion } = proxyActivities<ReturnType<typeof createPolicyActivities>>({
   startToCloseTimeout: '30 seconds',
 });
 const {
@@ -144,6 +147,7 @@ const {
   recordExitProposed,
   recordRollback,
   recordAnnualReviewOpened,
+  recordPolicyApplied,
 } = proxyActivities<
   ReturnType<typeof createMonitoringActivities>
 >({
@@ -192,10 +196,10 @@ export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promis
     measures,
   }));
 
-  const policy = resume?.policy ?? (await loadPolicy({ at: input.discoveredAt }));
+  let policy = resume?.policy ?? (await loadPolicy({ at: input.discoveredAt }));
   policyVersion = policy.version;
   // Versions pinned before a setting existed get its default.
-  const settings: PolicySettings = { ...defaultPolicySettings, ...policy.settings };
+  let settings: PolicySettings = { ...defaultPolicySettings, ...policy.settings };
   board = new TaskBoard({ process: 'monitoring', caseId: input.caseId }, durationMs(policy.settings.escalationAfter));
   const tasks = board;
   if (resume) tasks.restore(resume.board);
@@ -354,6 +358,30 @@ export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promis
         if (stage !== 'RISK_ELIMINATED') refuse(ErrorCode.CONFLICT, '只有已标注风险消除的户可以回退');
         if (!inScope(actor, rollbackers)) refuse(ErrorCode.FORBIDDEN, '回退须由本辖区的村信息员、乡镇审核人员或区级审批人员办理');
         if (!reason.trim()) refuse(ErrorCode.VALIDATION, '请填写回退原因');
+      },
+    },
+  );
+  setHandler(
+    applyPolicyUpdate,
+    async ({ version, actor }) => {
+      const next = await loadPolicyVersion({ version }).catch((err: unknown) => {
+        // No such version: the caller is told so, as by a validator.
+        throw err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : err;
+      });
+      const from = policy.version;
+      policy = next;
+      policyVersion = next.version;
+      settings = { ...defaultPolicySettings, ...next.settings };
+      // Open tasks keep their due times; what opens from now on, and each escalation, follows the new version.
+      tasks.setEscalationAfter(durationMs(settings.escalationAfter));
+      await recordPolicyApplied({ caseId: input.caseId, from, to: next.version, actor, at: Date.now() });
+      return { policyVersion: next.version };
+    },
+    {
+      validator: ({ version, actor }) => {
+        if (actor.role !== 'DISTRICT_APPROVER' || !isWithin(input.villageCode, actor.jurisdictionCode)) refuse(ErrorCode.FORBIDDEN, '只有区级审批人员可以调整案件适用的政策版本');
+        if (!Number.isInteger(version) || version < 0) refuse(ErrorCode.VALIDATION, '政策版本应为非负整数');
+        if (version === policyVersion) refuse(ErrorCode.CONFLICT, `案件已适用第${version}版政策设置`);
       },
     },
   );

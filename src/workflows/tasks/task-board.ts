@@ -78,7 +78,7 @@ export class TaskBoard {
 
   constructor(
     private readonly ref: CaseRef,
-    private readonly escalationAfterMs: number,
+    private escalationAfterMs: number,
   ) {
     setHandler(openTasksQuery, () => this.openTasks());
     setHandler(
@@ -129,6 +129,12 @@ export class TaskBoard {
   /** Synchronous, so a refused Update leaves no trace in history. */
   private validate(refusal: Refusal | null): void {
     if (refusal) throw failure(refusal);
+  }
+
+  /** A new policy version applies: escalations from now on follow its period. */
+  setEscalationAfter(ms: number): void {
+    this.escalationAfterMs = ms;
+    this.version++;
   }
 
   /** Picks up where the previous run stopped: the same open tasks and clocks, and task ids that go on counting. */
