@@ -86,6 +86,12 @@ test('an exit proposal is refused with every unmet precondition, in scope, and w
   const refused = await as('village.worker', 'POST', `/api/monitoring-cases/${id}/exit-proposals`, { reason: '收入稳定' });
   expect(refused.status).toBe(409);
   expect(refused.body.reason).toMatch(/^暂不符合风险消除条件：纳入监测未满6个月（已监测.+）；尚未落实任何帮扶措施.*；近6个月.*无收入记录/);
+  // The case view shows the same reasons before anyone asks (the time monitored moves on between the two).
+  const readiness = (await as('village.worker', 'GET', `/api/monitoring-cases/${id}`)).body.exitReadiness;
+  expect(readiness.canPropose).toBe(false);
+  expect(readiness.problems).toHaveLength(3);
+  expect(readiness.problems[0]).toMatch(/^纳入监测未满6个月/);
+  expect(refused.body.reason).toContain(readiness.problems.slice(1).join('；'));
 
   expect(await as('town.reviewer', 'POST', `/api/monitoring-cases/${id}/rollback`, { reason: '家庭成员重病' })).toEqual({
     status: 409,

@@ -19,6 +19,7 @@ import { measureTypeLabels, type MeasureType } from '../../domain/monitoring/ass
 import { stepLabel } from '../../domain/steps';
 import { taskView } from '../tasks/task-view';
 import { departmentAlertView } from '../imports/alert-view';
+import { exitReadiness } from './exit-readiness';
 
 const measureStatusLabels: Record<string, string> = { PLANNED: '待落实', DELIVERED: '已落实', NOT_DELIVERED: '未能落实' };
 
@@ -56,6 +57,7 @@ export async function loadCaseView(db: PrismaClient, caseId: string, now = new D
   ]);
   const nameOf = (code: string) => places.find((p) => p.code === code)?.name ?? null;
   const stage = row.stage as Stage;
+  const exit = stage === 'MONITORED' ? await exitReadiness(db, row, now) : null;
   const openTasks = tasks.map((t) => taskView(t, now));
   return {
     id: row.id,
@@ -71,6 +73,8 @@ export async function loadCaseView(db: PrismaClient, caseId: string, now = new D
     townCode: row.townCode,
     townName: nameOf(row.townCode),
     policyVersion: row.policyVersion,
+    /** While monitored: whether 风险消除 may be proposed now, and every reason it may not. */
+    exitReadiness: exit,
     discoveredAt: row.discoveredAt.toISOString(),
     closedAt: row.closedAt?.toISOString() ?? null,
     overdue: openTasks.some((t) => t.overdue),
