@@ -59,6 +59,7 @@ export async function runWorker(config: Config, endpoints: Endpoints, logger: Lo
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     deps: { db, mailer, publicUrl: endpoints.publicUrl },
     payloadCodec,
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   });
   const running = worker.run();
   const client = new Client({ connection: await Connection.connect({ address: endpoints.temporalAddress }), namespace: config.TEMPORAL_NAMESPACE, dataConverter: assistFlowDataConverter(payloadCodec) });

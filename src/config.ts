@@ -78,6 +78,11 @@ export const configSchema = z
       .default('0 9 1 9 *'),
     /** Largest file an import (a department's alert list) may upload, in bytes. */
     IMPORT_MAX_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024 bytes').default(10 * 1024 * 1024),
+    /**
+     * Workflows a worker keeps in memory between their tasks (the sticky cache); an evicted one is replayed from its
+     * history when it next has work. Unset: the SDK's default, which grows with the heap limit.
+     */
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   })
   .superRefine((c, ctx) => {
     if (c.APP_MODE === 'production' && !c.AUTH_SECRET) {

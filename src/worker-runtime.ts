@@ -1,7 +1,18 @@
 import type { PayloadCodec } from '@temporalio/common';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker, type BundleOptions, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from './activities';
 import type { ActivityDeps } from './activities/deps';
+import { assistFlowDataConverter, failureConverterPath } from './temporal/data-converter';
+
+const workflowsPath = require.resolve('./workflows');
+
+/**
+ * The workflow bundle a worker runs, for callers that build it once ahead (tests): it carries the failure converter,
+ * which runs inside the workflow sandbox, so workflow failures are encrypted like activity failures.
+ */
+export function bundleAssistFlowWorkflows(options: Pick<BundleOptions, 'logger'> = {}): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({ workflowsPath, failureConverterPath, ...options });
+}
 
 /** The one way a worker is built, by the worker process, the all-in-one start and the tests. */
 export async function createAssistFlowWorker(options: {
@@ -11,15 +22,18 @@ export async function createAssistFlowWorker(options: {
   deps: ActivityDeps;
   /** Encrypts what the worker writes to history (src/temporal/payload-codec.ts); required so no worker writes clear text. */
   payloadCodec: PayloadCodec;
-  /** Tests pass a prebuilt bundle; processes bundle from source. */
+  /** Tests pass a prebuilt bundle (bundleAssistFlowWorkflows); processes bundle from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** The sticky cache's size (WORKER_MAX_CACHED_WORKFLOWS); the SDK's default when absent. */
+  maxCachedWorkflows?: number;
 }): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities(options.deps),
-    dataConverter: { payloadCodecs: [options.payloadCodec] },
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
+    dataConverter: assistFlowDataConverter(options.payloadCodec),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
 }

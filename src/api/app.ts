@@ -24,6 +24,7 @@ import { createTasksRouter } from './tasks/tasks-router';
 import { createTemporalCodecRouter } from './temporal-codec-router';
 import { createUsersRouter } from './users/users-router';
 import { corsFor } from './cors';
+import { requestLog } from './request-log';
 
 export interface AppDeps {
   db: PrismaClient;
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps): Express {
   const sessions = createSessionStore(deps.db, deps.security?.refreshTtl ?? 'P1D');
   // In memory: one count per API instance (see LoginThrottle).
   const loginThrottle = deps.security?.loginThrottle ?? new LoginThrottle();
+  app.use(requestLog(deps.logger));
   app.use(helmet());
   app.use(corsFor(deps.security?.corsOrigins ?? [], { except: ['/api/temporal-codec'] }));
   app.use(express.json({ limit: '1mb' }));

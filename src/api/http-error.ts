@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { ErrorCode, type Refusal } from '../domain/errors';
 import type { Logger } from '../logger';
 
+// zod's own messages (for checks whose schema gives none) in Chinese, like the rest of the API's answers.
+z.config(z.locales.zhCN());
+
 export interface Issue {
   path: string;
   message: string;
@@ -63,15 +66,25 @@ export function parseOr400<S extends z.ZodType>(schema: S, data: unknown): z.inf
 export const notFoundRoute: RequestHandler = (req, _res, next) =>
   next(new HttpError(404, { error: 'not_found', reason: `没有这个接口：${req.method} ${req.path}` }));
 
+const bodyErrorReasons: Record<string, string> = {
+  'entity.parse.failed': '请求体不是有效的JSON',
+  'entity.too.large': '请求体过大（JSON 不超过 1 MB）',
+  'charset.unsupported': '请求体的字符集不受支持，请使用 UTF-8',
+  'encoding.unsupported': '请求体的压缩方式（Content-Encoding）不受支持',
+  'request.aborted': '请求体未传完整，请重新提交',
+  'request.size.invalid': '请求体长度与 Content-Length 不符，请重新提交',
+};
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (err instanceof HttpError) {
       res.status(err.status).json(err.body);
       return;
     }
-    // body-parser's errors: malformed JSON, too large, wrong charset.
+    // body-parser's errors: malformed JSON, too large, wrong charset or compression, a body cut short.
     if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
-      const reason = err.type === 'entity.parse.failed' ? '请求体不是有效的JSON' : err.type === 'entity.too.large' ? '请求体过大' : '请求无效';
+      // A URIError is the router's: a path parameter that does not percent-decode.
+      const reason = bodyErrorReasons[err.type as string] ?? (err instanceof URIError ? '请求路径中有无法解码的 % 编码' : err.status === 400 ? '请求格式有误，无法读取' : '请求无效');
       res.status(err.status).json(err.status === 400 ? { error: 'validation', issues: [{ path: '', message: reason }] } : { error: 'bad_request', reason });
       return;
     }

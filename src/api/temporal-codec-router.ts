@@ -12,7 +12,7 @@ import { HttpError, parseOr400 } from './http-error';
 /** Who may read decrypted workflow payloads (they hold households' personal data). */
 const codecRoles: readonly Role[] = ['DISTRICT_APPROVER', 'ADMIN'];
 
-const payloadsSchema = z.object({
+export const payloadsSchema = z.object({
   // Proto JSON leaves out empty fields: `temporal` sends `{}` for no payloads.
   payloads: z.array(z.object({ metadata: z.record(z.string(), z.base64()).optional(), data: z.base64().optional() })).default([]),
 });
@@ -43,7 +43,7 @@ export function createTemporalCodecRouter(deps: {
     router.post(`/${operation}`, async (req, res) => {
       const { payloads } = parseOr400(payloadsSchema, req.body);
       const result = await payloadCodec[operation](payloads.map(payloadFromJson)).catch((error: unknown) => {
-        throw error instanceof PayloadCodecError ? HttpError.validation([{ path: 'payloads', message: error.message }]) : error;
+        throw error instanceof PayloadCodecError ? HttpError.validation([{ path: 'payloads', message: `载荷无法解密：${error.message}` }]) : error;
       });
       // Who read personal data out of Temporal: ids only, never the payloads.
       deps.logger.info(`temporal payloads ${operation}d`, { userId: actorOf(req).userId, count: payloads.length, namespace: req.get('x-namespace') });

@@ -1,5 +1,6 @@
 import { Workbook } from 'exceljs';
-import { demoVillage } from '../../src/demo/seed';
+import { hashPassword } from '../../src/api/auth/passwords';
+import { demoDistrict, demoPassword, demoVillage } from '../../src/demo/seed';
 import { maskIdNumber } from '../../src/domain/id-number';
 import { newIdNumber } from '../support/ids';
 import { startStack, type Stack } from '../support/stack';
@@ -9,6 +10,13 @@ let stack: Stack;
 
 beforeAll(async () => {
   stack = await startStack();
+  // dept.officer is 民政 (civil affairs); these send 医保's lists, and none at all (an account without a department).
+  const passwordHash = await hashPassword(demoPassword);
+  for (const [username, department] of [['dept.medical', 'MEDICAL_INSURANCE'], ['dept.none', null]] as const) {
+    await stack.db.user.create({
+      data: { username, displayName: '部门测试', email: `${username}@demo.assistflow.local`, passwordHash, role: 'DEPARTMENT_OFFICER', jurisdictionCode: demoDistrict, department },
+    });
+  }
 });
 afterAll(async () => {
   await stack?.stop();
@@ -87,12 +95,29 @@ const firstFile = csv([
   ['庚某', A, '财政局', '其他', '1', '2026-10-13', ''],
   ['甲 某', A.toLowerCase(), '开州区民政局', ' 申请临时救助 ', '3000.00', '2026年10月8日', ''],
 ]);
+const otherDepartment = (own: string, row: string) => `只能上传本部门（${own}）的预警数据，此行为${row}的数据，请由该部门上传`;
+const unknownDepartment = '部门“财政局”不在行业部门名单中，应为民政、医保、教育、人社、住建、水利、残联、应急、发改之一';
+/** The file as 民政 (dept.officer) sends it: its own rows only. */
 const firstFileRejected = [
+  { row: 3, field: 'department', message: otherDepartment('民政', '医保') },
+  { row: 4, field: 'department', message: otherDepartment('民政', '医保') },
   { row: 5, field: 'idNumber', message: '身份证号校验码不正确，请核对' },
   { row: 6, field: 'amount', message: '金额不能为负数' },
   { row: 6, field: 'date', message: '日期不存在，请核对' },
-  { row: 7, field: 'villageCode', message: '系统中没有此身份证号的农户，请填写村（社区）代码以登记为监测线索' },
-  { row: 8, field: 'department', message: '部门“财政局”不在行业部门名单中，应为民政、医保、教育、人社、住建、水利、残联、应急、发改之一' },
+  { row: 7, field: 'department', message: otherDepartment('民政', '教育') },
+  { row: 8, field: 'department', message: unknownDepartment },
+];
+/** The same file as 医保 (dept.medical) sends it. */
+const firstFileRejectedForMedical = [
+  { row: 2, field: 'department', message: otherDepartment('医保', '民政') },
+  { row: 5, field: 'idNumber', message: '身份证号校验码不正确，请核对' },
+  { row: 5, field: 'department', message: otherDepartment('医保', '民政') },
+  { row: 6, field: 'department', message: otherDepartment('医保', '民政') },
+  { row: 6, field: 'amount', message: '金额不能为负数' },
+  { row: 6, field: 'date', message: '日期不存在，请核对' },
+  { row: 7, field: 'department', message: otherDepartment('医保', '教育') },
+  { row: 8, field: 'department', message: unknownDepartment },
+  { row: 9, field: 'department', message: otherDepartment('医保', '民政') },
 ];
 
 describe('a department uploads its alert list', () => {
@@ -105,16 +130,23 @@ describe('a department uploads its alert list', () => {
     });
   });
 
-  test('CSV: valid rows go through beside rejected ones; an open case gets evidence, other households get leads', async () => {
+  test('CSV: valid rows go through beside rejected ones; an open case gets evidence, other households get leads; each department sends its own rows', async () => {
     const res = await upload(firstFile);
     expect(res).toEqual({
       status: 200,
-      body: { importId: expect.any(String), alreadyImported: false, accepted: 4, rejected: firstFileRejected, leadsCreated: 2, evidenceAdded: 1, duplicates: 1 },
+      body: { importId: expect.any(String), alreadyImported: false, accepted: 2, rejected: firstFileRejected, leadsCreated: 0, evidenceAdded: 1, duplicates: 1 },
     });
+    // 医保's officer sends the same shared list: their rows are theirs to import, not a re-upload.
+    const medical = await upload(firstFile, { username: 'dept.medical' });
+    expect(medical).toEqual({
+      status: 200,
+      body: { importId: expect.any(String), alreadyImported: false, accepted: 2, rejected: firstFileRejectedForMedical, leadsCreated: 2, evidenceAdded: 0, duplicates: 0 },
+    });
+    expect(medical.body.importId).not.toBe(res.body.importId);
 
     // The upload is audited with its counts, no personal data.
     const entry = await stack.db.auditEntry.findFirstOrThrow({ where: { action: 'import.run', targetId: res.body.importId } });
-    expect(entry.after).toMatchObject({ kind: 'department-alerts', accepted: 4, leadsCreated: 2, evidenceAdded: 1, duplicates: 1, rejectedRows: 4 });
+    expect(entry.after).toMatchObject({ kind: 'department-alerts', accepted: 2, leadsCreated: 0, evidenceAdded: 1, duplicates: 1, rejectedRows: 6 });
     expect(JSON.stringify(entry)).not.toContain(A.slice(6, 14));
 
     // Evidence on A's open case: the alert with its ID masked, and a timeline entry by the uploading officer.
@@ -149,8 +181,8 @@ describe('a department uploads its alert list', () => {
       alerts: [{ name: '乙某', department: 'MEDICAL_INSURANCE', trigger: '大额医疗支出', amount: 45000.5, date: '2026-10-09' }],
     });
     expect(b.timeline.map((e: any) => [e.kind, e.actor])).toEqual([
-      ['CASE_CREATED', 'dept.officer'],
-      ['DEPARTMENT_ALERT', 'dept.officer'],
+      ['CASE_CREATED', 'dept.medical'],
+      ['DEPARTMENT_ALERT', 'dept.medical'],
     ]);
     // The lead's workflow runs: the home visit is in the village caseworker's inbox.
     const inbox = await stack.request('GET', '/api/tasks', { token: await stack.login('village.worker') });
@@ -175,8 +207,9 @@ describe('a department uploads its alert list', () => {
     const res = await upload(firstFile, { filename: '再次上传.csv' });
     expect(res).toEqual({
       status: 200,
-      body: { importId: expect.any(String), alreadyImported: true, accepted: 4, rejected: firstFileRejected, leadsCreated: 0, evidenceAdded: 0, duplicates: 4 },
+      body: { importId: expect.any(String), alreadyImported: true, accepted: 2, rejected: firstFileRejected, leadsCreated: 0, evidenceAdded: 0, duplicates: 2 },
     });
+    expect((await upload(firstFile, { username: 'dept.medical' })).body).toMatchObject({ alreadyImported: true, accepted: 2, rejected: firstFileRejectedForMedical });
     expect(await counts()).toEqual(before);
   });
 
@@ -185,10 +218,10 @@ describe('a department uploads its alert list', () => {
     const sheet = workbook.addWorksheet('预警名单');
     sheet.addRow(['序号', '姓名', '身份证号码', '部门', '触发事由', '金额（元）', '预警日期', '村代码']);
     sheet.addRow([1, '甲某', A, '民政', '申请临时救助', 3000, new Date(Date.UTC(2026, 9, 8)), null]); // re-sent from the CSV
-    sheet.addRow([2, '甲某', A, '住建', '危房改造', 15000, new Date(Date.UTC(2026, 9, 20)), null]);
+    sheet.addRow([2, '甲某', A, '民政', '危房改造', 15000, new Date(Date.UTC(2026, 9, 20)), null]);
     sheet.addRow([3, '丙某', C, '民政', '临时救助', 2000, '2026-10-21', null]); // C's case was opened by the CSV
-    sheet.addRow([4, '辛某', E, '应急', '洪灾受灾', 0, '2026-10-22', demoVillage]);
-    sheet.addRow([5, '壬某', newIdNumber(), '应急', '洪灾受灾', 0, '2026-10-22', '500154017999']);
+    sheet.addRow([4, '辛某', E, '民政', '洪灾受灾', 0, '2026-10-22', demoVillage]);
+    sheet.addRow([5, '壬某', newIdNumber(), '民政', '洪灾受灾', 0, '2026-10-22', '500154017999']);
     const before = await counts();
     const res = await upload(Buffer.from(await workbook.xlsx.writeBuffer()), { filename: 'alerts.xlsx' });
     expect(res).toEqual({
@@ -205,7 +238,10 @@ describe('a department uploads its alert list', () => {
     });
     const after = await counts();
     expect(after).toMatchObject({ alerts: before.alerts + 3, cases: before.cases + 1, households: before.households + 1, imports: before.imports + 1 });
-    expect((await caseView(caseA.id)).alerts.map((x: any) => x.departmentLabel)).toEqual(['民政', '住建']);
+    expect((await caseView(caseA.id)).alerts.map((x: any) => [x.departmentLabel, x.trigger])).toEqual([
+      ['民政', '申请临时救助'],
+      ['民政', '危房改造'],
+    ]);
     expect((await openCaseOf(C)).alerts).toHaveLength(2);
     expect(await openCaseOf(E)).toMatchObject({ category: 'SUDDEN_HARDSHIP', riskTypes: [{ code: 'DISASTER' }], villageCode: demoVillage });
   });
@@ -241,6 +277,13 @@ describe('refused uploads write nothing', () => {
     const before = await counts();
     const res = await upload(csv([header, ['甲', newIdNumber(), '民政', '临时救助', '1', '2026-10-01', demoVillage]]), { username });
     expect(res).toEqual({ status: 403, body: { error: 'forbidden', reason: '只有行业部门人员可以上传部门筛查预警名单' } });
+    expect(await counts()).toEqual(before);
+  });
+
+  test('an officer whose account names no department → 403', async () => {
+    const before = await counts();
+    const res = await upload(csv([header, ['甲', newIdNumber(), '民政', '临时救助', '1', '2026-10-01', demoVillage]]), { username: 'dept.none' });
+    expect(res).toEqual({ status: 403, body: { error: 'forbidden', reason: '您的账号未设置所属行业部门，请联系系统管理员设置后再上传' } });
     expect(await counts()).toEqual(before);
   });
 

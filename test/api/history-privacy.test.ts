@@ -86,6 +86,56 @@ test('the raw workflow history holds no ID number, name, note or comment; the co
   expect(defaultPayloadConverter.fromPayload(input)).toMatchObject({ caseId, note: personal.note });
 });
 
+test('a failure message naming a person is encrypted in history too, and the codec-enabled client reads it back', async () => {
+  // Errors quote data: a Postgres unique violation names the key it refused. This trigger fails the decision's
+  // first write once with such a message, so the activity's failure lands in history (its retry succeeds).
+  const idNumber = newIdNumber();
+  const created = await stack.request('POST', '/api/monitoring-cases', {
+    token: await stack.login('village.worker'),
+    body: {
+      household: { headName: '失败信息户', idNumber, villageCode: demoVillage, memberCount: 2, laborCapacity: 'full' },
+      category: 'MARGINAL',
+      channel: 'CADRE_VISIT',
+      riskTypes: ['ILLNESS'],
+      perCapitaIncome: 5000,
+    },
+  });
+  expect(created.status).toBe(201);
+  const caseId: string = created.body.id;
+  const leak = `duplicate key value violates unique constraint: Key ("idNumber")=(${idNumber}) already exists`;
+  await stack.db.$executeRawUnsafe('CREATE SEQUENCE IF NOT EXISTS fail_once_seq');
+  await stack.db.$executeRawUnsafe(`
+    CREATE OR REPLACE FUNCTION fail_once() RETURNS trigger AS $$
+    BEGIN
+      IF NEW."caseId" = '${caseId}' AND NEW."kind" = 'TASK_DECIDED' AND nextval('fail_once_seq') = 1 THEN
+        RAISE EXCEPTION '${leak.replace(/'/g, "''")}';
+      END IF;
+      RETURN NEW;
+    END $$ LANGUAGE plpgsql`);
+  await stack.db.$executeRawUnsafe('CREATE TRIGGER fail_once BEFORE INSERT ON "TimelineEvent" FOR EACH ROW EXECUTE FUNCTION fail_once()');
+  try {
+    const inbox = await stack.request('GET', '/api/tasks', { token: await stack.login('village.worker') });
+    const task = inbox.body.items.find((t: { caseId: string; step: string }) => t.caseId === caseId && t.step === 'HOME_VISIT');
+    const decided = await stack.request('POST', `/api/tasks/${task.id}/complete`, { token: await stack.login('village.worker'), body: { decision: 'approve' } });
+    expect(decided.status).toBe(200);
+  } finally {
+    await stack.db.$executeRawUnsafe('DROP TRIGGER fail_once ON "TimelineEvent"');
+  }
+
+  const workflowId = `monitoring-${created.body.household.id}`;
+  const history = await plain.workflow.getHandle(workflowId).fetchHistory();
+  const failures = (history.events ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes?.lastFailure ? [e.activityTaskStartedEventAttributes.lastFailure] : []));
+  expect(failures).toHaveLength(1);
+  // In history: a placeholder, and the message and stack trace inside an encrypted payload.
+  expect(failures[0].message).toBe('Encoded failure');
+  expect(Buffer.from(failures[0].encodedAttributes!.metadata!.encoding!).toString()).toBe('binary/encrypted');
+  const text = historyText(history);
+  for (const form of [idNumber, idNumber.slice(0, 17), 'already exists']) expect([form, text.includes(form)]).toEqual([form, false]);
+  // With the keys, the message is all there: the check above is not vacuous.
+  const [attributes] = await stack.payloadCodec.decode([failures[0].encodedAttributes!]);
+  expect(defaultPayloadConverter.fromPayload<{ message: string }>(attributes).message).toContain(leak);
+});
+
 describe('the Temporal UI codec endpoint', () => {
   const decode = async (username: string | null, payloads: Payload[]) =>
     stack.request('POST', '/api/temporal-codec/decode', {

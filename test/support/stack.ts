@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
+import type { Express } from 'express';
 import { Client, Connection } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createSmtpMailer } from '../../src/activities/mail/mailer';
 import { createApp } from '../../src/api/app';
 import { createTokenService } from '../../src/api/auth/tokens';
@@ -16,13 +17,17 @@ import { startSmtpCatcher, type SmtpCatcher } from '../../src/embedded/smtp-catc
 import { startTemporalDevServer } from '../../src/embedded/temporal-dev-server';
 import type { PrismaClient } from '../../src/generated/prisma/client';
 import { createLogger } from '../../src/logger';
+import { assistFlowDataConverter } from '../../src/temporal/data-converter';
 import { createPayloadCodec } from '../../src/temporal/payload-codec';
-import { createAssistFlowWorker } from '../../src/worker-runtime';
+import { createTemporalRuntimeLogger } from '../../src/temporal/runtime-logger';
+import { bundleAssistFlowWorkflows, createAssistFlowWorker } from '../../src/worker-runtime';
 import { createTestDatabase } from './database';
 
 /** The whole real stack for one test file: Temporal dev server, a fresh PostgreSQL database, an SMTP server, worker and API. */
 export interface Stack {
   url: string;
+  /** The Express app served at `url`, for walking its routes. */
+  app: Express;
   db: PrismaClient;
   mail: SmtpCatcher;
   /** Encrypts payloads as production does: its client, the worker and the codec endpoint share it. */
@@ -40,7 +45,7 @@ let runtimeInstalled = false;
 
 export async function startStack(): Promise<Stack> {
   if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({ logger: createTemporalRuntimeLogger('WARN') });
     runtimeInstalled = true;
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'assistflow-test-'));
@@ -58,7 +63,7 @@ export async function startStack(): Promise<Stack> {
 
   const nativeConnection = await NativeConnection.connect({ address: temporalServer.address });
   const mailer = createSmtpMailer(mail.smtpUrl, 'AssistFlow <noreply@assistflow.local>');
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });
+  const workflowBundle = await bundleAssistFlowWorkflows({ logger: new DefaultLogger('WARN') });
   const worker: Worker = await createAssistFlowWorker({
     connection: nativeConnection,
     namespace: 'default',
@@ -70,7 +75,7 @@ export async function startStack(): Promise<Stack> {
   const workerRun = worker.run();
 
   const connection = await Connection.connect({ address: temporalServer.address });
-  const temporal = new Client({ connection, namespace: 'default', dataConverter: { payloadCodecs: [payloadCodec] } });
+  const temporal = new Client({ connection, namespace: 'default', dataConverter: assistFlowDataConverter(payloadCodec) });
   const app = createApp({
     db,
     temporal: { client: temporal, taskQueue, namespace: 'default', payloadCodec, uiOrigin: temporalUiOrigin },
@@ -105,6 +110,7 @@ export async function startStack(): Promise<Stack> {
   const tokens = new Map<string, string>();
   return {
     url,
+    app,
     db,
     mail,
     temporal,

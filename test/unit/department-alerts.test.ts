@@ -164,6 +164,26 @@ describe('a whole table', () => {
   });
 });
 
+describe("a department's own rows", () => {
+  const rows = [header, ['甲', ID_A, '民政', '临时救助', '100', '2026-10-01'], ['乙', ID_B, '区医疗保障局', '大额医疗支出', '9000', '2026-10-02'], ['丙', '123', '医保', '', '1', '2026-10-03']];
+
+  test('with the uploader\'s department, rows of another department are rejected by row, beside their other problems', () => {
+    const table = parseDepartmentAlertTable(rows, today, 'CIVIL_AFFAIRS');
+    expect(table).toMatchObject({ rowCount: 3, valid: [{ row: 2, department: 'CIVIL_AFFAIRS' }] });
+    expect('rejected' in table && table.rejected).toEqual([
+      { row: 3, field: 'department', message: '只能上传本部门（民政）的预警数据，此行为医保的数据，请由该部门上传' },
+      { row: 4, field: 'idNumber', message: expect.any(String) },
+      { row: 4, field: 'department', message: '只能上传本部门（民政）的预警数据，此行为医保的数据，请由该部门上传' },
+      { row: 4, field: 'trigger', message: '请填写预警事由' },
+    ]);
+    expect(parseDepartmentAlertTable(rows, today, 'MEDICAL_INSURANCE')).toMatchObject({ valid: [{ row: 3, department: 'MEDICAL_INSURANCE' }] });
+  });
+
+  test('without one, every known department passes (as the rule is used outside uploads)', () => {
+    expect(parseDepartmentAlertTable(rows, today)).toMatchObject({ valid: [{ row: 2 }, { row: 3 }] });
+  });
+});
+
 describe('natural key', () => {
   test('the same alert written differently has one key; any difference in who, what, when or how much makes another', () => {
     const a = validateAlertRow(2, { name: '张三', idNumber: ID_A, department: '民政', trigger: '临时救助', amount: '1200', date: '2026-11-01' }, today);
@@ -282,8 +302,11 @@ describe('what each row becomes', () => {
 describe('who may import and open department leads', () => {
   const actor = (role: Role, jurisdictionCode = '500154'): Actor => ({ userId: 'u', username: 'u', role, jurisdictionCode });
 
-  test('only department officers upload alert lists', () => {
-    expect(refuseDepartmentAlertImport(actor('DEPARTMENT_OFFICER'))).toBeNull();
+  test('only department officers upload alert lists, and only with their department set', () => {
+    expect(refuseDepartmentAlertImport({ ...actor('DEPARTMENT_OFFICER'), department: 'CIVIL_AFFAIRS' })).toBeNull();
+    for (const department of [undefined, null, '', 'FINANCE']) {
+      expect(refuseDepartmentAlertImport({ ...actor('DEPARTMENT_OFFICER'), department })).toEqual({ code: 'FORBIDDEN', reason: expect.stringContaining('未设置所属行业部门') });
+    }
     for (const role of ['VILLAGE_CASEWORKER', 'TOWN_REVIEWER', 'DISTRICT_APPROVER', 'COOPERATION_COORDINATOR', 'ADMIN'] as const) {
       expect(refuseDepartmentAlertImport(actor(role))).toEqual({ code: 'FORBIDDEN', reason: '只有行业部门人员可以上传部门筛查预警名单' });
     }

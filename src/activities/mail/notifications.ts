@@ -3,7 +3,8 @@ import type { MailMessage } from './mailer';
 
 /**
  * Sends a message once per idempotency key: the Notification row remembers what was sent,
- * so activity retries and workflow replays never mail twice.
+ * so activity retries and workflow replays never mail twice. (SMTP has no two-phase commit: a process killed between
+ * the server's acceptance and the write of `sentAt`, a few milliseconds, still sends it again on retry.)
  */
 export async function sendOnce(
   { db, mailer }: Pick<ActivityDeps, 'db' | 'mailer'>,
@@ -19,8 +20,22 @@ export async function sendOnce(
   });
   if (to.length === 0) return 'no-recipients';
   await mailer.send(message);
-  await db.notification.update({ where: { id }, data: { sentAt: new Date() } });
+  // The mail is out: failing now would make the activity's retry send it again, so outlast a database restart instead.
+  await persistently(() => db.notification.update({ where: { id }, data: { sentAt: new Date() } }));
   return 'sent';
+}
+
+/** Tries a write again for up to `forMs` (less than the activities' 30 s start-to-close timeout) before giving up. */
+async function persistently<T>(write: () => Promise<T>, forMs = 20_000): Promise<T> {
+  const deadline = Date.now() + forMs;
+  for (let waitMs = 100; ; waitMs = Math.min(waitMs * 2, 2000)) {
+    try {
+      return await write();
+    } catch (error) {
+      if (Date.now() + waitMs > deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
 }
 
 const timeFormat = new Intl.DateTimeFormat('zh-CN', {

@@ -8,7 +8,16 @@ export interface SessionStore {
   open(userId: string): Promise<{ sessionId: string; refreshToken: string; expiresAt: Date }>;
   /** Exchanges a refresh token for the next one. A token already exchanged revokes its session. */
   rotate(refreshToken: string): Promise<RotateResult>;
-  revoke(sessionId: string, reason: 'LOGOUT' | 'REFRESH_REUSE'): Promise<void>;
+  revoke(sessionId: string, reason: RevokeReason): Promise<void>;
+}
+
+/** Why a session ended early: a logout, a reused refresh token, or an admin disabling the account or resetting its password. */
+export type RevokeReason = 'LOGOUT' | 'REFRESH_REUSE' | 'USER_DISABLED' | 'PASSWORD_RESET';
+
+/** Ends every open session of a user, in the caller's transaction; returns how many. */
+export async function revokeSessionsOf(tx: Pick<PrismaClient, 'session'>, userId: string, reason: RevokeReason, at = new Date()): Promise<number> {
+  const { count } = await tx.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: at, revokedReason: reason } });
+  return count;
 }
 
 export type RotateResult =

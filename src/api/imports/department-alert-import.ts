@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { parseOwnDepartment } from '../../domain/access';
 import { ErrorCode } from '../../domain/errors';
 import { laborCapacities } from '../../domain/monitoring/case';
 import {
@@ -73,7 +74,10 @@ export async function importDepartmentAlerts(
   now = new Date(),
 ): Promise<DepartmentAlertImportResult | { problem: string }> {
   const fileSha256 = createHash('sha256').update(file).digest('hex');
-  const previous = await db.departmentImport.findUnique({ where: { fileSha256 } });
+  // Per department: of a list several departments share, each imports its own rows.
+  const department = actor.department ?? '';
+  const importKey = { fileSha256_department: { fileSha256, department } };
+  const previous = await db.departmentImport.findUnique({ where: importKey });
   if (previous?.completedAt) {
     return {
       importId: previous.id,
@@ -91,7 +95,8 @@ export async function importDepartmentAlerts(
   const lap = (name: string) => (ms[name] = Math.round(performance.now() - t0));
   const table = await readTable(file);
   if ('problem' in table) return table;
-  const parsed = parseDepartmentAlertTable(table.rows, chinaDate(now));
+  // refuseDepartmentAlertImport has checked the officer has a department; rows of other departments are rejected.
+  const parsed = parseDepartmentAlertTable(table.rows, chinaDate(now), parseOwnDepartment(actor.department) ?? undefined);
   if ('problem' in parsed) return parsed;
   lap('parsed');
 
@@ -99,8 +104,8 @@ export async function importDepartmentAlerts(
   const record =
     previous ??
     (await db.departmentImport.upsert({
-      where: { fileSha256 },
-      create: { fileSha256, format: table.format, uploadedById: actor.userId, rowCount: parsed.rowCount },
+      where: importKey,
+      create: { fileSha256, department, format: table.format, uploadedById: actor.userId, rowCount: parsed.rowCount },
       update: {},
     }));
 

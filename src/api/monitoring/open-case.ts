@@ -48,6 +48,8 @@ export async function openMonitoringCase(
   // Households are reference data: kept current here; the workflow only ever sees the id.
   const fields = {
     headName: household.headName,
+    // Absent keeps the phone on record (Prisma skips undefined).
+    phone: household.phone,
     villageCode: village.code,
     townCode: village.code.slice(0, 9),
     memberCount: household.memberCount,

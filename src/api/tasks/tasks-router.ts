@@ -1,38 +1,17 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import { completeTaskSchema } from '../../domain/tasks/schemas';
-import { refuseActor, refuseDecision, type Decision, type HumanTask } from '../../domain/tasks/task';
-import { supervisorRoleAt, type Role } from '../../domain/roles';
+import { refuseActor, refuseDecision } from '../../domain/tasks/task';
+import { supervisorRoleAt } from '../../domain/roles';
 import { jurisdictionLevel } from '../../domain/jurisdictions';
 import { stageLabels, type Stage } from '../../domain/monitoring/case';
-import type { PrismaClient, Task } from '../../generated/prisma/client';
+import type { PrismaClient } from '../../generated/prisma/client';
 import { claimTaskUpdate, completeTaskUpdate } from '../../workflows/tasks/task-board';
 import { auditContext, type AuditLog } from '../audit/audit-log';
 import { actorOf } from '../auth/auth-router';
 import { HttpError, parseOr400, refusalError } from '../http-error';
 import { refusalFromWorkflow } from '../temporal-errors';
-import { taskView } from './task-view';
-
-/** The read model's row in the shape the domain rules check, so the API refuses what the workflow would. */
-function asHumanTask(t: Task): HumanTask {
-  return {
-    id: t.id,
-    step: t.step,
-    role: t.role as Role,
-    jurisdictionCode: t.jurisdictionCode,
-    allowedDecisions: t.allowedDecisions as Decision[],
-    submitterId: t.submitterId,
-    separationOfDuties: t.separationOfDuties,
-    assigneeId: t.assigneeId,
-    department: t.department,
-    status: t.status,
-    openedAt: t.openedAt.getTime(),
-    dueAt: t.dueAt.getTime(),
-    reminded: false,
-    escalationLevel: t.escalationLevel,
-    escalatedToCode: t.escalatedToCode,
-  };
-}
+import { asHumanTask, taskView } from './task-view';
 
 const taskNotFound = () => new HttpError(404, { error: 'not_found', reason: '任务不存在' });
 

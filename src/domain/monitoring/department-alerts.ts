@@ -123,11 +123,15 @@ export function parseAlertAmount(value: string): { amount: number } | { problem:
 
 const departmentChoices = Object.values(departmentLabels).join('、');
 
-/** Validates one data row; each field's problem is reported, so a row may be rejected for several fields. */
+/**
+ * Validates one data row; each field's problem is reported, so a row may be rejected for several fields. With
+ * `ownDepartment`, a row naming another department is rejected: a department sends its own data only.
+ */
 export function validateAlertRow(
   row: number,
   cells: Partial<Record<AlertField, string>>,
   today: string,
+  ownDepartment?: Department,
 ): { valid: DepartmentAlertRow } | { rejected: RejectedAlertRow[] } {
   const problems: RejectedAlertRow[] = [];
   const problem = (field: AlertField, message: string) => problems.push({ row, field, message });
@@ -145,6 +149,9 @@ export function validateAlertRow(
   const department = departmentText ? parseDepartment(departmentText) : null;
   if (!departmentText) problem('department', '请填写部门');
   else if (!department) problem('department', `部门“${departmentText.slice(0, 20)}”不在行业部门名单中，应为${departmentChoices}之一`);
+  else if (ownDepartment && department !== ownDepartment) {
+    problem('department', `只能上传本部门（${departmentLabels[ownDepartment]}）的预警数据，此行为${departmentLabels[department]}的数据，请由该部门上传`);
+  }
 
   const trigger = text('trigger').replace(/\s+/g, ' ');
   if (!trigger) problem('trigger', '请填写预警事由');
@@ -161,7 +168,7 @@ export function validateAlertRow(
   const villageCode = text('villageCode').replace(/\s+/g, '') || null;
   if (villageCode !== null && !/^\d{12}$/.test(villageCode)) problem('villageCode', '村（社区）代码应为12位数字');
 
-  if (problems.length || !department || 'problem' in amount || 'problem' in date) return { rejected: problems };
+  if (problems.length || !department || (ownDepartment && department !== ownDepartment) || 'problem' in amount || 'problem' in date) return { rejected: problems };
   return { valid: { row, name, idNumber: normalizeIdNumber(idText), department, trigger, amount: amount.amount, date: date.date, villageCode } };
 }
 
@@ -172,7 +179,7 @@ export type AlertTable = { problem: string } | { rowCount: number; valid: Depart
  * but keep their numbers, so a rejected row's number is the one the uploader sees. `problem` when the file as a
  * whole will not do (no header, a missing column, no data).
  */
-export function parseDepartmentAlertTable(rows: readonly (readonly string[])[], today: string): AlertTable {
+export function parseDepartmentAlertTable(rows: readonly (readonly string[])[], today: string, ownDepartment?: Department): AlertTable {
   const isBlank = (cells: readonly string[]) => cells.every((c) => !c || !c.trim());
   const headerIndex = rows.findIndex((cells) => !isBlank(cells));
   if (headerIndex < 0) return { problem: '文件是空的：第一行应为表头（姓名、身份证号、部门、预警事由、金额、日期），其后每行一条预警' };
@@ -190,7 +197,7 @@ export function parseDepartmentAlertTable(rows: readonly (readonly string[])[], 
       const column = header.columns[field];
       if (column !== undefined) cells[field] = rows[i][column] ?? '';
     }
-    const result = validateAlertRow(i + 1, cells, today);
+    const result = validateAlertRow(i + 1, cells, today, ownDepartment);
     if ('valid' in result) valid.push(result.valid);
     else rejected.push(...result.rejected);
   }

@@ -1,0 +1,270 @@
+import { hashPassword } from '../../src/api/auth/passwords';
+import { demoPassword, demoTown, demoVillage } from '../../src/demo/seed';
+import { defaultPolicySettings } from '../../src/domain/policy';
+import { eventually } from '../support/eventually';
+import { expressRoutes } from '../support/express-routes';
+import { intakeBody } from '../support/intake';
+import { newIdNumber } from '../support/ids';
+import { startStack, type Stack } from '../support/stack';
+
+/**
+ * Every endpoint × every demo role, users of the neighbouring town, and no token at all, against the table below:
+ * the table is the specification of who may do what (shared/domain.md), written from the rules, not from the code.
+ * A route Express serves that has no row fails the test: a new endpoint needs its row.
+ *
+ * Codes: a status; `+` a list answered 200 that shows the fixture case (or task), `-` a 200 list that does not.
+ * Reads outside one's scope are 404 (no existence leak), actions 403, each with a reason.
+ */
+
+const users = ['village.worker', 'village.head', 'town.reviewer', 'district.approver', 'dept.officer', 'coordinator', 'admin', 'neighbour.village', 'neighbour.town', 'anonymous'] as const;
+type User = (typeof users)[number];
+type Cell = number | '+' | '-';
+type Row = readonly [vw: Cell, vh: Cell, tr: Cell, da: Cell, do_: Cell, co: Cell, ad: Cell, nv: Cell, nt: Cell, anon: Cell];
+
+// prettier-ignore
+const table: Record<string, Row> = {
+  //                                                    village  village  town     district dept     coord    admin    neighbour neighbour no
+  //                                                    worker   head     reviewer approver officer  inator            village   town      token
+  // Login, refresh, logout: every account for itself; health and the document are public.
+  'POST /api/auth/login':                              [200,     200,     200,     200,     200,     200,     200,     200,      200,      400],
+  'POST /api/auth/refresh':                            [200,     200,     200,     200,     200,     200,     200,     200,      200,      400],
+  'POST /api/auth/logout':                             [204,     204,     204,     204,     204,     204,     204,     204,      204,      401],
+  'GET /api/health':                                   [200,     200,     200,     200,     200,     200,     200,     200,      200,      200],
+  'GET /api/openapi.json':                             [200,     200,     200,     200,     200,     200,     200,     200,      200,      200],
+  // Decrypted workflow payloads: the district and admins (operators).
+  'POST /api/temporal-codec/decode':                   [403,     403,     403,     200,     403,     403,     200,     403,      403,      401],
+  'POST /api/temporal-codec/encode':                   [403,     403,     403,     200,     403,     403,     200,     403,      403,      401],
+  // Cases: village, town and district caseworkers report within their jurisdiction; departments only by import.
+  'POST /api/monitoring-cases':                        [201,     201,     201,     201,     403,     403,     403,     403,      403,      401],
+  'GET /api/monitoring-cases':                         ['+',     '+',     '+',     '+',     '-',     '-',     '+',     '-',      '-',      401],
+  'GET /api/monitoring-cases/{id}':                    [200,     200,     200,     200,     404,     404,     200,     404,      404,      401],
+  // Full ID number and phone: the village and town working the case, a department officer with its task (here:
+  // data matching is open); the district and admins read the case but see the numbers masked.
+  'GET /api/monitoring-cases/{id}/personal-data':      [200,     200,     200,     403,     200,     404,     403,     404,      404,      401],
+  // 公示异议 on a posted case: the caseworkers of its area; admins read it but do not act.
+  'POST /api/monitoring-cases/{id}/objections':        [201,     201,     201,     201,     404,     404,     403,     404,      404,      401],
+  // Follow-up of a monitored household: visits by its village; measures by its village or town.
+  'POST /api/monitoring-cases/{id}/visits':            [201,     201,     403,     403,     404,     404,     403,     404,      404,      401],
+  'POST /api/monitoring-cases/{id}/measures':          [201,     201,     201,     403,     404,     404,     403,     404,      404,      401],
+  // 风险消除 is the village's proposal: allowed, it is refused with its reasons (409) for a case monitored a day.
+  'POST /api/monitoring-cases/{id}/exit-proposals':    [409,     409,     403,     403,     404,     404,     403,     404,      404,      401],
+  // 回退 needs an eliminated case: on a monitored one, those who can read it get 409, the rest 404.
+  'POST /api/monitoring-cases/{id}/rollback':          [409,     409,     409,     409,     404,     404,     409,     404,      404,      401],
+  // Which policy version a running case follows: the district's decision; others who read the case are refused.
+  'PUT /api/monitoring-cases/{id}/policy':             [403,     403,     403,     200,     404,     404,     403,     404,      404,      401],
+  // Inboxes: the fixture's home visit is the village's (either caseworker), nobody else's.
+  'GET /api/tasks':                                    ['+',     '+',     '-',     '-',     '-',     '-',     '-',     '-',      '-',      401],
+  'POST /api/tasks/{id}/claim':                        [200,     200,     403,     403,     403,     403,     403,     403,      403,      401],
+  'POST /api/tasks/{id}/complete':                     [200,     200,     403,     403,     403,     403,     403,     403,      403,      401],
+  // Department alert lists: department officers only.
+  'POST /api/imports/department-alerts':               [403,     403,     403,     403,     200,     403,     403,     403,      403,      401],
+  // Policy: caseworkers read the version in force, the district and admins the history; only the district sets it.
+  'GET /api/policy':                                   [200,     200,     200,     200,     403,     403,     200,     200,      200,      401],
+  'PUT /api/policy':                                   [403,     403,     403,     201,     403,     403,     403,     403,      403,      401],
+  // Audit log: district roles and admins.
+  'GET /api/audit':                                    [403,     403,     403,     200,     403,     403,     200,     403,      403,      401],
+  'GET /api/audit/verify':                             [403,     403,     403,     200,     403,     403,     200,     403,      403,      401],
+  // Staff accounts: admins only.
+  'GET /api/users':                                    [403,     403,     403,     403,     403,     403,     200,     403,      403,      401],
+  'POST /api/users':                                   [403,     403,     403,     403,     403,     403,     201,     403,      403,      401],
+  'PATCH /api/users/{id}':                             [403,     403,     403,     403,     403,     403,     200,     403,      403,      401],
+  'POST /api/users/{id}/password':                     [403,     403,     403,     403,     403,     403,     204,     403,      403,      401],
+  // Reports over one's own jurisdiction (no personal data in them); departments and coordinators have none.
+  'GET /api/reports/monitoring':                       [200,     200,     200,     200,     403,     403,     200,     200,      200,      401],
+};
+
+const neighbourTown = '500154018';
+let stack: Stack;
+/** A case in HOME_VISIT (the village's visit and the departments' data matching open), one posted, one monitored. */
+const fixtures = { open: '', posted: '', monitored: '', homeVisitTask: '' };
+let spareUserId = '';
+
+beforeAll(async () => {
+  stack = await startStack();
+  const passwordHash = await hashPassword(demoPassword);
+  for (const [username, role, jurisdictionCode] of [
+    ['neighbour.village', 'VILLAGE_CASEWORKER', `${neighbourTown}001`],
+    ['neighbour.town', 'TOWN_REVIEWER', neighbourTown],
+    ['spare.account', 'VILLAGE_CASEWORKER', demoVillage],
+  ] as const) {
+    const user = await stack.db.user.create({ data: { username, displayName: '矩阵测试', email: `${username}@demo.assistflow.local`, passwordHash, role, jurisdictionCode } });
+    if (username === 'spare.account') spareUserId = user.id;
+  }
+  // Posting lasts a second for the monitored fixture, then five days (the default) for the posted one.
+  await stack.db.policyVersion.create({ data: { version: 1, effectiveFrom: new Date(Date.now() - 60_000), settings: { ...defaultPolicySettings, postingPeriod: 'PT1S' } } });
+  fixtures.monitored = await monitoredCase();
+  await stack.db.policyVersion.create({ data: { version: 2, effectiveFrom: new Date(), settings: defaultPolicySettings } });
+  fixtures.posted = await postedCase();
+  fixtures.open = await openCase();
+  fixtures.homeVisitTask = (await taskOf('village.worker', fixtures.open, 'HOME_VISIT')).id;
+}, 240_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function openCase(): Promise<string> {
+  const res = await stack.request('POST', '/api/monitoring-cases', { token: await stack.login('village.worker'), body: intakeBody({ phone: '13900001111' }) });
+  expect(res.status).toBe(201);
+  return res.body.id;
+}
+async function taskOf(username: string, caseId: string, step: string) {
+  return eventually(async () => (await stack.request('GET', '/api/tasks', { token: await stack.login(username) })).body.items.find((t: any) => t.caseId === caseId && t.step === step));
+}
+async function approve(username: string, caseId: string, step: string) {
+  const task = await taskOf(username, caseId, step);
+  expect((await stack.request('POST', `/api/tasks/${task.id}/complete`, { token: await stack.login(username), body: { decision: 'approve' } })).status).toBe(200);
+}
+const stageOf = async (caseId: string) => (await stack.request('GET', `/api/monitoring-cases/${caseId}`, { token: await stack.login('district.approver') })).body.stage;
+async function postedCase(): Promise<string> {
+  const id = await openCase();
+  await approve('village.worker', id, 'HOME_VISIT');
+  await approve('dept.officer', id, 'DATA_MATCHING');
+  await approve('village.head', id, 'VILLAGE_REVIEW');
+  return id;
+}
+async function monitoredCase(): Promise<string> {
+  const id = await postedCase();
+  await eventually(async () => (await stageOf(id)) === 'TOWN_REVIEW', 30_000);
+  await approve('town.reviewer', id, 'TOWN_REVIEW');
+  await approve('district.approver', id, 'DISTRICT_APPROVAL');
+  await approve('district.approver', id, 'ANNOUNCEMENT');
+  await taskOf('village.worker', id, 'VISIT');
+  return id;
+}
+
+/** A type per user: a second measure of one type would overlap the first, and be refused for that instead. */
+const measureTypes: Partial<Record<User, string>> = {
+  'village.worker': 'TRAINING',
+  'village.head': 'EMPLOYMENT',
+  'town.reviewer': 'INDUSTRY',
+  'district.approver': 'MICROCREDIT',
+  admin: 'PUBLIC_WELFARE_JOB',
+};
+let sequence = 0;
+
+/** One request per route, as `user`; routes that change what the next user would meet get a fixture of their own. */
+async function call(route: string, user: User): Promise<{ status: number; body: any }> {
+  const token = user === 'anonymous' ? undefined : await stack.login(user);
+  const as = (method: string, path: string, body?: unknown) => stack.request(method, path, { token, body });
+  const fresh = async () => {
+    // The user's own session, so a logout or refresh leaves the shared tokens alone.
+    if (user === 'anonymous') return { token: undefined, refreshToken: undefined };
+    const res = await stack.request('POST', '/api/auth/login', { body: { username: user, password: demoPassword } });
+    return res.body as { token: string; refreshToken: string };
+  };
+  switch (route) {
+    case 'POST /api/auth/login':
+      return stack.request('POST', '/api/auth/login', { body: user === 'anonymous' ? {} : { username: user, password: demoPassword } });
+    case 'POST /api/auth/refresh':
+      return stack.request('POST', '/api/auth/refresh', { body: { refreshToken: (await fresh()).refreshToken } });
+    case 'POST /api/auth/logout':
+      return stack.request('POST', '/api/auth/logout', { token: (await fresh()).token });
+    case 'GET /api/health':
+      return as('GET', '/api/health');
+    case 'GET /api/openapi.json':
+      return as('GET', '/api/openapi.json');
+    case 'POST /api/temporal-codec/decode':
+    case 'POST /api/temporal-codec/encode':
+      return as('POST', route.split(' ')[1], { payloads: [] });
+    case 'POST /api/monitoring-cases':
+      return as('POST', '/api/monitoring-cases', intakeBody());
+    case 'GET /api/monitoring-cases':
+      return listed(await as('GET', '/api/monitoring-cases?pageSize=100'), (c) => c.id === fixtures.open);
+    case 'GET /api/monitoring-cases/{id}':
+      return as('GET', `/api/monitoring-cases/${fixtures.open}`);
+    case 'GET /api/monitoring-cases/{id}/personal-data':
+      return as('GET', `/api/monitoring-cases/${fixtures.open}/personal-data`);
+    case 'POST /api/monitoring-cases/{id}/objections':
+      return as('POST', `/api/monitoring-cases/${fixtures.posted}/objections`, { content: `矩阵测试异议 ${user}` });
+    case 'POST /api/monitoring-cases/{id}/visits':
+      return as('POST', `/api/monitoring-cases/${fixtures.monitored}/visits`, { perCapitaIncome: 7000, unresolvedSpending: false, guaranteesSecure: true });
+    case 'POST /api/monitoring-cases/{id}/measures':
+      return as('POST', `/api/monitoring-cases/${fixtures.monitored}/measures`, { measures: [{ type: measureTypes[user] ?? 'WORK_FOR_RELIEF', startDate: '2027-01-01' }] });
+    case 'POST /api/monitoring-cases/{id}/exit-proposals':
+      return as('POST', `/api/monitoring-cases/${fixtures.monitored}/exit-proposals`, { reason: '收入稳定' });
+    case 'POST /api/monitoring-cases/{id}/rollback':
+      return as('POST', `/api/monitoring-cases/${fixtures.monitored}/rollback`, { reason: '复核发现收入不稳定' });
+    case 'PUT /api/monitoring-cases/{id}/policy':
+      return as('PUT', `/api/monitoring-cases/${fixtures.monitored}/policy`, { version: 2 });
+    case 'GET /api/tasks':
+      return listed(await as('GET', '/api/tasks'), (t) => t.id === fixtures.homeVisitTask);
+    case 'POST /api/tasks/{id}/claim':
+    case 'POST /api/tasks/{id}/complete': {
+      // A home visit of its own per cell: a claim or decision by one user would change what the next one meets.
+      const task = await taskOf('village.worker', await openCase(), 'HOME_VISIT');
+      return route.endsWith('claim') ? as('POST', `/api/tasks/${task.id}/claim`) : as('POST', `/api/tasks/${task.id}/complete`, { decision: 'approve' });
+    }
+    case 'POST /api/imports/department-alerts': {
+      const form = new FormData();
+      const csv = `姓名,身份证号,部门,预警事由,金额,日期,村（社区）代码\r\n矩阵,${newIdNumber()},民政,临时救助,100,2026-10-01,${demoVillage}\r\n`;
+      form.append('file', new Blob([Buffer.from(csv, 'utf8')]), 'matrix.csv');
+      const res = await fetch(`${stack.url}/api/imports/department-alerts`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {}, body: form });
+      return { status: res.status, body: await res.json() };
+    }
+    case 'GET /api/policy':
+      return as('GET', '/api/policy');
+    case 'PUT /api/policy':
+      return as('PUT', '/api/policy', { settings: defaultPolicySettings });
+    case 'GET /api/audit':
+      return as('GET', '/api/audit');
+    case 'GET /api/audit/verify':
+      return as('GET', '/api/audit/verify');
+    case 'GET /api/users':
+      return as('GET', '/api/users');
+    case 'POST /api/users':
+      return as('POST', '/api/users', {
+        username: `matrix.${++sequence}`,
+        displayName: '矩阵新用户',
+        email: 'matrix@example.gov.cn',
+        password: 'matrix-password-1',
+        role: 'TOWN_REVIEWER',
+        jurisdictionCode: demoTown,
+      });
+    case 'PATCH /api/users/{id}':
+      return as('PATCH', `/api/users/${spareUserId}`, { displayName: `矩阵 ${++sequence}` });
+    case 'POST /api/users/{id}/password':
+      return as('POST', `/api/users/${spareUserId}/password`, { password: 'matrix-password-2' });
+    case 'GET /api/reports/monitoring':
+      return as('GET', '/api/reports/monitoring');
+    default:
+      throw new Error(`no request written for ${route}: add it here and a row to the table`);
+  }
+}
+
+/** A 200 list as `+` (it shows the fixture) or `-` (it does not). */
+function listed(res: { status: number; body: any }, isFixture: (item: any) => boolean): { status: number; body: any } {
+  if (res.status !== 200) return res;
+  return { status: res.body.items.some(isFixture) ? ('+' as never) : ('-' as never), body: res.body };
+}
+
+test('every route Express serves under /api has a row in the table, and every row is a route', () => {
+  const served = expressRoutes(stack.app).filter((r) => r.split(' ')[1].startsWith('/api/'));
+  expect({ withoutRow: served.filter((r) => !(r in table)), rowWithoutRoute: Object.keys(table).filter((r) => !served.includes(r)) }).toEqual({ withoutRow: [], rowWithoutRoute: [] });
+});
+
+test.each(Object.keys(table))('%s answers each user as the table says', async (route) => {
+  const actual: Record<string, Cell> = {};
+  const refusalsWithoutReason: string[] = [];
+  for (const user of users) {
+    const res = await call(route, user);
+    actual[user] = res.status as Cell;
+    if ([403, 404, 409].includes(res.status) && !(typeof res.body?.reason === 'string' && /[\u4e00-\u9fff]/.test(res.body.reason))) refusalsWithoutReason.push(user);
+  }
+  const expected = Object.fromEntries(users.map((u, i) => [u, table[route][i]]));
+  expect(actual).toEqual(expected);
+  // Every refusal says why, in Chinese.
+  expect(refusalsWithoutReason).toEqual([]);
+});
+
+test('district, town and village jurisdictions: the district sees the neighbour town’s case, the demo town does not', async () => {
+  const neighbourCase = await stack.request('POST', '/api/monitoring-cases', { token: await stack.login('neighbour.village'), body: intakeBody({ villageCode: `${neighbourTown}001` }) });
+  expect(neighbourCase.status).toBe(201);
+  const read = async (username: string) => (await stack.request('GET', `/api/monitoring-cases/${neighbourCase.body.id}`, { token: await stack.login(username) })).status;
+  expect(Object.fromEntries(await Promise.all(['neighbour.village', 'neighbour.town', 'district.approver', 'village.worker', 'town.reviewer'].map(async (u) => [u, await read(u)])))).toEqual({
+    'neighbour.village': 200,
+    'neighbour.town': 200,
+    'district.approver': 200,
+    'village.worker': 404,
+    'town.reviewer': 404,
+  });
+});
