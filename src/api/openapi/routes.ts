@@ -1,0 +1,430 @@
+import { z } from 'zod';
+import { demoPassword, demoVillage } from '../../demo/seed';
+import { listAuditSchema } from '../../domain/audit';
+import { loginSchema, refreshSchema } from '../../domain/auth-schemas';
+import { measurePlanSchema } from '../../domain/monitoring/assistance';
+import { monitoringReportQuerySchema } from '../../domain/monitoring/reports';
+import {
+  applyPolicySchema,
+  createMonitoringCaseSchema,
+  exitProposalSchema,
+  listMonitoringCasesSchema,
+  objectionSchema,
+  rollbackSchema,
+  visitSchema,
+} from '../../domain/monitoring/schemas';
+import { defaultPolicySettings, putPolicySchema } from '../../domain/policy';
+import { completeTaskSchema } from '../../domain/tasks/schemas';
+import { payloadsSchema } from '../temporal-codec-router';
+import { personalDataRouteDoc, userRouteDocs } from '../users/users-docs';
+import type { RouteDoc } from './registry';
+import {
+  auditListSchema,
+  auditVerificationSchema,
+  caseConflictSchema,
+  caseListSchema,
+  caseViewSchema,
+  codecPayloadsSchema,
+  exitProposedSchema,
+  healthSchema,
+  importResultSchema,
+  inboxSchema,
+  lockedErrorSchema,
+  monitoringReportSchema,
+  measuresPlannedSchema,
+  objectionFiledSchema,
+  openApiDocumentSchema,
+  policySchema,
+  rolledBackSchema,
+  storedPolicySchema,
+  taskDecidedSchema,
+  taskViewSchema,
+  tokenPairSchema,
+  visitRecordedSchema,
+} from './response-schemas';
+
+/**
+ * Every route of the API, once: what the OpenAPI document (`GET /api/openapi.json`, Swagger UI at `/docs`) says.
+ * test/api/openapi.test.ts fails while Express has a route this list lacks, or the other way round.
+ */
+
+export const tags = [
+  { name: '认证', description: '登录、刷新令牌、退出' },
+  { name: '监测对象', description: '防止返贫动态监测：登记、识别、走访、帮扶措施' },
+  { name: '任务', description: '待办任务：认领、办理（通过、退回补充、不予通过）' },
+  { name: '部门预警', description: '行业部门上传筛查预警名单' },
+  { name: '政策设置', description: '办理时限、监测线等政策参数，按版本生效' },
+  { name: '审计日志', description: '操作留痕与哈希链校验' },
+  { name: '报表', description: '防止返贫动态监测报表：JSON、CSV、XLSX' },
+  { name: '用户管理', description: '系统管理员管理用户账号：新建、修改角色辖区部门、停用、重置密码' },
+  { name: '系统', description: '健康检查、接口文档、Temporal 编解码' },
+] as const;
+type Tag = (typeof tags)[number]['name'];
+
+const idParams = (what: string) =>
+  z.object({ id: z.string().min(1).meta({ description: `${what} id（UUID）`, examples: ['3f1c2a9e-8d7b-4c55-9a61-2b0e4d6f7a81'] }) });
+const caseParams = idParams('案件');
+const taskParams = idParams('任务');
+
+const caseNotFound = '案件不存在或不在您的辖区内';
+const workflowRefusals = {
+  400: '请求内容不符合要求，或流程拒绝了该操作（issues 中说明原因）',
+  403: '无权办理（角色、辖区、职责分离）',
+} as const;
+
+const intakeExample = {
+  household: { headName: '演示户主', idNumber: '11010519491231002X', villageCode: demoVillage, memberCount: 4, laborCapacity: 'partial' },
+  category: 'MARGINAL',
+  channel: 'CADRE_VISIT',
+  riskTypes: ['ILLNESS'],
+  perCapitaIncome: 5600,
+  note: '因病支出较大',
+};
+
+/** The routes of one tag. */
+const routes = (tag: Tag, list: Omit<RouteDoc, 'tags'>[]): RouteDoc[] => list.map((r) => ({ ...r, tags: [tag] }));
+
+export const apiRoutes: readonly RouteDoc[] = [
+  ...routes('认证', [
+    ({
+      method: 'post',
+      path: '/api/auth/login',
+      operationId: 'login',
+      summary: '登录',
+      description:
+        '以用户名和密码登录，得到访问令牌（`token`，放在 `Authorization: Bearer` 中）和刷新令牌。同一用户名15分钟内失败5次锁定15分钟（423），同一地址失败50次锁定该地址（429）。',
+      auth: false,
+      body: { json: loginSchema, example: { username: 'village.worker', password: demoPassword } },
+      responses: {
+        200: { description: '登录成功', schema: tokenPairSchema },
+        401: '用户名或密码错误，或账号已停用',
+        423: { description: '该用户名失败次数过多，已锁定', schema: lockedErrorSchema },
+        429: { description: '该地址失败次数过多，已锁定', schema: lockedErrorSchema },
+      },
+    }),
+    ({
+      method: 'post',
+      path: '/api/auth/refresh',
+      operationId: 'refresh',
+      summary: '刷新访问令牌',
+      description: '以刷新令牌换一对新令牌；刷新令牌用过即失效，再次出示会注销整个登录（视为泄露）。',
+      auth: false,
+      body: { json: refreshSchema },
+      responses: {
+        200: { description: '新的一对令牌', schema: tokenPairSchema },
+        401: '刷新令牌无效、已用过或登录已结束',
+      },
+    }),
+    ({
+      method: 'post',
+      path: '/api/auth/logout',
+      operationId: 'logout',
+      summary: '退出登录',
+      description: '结束本次登录：其访问令牌和刷新令牌立即失效。',
+      auth: true,
+      responses: { 204: { description: '已退出' } },
+    }),
+  ]),
+  ...routes('系统', [
+    ({
+      method: 'get',
+      path: '/api/health',
+      operationId: 'health',
+      summary: '健康检查',
+      description: '数据库和 Temporal 是否可用。',
+      auth: false,
+      responses: {
+        200: { description: '一切正常', schema: healthSchema },
+        503: { description: '有依赖不可用，`down` 列出', schema: healthSchema },
+      },
+    }),
+    ({
+      method: 'get',
+      path: '/api/openapi.json',
+      operationId: 'openApiDocument',
+      summary: '本接口文档（OpenAPI 3.1）',
+      description: '由校验请求所用的 zod 模式生成；`/docs` 是它的 Swagger UI。',
+      auth: false,
+      responses: { 200: { description: 'OpenAPI 3.1 文档', schema: openApiDocumentSchema } },
+    }),
+    ...(['decode', 'encode'] as const).map((operation) =>
+      ({
+        method: 'post' as const,
+        path: `/api/temporal-codec/${operation}` as const,
+        operationId: `temporalCodec${operation === 'decode' ? 'Decode' : 'Encode'}`,
+        summary: operation === 'decode' ? 'Temporal 载荷解密（远程编解码协议）' : 'Temporal 载荷加密（远程编解码协议）',
+        description:
+          '供 Temporal Web UI 和 `temporal --codec-endpoint` 使用，字段为 base64。仅区级审定人员和系统管理员可用：载荷中有农户个人信息。',
+          auth: true,
+        body: { json: payloadsSchema, example: { payloads: [{ metadata: { encoding: 'anNvbi9wbGFpbg==' }, data: 'eyJhIjoxfQ==' }] } },
+        responses: {
+          200: { description: '处理后的载荷，顺序不变', schema: codecPayloadsSchema },
+          400: '载荷无法解密（密钥不在 PAYLOAD_KEYS 中或数据被改动），或格式有误',
+          403: '仅区级审定人员和系统管理员可用',
+        },
+      }),
+    ),
+  ]),
+  ...routes('监测对象', [
+    ({
+      method: 'post',
+      path: '/api/monitoring-cases',
+      operationId: 'reportHousehold',
+      summary: '登记监测对象线索',
+      description:
+        '村、乡镇、区级经办人员在辖区内登记农户；身份证号校验码和出生日期都会核对。案件从入户核实开始，立即可读。',
+      auth: true,
+      body: { json: createMonitoringCaseSchema, example: intakeExample },
+      responses: {
+        201: { description: '已登记，返回案件', schema: caseViewSchema },
+        403: '无权在该村登记',
+        409: { description: '该户已有正在办理的案件（`caseId`）', schema: caseConflictSchema },
+      },
+    }),
+    ({
+      method: 'get',
+      path: '/api/monitoring-cases',
+      operationId: 'listCases',
+      summary: '辖区内的案件列表',
+      description: '新登记的在前，分页。',
+      auth: true,
+      query: listMonitoringCasesSchema,
+      responses: { 200: { description: '一页案件', schema: caseListSchema } },
+    }),
+    ({
+      method: 'get',
+      path: '/api/monitoring-cases/{id}',
+      operationId: 'getCase',
+      summary: '案件详情',
+      description: '阶段、农户（身份证号脱敏）、待办任务、预警、帮扶措施、走访和办理记录。',
+      auth: true,
+      params: caseParams,
+      responses: { 200: { description: '案件', schema: caseViewSchema }, 404: caseNotFound },
+    }),
+    {
+      method: 'post',
+      path: '/api/monitoring-cases/{id}/exit-proposals',
+      operationId: 'proposeExit',
+      summary: '申请风险消除',
+      description: '已纳入监测的户，由本村经办人员申请；案件进入风险消除的入户核实，再经村级评议、公示、乡镇审核和区级审定。',
+      auth: true,
+      params: caseParams,
+      body: { json: exitProposalSchema, example: { reason: '连续6个月人均纯收入高于监测线，“三保障”和饮水安全有保障' } },
+      responses: {
+        201: { description: '已申请，返回风险消除入户核实任务', schema: exitProposedSchema },
+        ...workflowRefusals,
+        404: caseNotFound,
+        409: '该户不在监测中，或尚不满足申请条件',
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/monitoring-cases/{id}/rollback',
+      operationId: 'rollBack',
+      summary: '风险消除后回退',
+      description: '已标注风险消除的户经回访发现不稳定，重新纳入监测：恢复帮扶和每月走访。',
+      auth: true,
+      params: caseParams,
+      body: { json: rollbackSchema, example: { reason: '家庭成员突发重病，医疗支出大' } },
+      responses: {
+        201: { description: '已回退为监测户', schema: rolledBackSchema },
+        ...workflowRefusals,
+        404: caseNotFound,
+        409: '该户未标注风险消除',
+      },
+    },
+    {
+      method: 'put',
+      path: '/api/monitoring-cases/{id}/policy',
+      operationId: 'applyPolicyToCase',
+      summary: '调整案件适用的政策版本',
+      description: '案件默认沿用登记时的政策版本；区级审定人员可以改为另一版本（0 为内置默认设置），此后的时限按新版本计算。',
+      auth: true,
+      params: caseParams,
+      body: { json: applyPolicySchema, example: { version: 0 } },
+      responses: {
+        200: { description: '调整后的案件', schema: caseViewSchema },
+        ...workflowRefusals,
+        404: '案件不存在、不在您的辖区内，或没有这个政策版本',
+        409: '案件已办结',
+      },
+    },
+    personalDataRouteDoc,
+    ({
+      method: 'post',
+      path: '/api/monitoring-cases/{id}/objections',
+      operationId: 'fileObjection',
+      summary: '登记公示异议',
+      description: '仅在公示期内；生成一个由村里处理的公示异议任务，处理完之前公示不能结束。',
+      auth: true,
+      params: caseParams,
+      body: { json: objectionSchema, example: { content: '该户家中有经营性货车，收入情况与申报不符' } },
+      responses: {
+        201: { description: '已登记异议', schema: objectionFiledSchema },
+        ...workflowRefusals,
+        404: caseNotFound,
+        409: '案件不在公示期',
+      },
+    }),
+    ({
+      method: 'post',
+      path: '/api/monitoring-cases/{id}/visits',
+      operationId: 'recordVisit',
+      summary: '记录定期走访',
+      description: '已纳入监测的户，由本村经办人员走访；完成到期的走访任务并安排下一次。',
+      auth: true,
+      params: caseParams,
+      body: { json: visitSchema, example: { perCapitaIncome: 7200, unresolvedSpending: false, guaranteesSecure: true, note: '务工收入稳定' } },
+      responses: {
+        201: { description: '已记录走访', schema: visitRecordedSchema },
+        ...workflowRefusals,
+        404: caseNotFound,
+        409: '该户尚未纳入监测',
+      },
+    }),
+    ({
+      method: 'post',
+      path: '/api/monitoring-cases/{id}/measures',
+      operationId: 'planMeasures',
+      summary: '制定帮扶措施',
+      description: '按政策核对（特困供养不低于低保1.3倍、无劳动能力不能只安排开发式帮扶等），每项措施交给其部门或村落实。',
+      auth: true,
+      params: caseParams,
+      body: { json: measurePlanSchema, example: { measures: [{ type: 'EMPLOYMENT', startDate: '2026-12-01', note: '推荐到园区务工' }] } },
+      responses: {
+        201: { description: '已安排', schema: measuresPlannedSchema },
+        400: '措施不符合要求或违反政策（issues 中逐项说明）',
+        403: workflowRefusals[403],
+        404: caseNotFound,
+        409: '该户尚未纳入监测',
+      },
+    }),
+  ]),
+  ...routes('任务', [
+    ({
+      method: 'get',
+      path: '/api/tasks',
+      operationId: 'inbox',
+      summary: '我的待办',
+      description: '`items`：本人可以办理的待办任务；`escalated`：逾期上报到本乡镇或本区督办的任务。',
+      auth: true,
+      responses: { 200: { description: '待办', schema: inboxSchema } },
+    }),
+    ({
+      method: 'post',
+      path: '/api/tasks/{id}/claim',
+      operationId: 'claimTask',
+      summary: '认领任务',
+      description: '认领后只有本人可以办理。',
+      auth: true,
+      params: taskParams,
+      responses: {
+        200: { description: '已认领', schema: taskViewSchema },
+        ...workflowRefusals,
+        404: '任务不存在',
+        409: '任务已办结或已被他人认领',
+      },
+    }),
+    ({
+      method: 'post',
+      path: '/api/tasks/{id}/complete',
+      operationId: 'completeTask',
+      summary: '办理任务',
+      description: '通过（approve）、退回补充（return）或不予通过（reject）；退回和不予通过须填写意见。重复提交同一决定得到同一结果。',
+      auth: true,
+      params: taskParams,
+      body: { json: completeTaskSchema, example: { decision: 'approve', comment: '情况属实' } },
+      responses: {
+        200: { description: '已办理，返回案件所处阶段', schema: taskDecidedSchema },
+        ...workflowRefusals,
+        404: '任务不存在',
+        409: '任务已办结，或流程已结束',
+      },
+    }),
+  ]),
+  ...routes('部门预警', [
+    ({
+      method: 'post',
+      path: '/api/imports/department-alerts',
+      operationId: 'importDepartmentAlerts',
+      summary: '上传部门筛查预警名单',
+      description:
+        '行业部门人员上传 CSV（UTF-8、UTF-16 或 GBK）或 XLSX。表头：姓名、身份证号、部门、预警事由、金额、日期，可选 村（社区）代码。有效行按身份证号匹配农户：已有案件的作为佐证，其余登记为线索。同一文件再次上传不会重复处理。',
+      auth: true,
+      body: { multipartFile: { description: '名单文件（CSV 或 XLSX），字段名 file' } },
+      responses: {
+        200: { description: '处理结果；无效行在 rejected 中逐项说明', schema: importResultSchema },
+        400: '文件不是 CSV/XLSX、无法读取、过大、没有数据或缺少必需的列（什么都没有写入）',
+        403: '只有行业部门人员可以上传',
+      },
+    }),
+  ]),
+  ...routes('政策设置', [
+    ({
+      method: 'get',
+      path: '/api/policy',
+      operationId: 'getPolicy',
+      summary: '查看政策设置',
+      description: '区级审定人员和管理员看到现行版本和全部历史版本；村、乡镇经办人员只看到现行版本。',
+      auth: true,
+      responses: { 200: { description: '政策设置', schema: policySchema }, 403: '无权查看政策设置' },
+    }),
+    ({
+      method: 'put',
+      path: '/api/policy',
+      operationId: 'putPolicy',
+      summary: '发布新版政策设置',
+      description: '仅区级审定人员。时长为 ISO 8601（P3D、PT30S）。此后登记的案件采用新版本，已在办的案件不变。',
+      auth: true,
+      body: { json: putPolicySchema, example: { settings: defaultPolicySettings } },
+      responses: {
+        201: { description: '已保存的新版本', schema: storedPolicySchema },
+        403: '只有区乡村振兴局审定人员可以修改政策设置',
+        409: '生效时间早于现行版本的生效时间（历史不能改写）',
+      },
+    }),
+  ]),
+  ...routes('审计日志', [
+    ({
+      method: 'get',
+      path: '/api/audit',
+      operationId: 'listAudit',
+      summary: '查询审计日志',
+      description: '新的在前，分页；身份证号、电话、银行账号已脱敏。仅区级审定人员和系统管理员。',
+      auth: true,
+      query: listAuditSchema,
+      responses: { 200: { description: '一页审计记录', schema: auditListSchema }, 403: '无权查看审计日志' },
+    }),
+    ({
+      method: 'get',
+      path: '/api/audit/verify',
+      operationId: 'verifyAudit',
+      summary: '校验审计日志哈希链',
+      description: '`firstBrokenId` 是第一条被改动、删除后或顺序不对的记录。仅区级审定人员和系统管理员。',
+      auth: true,
+      responses: { 200: { description: '校验结果', schema: auditVerificationSchema }, 403: '无权查看审计日志' },
+    }),
+  ]),
+  ...routes('报表', [
+    ({
+      method: 'get',
+      path: '/api/reports/monitoring',
+      operationId: 'monitoringReport',
+      summary: '防止返贫动态监测报表',
+      description:
+        '辖区内（村、乡镇、区；`townCode` 可缩小到一个乡镇）按阶段、乡镇、类别、风险类型的案件数，逾期环节，认定用时中位数，动态清零（未清零户数及占比，全区和分乡镇）。`year` 只统计当年（北京时间）发现的案件。`format=csv`（UTF-8 带 BOM，一张平表）或 `format=xlsx`（每部分一个工作表）以附件下载，并记入审计日志（`export.run`）。不含姓名、身份证号等个人信息。行业部门和区协作办不可用。',
+      auth: true,
+      query: monitoringReportQuerySchema,
+      responses: {
+        200: {
+          description: '报表（`format=json`）；csv、xlsx 为同样数字的文件（附件）',
+          schema: monitoringReportSchema,
+          files: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        },
+        400: '格式、乡镇代码或年度有误，或没有这个乡镇（issues 中逐项说明）',
+        403: '行业部门和区协作办不能查看报表，或该乡镇不在您的辖区内',
+      },
+    }),
+  ]),
+  ...routes('用户管理', userRouteDocs),
+];
