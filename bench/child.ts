@@ -15,6 +15,10 @@ export interface Child {
   memory(): { peakRssMb: number; rssMb: number } | null;
   /** SIGTERM (the composition roots stop gracefully on it), SIGKILL after a grace period. Returns the exit code or signal. */
   stop(graceMs?: number): Promise<string>;
+  /** Sends `signal` (SIGKILL: no shutdown at all) and resolves with the exit code or signal. */
+  kill(signal: NodeJS.Signals): Promise<string>;
+  /** Resolves when the process exits, however it ends. */
+  exited: Promise<string>;
   outputTail(): string;
 }
 
@@ -89,6 +93,11 @@ export function spawnTs(name: string, entry: string, env: Record<string, string>
     cpuSec: () => readStat(proc.pid!)?.cpuSec ?? null,
     memory: () => readMemory(proc.pid!),
     outputTail: () => tail,
+    exited: exit,
+    async kill(signal) {
+      if (exited === undefined) proc.kill(signal);
+      return exit;
+    },
     async stop(graceMs = 15_000) {
       if (exited !== undefined) return exited;
       proc.kill('SIGTERM');

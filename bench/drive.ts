@@ -40,7 +40,7 @@ function fail(result: DriveResult, message: string): void {
 }
 
 /** Runs `work(i)` for i in [0, n) on `concurrency` loops; after `deadlineMs` (run clock) no new i starts, running ones finish. */
-async function pool(n: number, concurrency: number, deadlineMs: number | undefined, work: (i: number) => Promise<void>): Promise<void> {
+export async function pool(n: number, concurrency: number, deadlineMs: number | undefined, work: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.max(1, Math.min(concurrency, n)) }, async () => {
@@ -53,7 +53,7 @@ export interface Http {
   call(kind: string, method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: any }>;
 }
 
-export function http(baseUrl: string, samples: () => Sample[]): Http {
+export function http(baseUrl: string, samples: () => Sample[], timeoutMs = 60_000): Http {
   return {
     async call(kind, method, path, token, body) {
       const start = now();
@@ -66,7 +66,7 @@ export function http(baseUrl: string, samples: () => Sample[]): Http {
           },
           body: body === undefined ? undefined : JSON.stringify(body),
           // A hung request fails the case instead of the whole run.
-          signal: AbortSignal.timeout(60_000),
+          signal: AbortSignal.timeout(timeoutMs),
         });
         const text = await res.text();
         samples().push({ kind, start, end: now(), ok: res.ok });
@@ -101,7 +101,7 @@ export async function loginAll(baseUrl: string): Promise<{ tokens: Record<BenchU
   return { tokens, samples };
 }
 
-interface OpenTask {
+export interface OpenTask {
   id: string;
   step: string;
   role: string;
@@ -111,7 +111,7 @@ interface OpenTask {
  * The demo user who decides a task: the home visit by the reporter (village.worker), every other village step by
  * village.head (separation of duties: not the visitor), the rest by the one demo user of the task's role.
  */
-function deciderOf(task: OpenTask): BenchUser | null {
+export function deciderOf(task: OpenTask): BenchUser | null {
   if (task.step === 'HOME_VISIT') return 'village.worker';
   const byRole: Record<string, BenchUser> = {
     VILLAGE_CASEWORKER: 'village.head',
@@ -122,11 +122,11 @@ function deciderOf(task: OpenTask): BenchUser | null {
   return byRole[task.role] ?? null;
 }
 
-const finalStages = ['MONITORED', 'NOT_INCLUDED'];
+export const finalStages = ['MONITORED', 'NOT_INCLUDED'];
 /** Side tasks first: data matching must be done before posting can end. */
-const sideFirst = (a: OpenTask, b: OpenTask) => Number(a.step !== 'DATA_MATCHING') - Number(b.step !== 'DATA_MATCHING');
+export const sideFirst = (a: OpenTask, b: OpenTask) => Number(a.step !== 'DATA_MATCHING') - Number(b.step !== 'DATA_MATCHING');
 
-const intake = (idNumber: string) => ({
+export const intake = (idNumber: string) => ({
   household: { headName: '压测户主', idNumber, villageCode: demoVillage, memberCount: 4, laborCapacity: 'partial' },
   category: 'MARGINAL',
   channel: 'CADRE_VISIT',

@@ -1,5 +1,6 @@
 import { createActivities } from '../../src/activities';
 import { createSmtpMailer } from '../../src/activities/mail/mailer';
+import { sendOnce } from '../../src/activities/mail/notifications';
 import { createPrisma } from '../../src/db/client';
 import { seedDemoData, demoVillage } from '../../src/demo/seed';
 import { defaultPolicySettings } from '../../src/domain/policy';
@@ -116,4 +117,27 @@ test('the policy in force is the newest version effective at the time asked; ver
   });
   expect(await activities.loadPolicy({ at: '2021-06-01T00:00:00Z' })).toEqual({ version: 1, settings: defaultPolicySettings });
   expect(await activities.loadPolicy({ at: '2026-11-29T00:00:00Z' })).toEqual({ version: 2, settings: fast });
+});
+
+test('an email handed to the SMTP server is marked sent even when the database drops the first writes after it, so a retry does not send it again', async () => {
+  const { caseId } = await newCase();
+  // The real database, but the write after the send fails twice, as during a PostgreSQL restart (npm run chaos found it).
+  let failures = 2;
+  const notification = {
+    findUnique: db.notification.findUnique.bind(db.notification),
+    upsert: db.notification.upsert.bind(db.notification),
+    update: async (args: Parameters<PrismaClient['notification']['update']>[0]) => {
+      if (failures-- > 0) throw new Error('Connection terminated unexpectedly');
+      return db.notification.update(args);
+    },
+  };
+  const restarting = new Proxy(db, { get: (target, key) => (key === 'notification' ? notification : Reflect.get(target, key)) });
+  const message = { idempotencyKey: `wf-restart:${caseId}`, kind: 'TASK_OVERDUE', caseId, to: ['village.head@demo.assistflow.local'], subject: '重启测试', text: caseId };
+
+  expect(await sendOnce({ db: restarting, mailer: mailer.current! }, message)).toBe('sent');
+  expect(await sendOnce({ db: restarting, mailer: mailer.current! }, message)).toBe('already-sent');
+  await mail.waitFor((m) => m.text.includes(caseId));
+  await new Promise((r) => setTimeout(r, 500));
+  expect(mail.messages().filter((m) => m.text.includes(caseId))).toHaveLength(1);
+  expect((await db.notification.findUniqueOrThrow({ where: { id: message.idempotencyKey } })).sentAt).not.toBeNull();
 });

@@ -157,6 +157,28 @@ test('concurrent appends never fork the chain', async () => {
   expect(await verify()).toEqual({ status: 200, body: { valid: true, checked: before + 26 } });
 });
 
+test("a report whose first attempt opened the case but died before recording it is recorded once, by the reporter's retry", async () => {
+  const body = intakeBody({ headName: '重试测试户' });
+  const created = await stack.request('POST', '/api/monitoring-cases', { token: await stack.login('village.worker'), body });
+  expect(created.status).toBe(201);
+  const key = `case.start:${created.body.id}`;
+  // As if the API was killed between opening the case and recording it (npm run chaos does that): the newest entry goes.
+  const entry = await stack.db.auditEntry.findUniqueOrThrow({ where: { key } });
+  expect(await stack.db.auditEntry.count({ where: { id: { gt: entry.id } } })).toBe(0);
+  await stack.db.auditEntry.delete({ where: { id: entry.id } });
+
+  const byAnother = await stack.request('POST', '/api/monitoring-cases', { token: await stack.login('village.head'), body });
+  expect(byAnother).toMatchObject({ status: 409, body: { caseId: created.body.id } });
+  expect(await stack.db.auditEntry.count({ where: { key } })).toBe(0);
+  for (let retry = 0; retry < 2; retry++) {
+    const again = await stack.request('POST', '/api/monitoring-cases', { token: await stack.login('village.worker'), body });
+    expect(again).toMatchObject({ status: 409, body: { caseId: created.body.id } });
+  }
+  const recorded = await stack.db.auditEntry.findMany({ where: { key } });
+  expect(recorded.map((e) => [e.action, e.actorId, e.targetId])).toEqual([['case.start', entry.actorId, created.body.id]]);
+  expect((await verify()).body.valid).toBe(true);
+});
+
 describe('tampering is detected', () => {
   test('an entry edited with SQL: verify names it', async () => {
     const target = await stack.db.auditEntry.findFirstOrThrow({ where: { action: 'task.decide' }, orderBy: { id: 'asc' } });
