@@ -79,10 +79,11 @@ export const configSchema = z
     /** Largest file an import (a department's alert list) may upload, in bytes. */
     IMPORT_MAX_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024 bytes').default(10 * 1024 * 1024),
     /**
-     * Workflows a worker keeps in memory between their tasks (the sticky cache); an evicted one is replayed from its
-     * history when it next has work. Unset: the SDK's default, which grows with the heap limit.
+     * Workflows a worker keeps in memory between tasks (the sticky cache); an evicted one replays its history when it
+     * next has work. Bounded because each costs about 1.4 MB: the SDK's default (2,310) held the worker above 1.7 GB
+     * at 1,000 waiting cases (`npm run bench -- --hold`). 0 disables the cache.
      */
-    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100),
   })
   .superRefine((c, ctx) => {
     if (c.APP_MODE === 'production' && !c.AUTH_SECRET) {

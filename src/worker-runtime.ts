@@ -24,7 +24,7 @@ export async function createAssistFlowWorker(options: {
   payloadCodec: PayloadCodec;
   /** Tests pass a prebuilt bundle (bundleAssistFlowWorkflows); processes bundle from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
-  /** The sticky cache's size (WORKER_MAX_CACHED_WORKFLOWS); the SDK's default when absent. */
+  /** The sticky cache's size (WORKER_MAX_CACHED_WORKFLOWS); the SDK's default, which grows with the heap, when absent (tests). */
   maxCachedWorkflows?: number;
 }): Promise<Worker> {
   return Worker.create({

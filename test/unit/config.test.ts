@@ -34,6 +34,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ APP_MODE: 'demo', CORS_ORIGINS: 'https://a.example.cn/app', AUTH_REFRESH_TTL: '1 day' })).toThrow(/AUTH_REFRESH_TTL: must be a positive ISO 8601 duration[\s\S]*CORS_ORIGINS: "https:\/\/a.example.cn\/app" is not an origin/);
   });
 
+  test("the worker's sticky cache is bounded by default, settable, and never negative", () => {
+    expect(loadConfig({ APP_MODE: 'demo' }).WORKER_MAX_CACHED_WORKFLOWS).toBe(100);
+    expect(loadConfig({ APP_MODE: 'demo', WORKER_MAX_CACHED_WORKFLOWS: '0' }).WORKER_MAX_CACHED_WORKFLOWS).toBe(0);
+    expect(() => loadConfig({ APP_MODE: 'demo', WORKER_MAX_CACHED_WORKFLOWS: '-1' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS/);
+  });
+
   test('production mode refuses to start without its secret', () => {
     expect(() => loadConfig({ APP_MODE: 'production' })).toThrow(/AUTH_SECRET: is required in production mode/);
     expect(() => loadConfig({ APP_MODE: 'production', AUTH_SECRET: 'short' })).toThrow(/AUTH_SECRET: must be at least 32/);
