@@ -4,11 +4,12 @@ import { Client, Connection } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import { loadConfig } from '../src/config';
 import { demoJurisdictions, demoPassword } from '../src/demo/seed';
-import { http, intake, now, pool, resetClock } from './drive';
+import { intOption } from './args';
+import { http, intake, now, pool, resetClock, type Http } from './drive';
 import { benchIdNumber } from './ids';
 import { PgCpuMeter } from './postgres';
-import { machineCpuSec, treeCpuSec } from './proc';
 import { defaultOutDir, machineInfo, runIdOf, writeResults } from './results';
+import { meterStackCpu } from './stack-cpu';
 import { runWithTeardown, startBenchStack, Teardown, type BenchStack } from './stack';
 import { latencyByKind, median, round, type Sample } from './stats';
 
@@ -42,20 +43,14 @@ const { values: args } = parseArgs({
   },
   strict: true,
 });
-const int = (value: string | undefined, fallback: number, name: string) => {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got ${value}`);
-  return n;
-};
 const smoke = args.smoke!;
-const cases = Math.max(1, int(args.cases, smoke ? 1_000 : 10_000, 'cases'));
-const concurrency = Math.max(1, int(args.concurrency, 16, 'concurrency'));
-const holdSec = Math.max(5, int(args['hold-sec'], smoke ? 20 : 60, 'hold-sec'));
-const maxCachedWorkflows = args['max-cached-workflows'] === undefined ? undefined : int(args['max-cached-workflows'], 0, 'max-cached-workflows');
+const cases = Math.max(1, intOption(args.cases, smoke ? 1_000 : 10_000, 'cases'));
+const concurrency = Math.max(1, intOption(args.concurrency, 16, 'concurrency'));
+const holdSec = Math.max(5, intOption(args['hold-sec'], smoke ? 20 : 60, 'hold-sec'));
+const maxCachedWorkflows = args['max-cached-workflows'] === undefined ? undefined : intOption(args['max-cached-workflows'], 0, 'max-cached-workflows');
 /** The sticky cache the worker runs with: the option, or the configuration's default. */
 const cacheSize = maxCachedWorkflows ?? loadConfig({ APP_MODE: 'test' }).WORKER_MAX_CACHED_WORKFLOWS;
-const workerHeapMb = args['worker-heap-mb'] === undefined ? undefined : int(args['worker-heap-mb'], 0, 'worker-heap-mb');
+const workerHeapMb = args['worker-heap-mb'] === undefined ? undefined : intOption(args['worker-heap-mb'], 0, 'worker-heap-mb');
 const outDir = args.out ?? defaultOutDir;
 
 /** The worker's settings under test, as environment variables of its process. */
@@ -67,27 +62,6 @@ const workerEnv: Record<string, string> = {
 const log = (message: string) => process.stderr.write(`[bench:hold ${(now() / 1000).toFixed(1).padStart(6)}s] ${message}\n`);
 const teardown = new Teardown(log);
 const villages = demoJurisdictions().filter((j) => j.level === 'VILLAGE').map((j) => j.code);
-
-/** CPU seconds of each part of the stack from now until the returned function is called. */
-async function cpuFrom(stack: BenchStack, pg: PgCpuMeter) {
-  await pg.begin();
-  const temporal = () => (stack.temporalPid ? treeCpuSec(stack.temporalPid) : null);
-  const before = { temporal: temporal(), worker: stack.worker.cpuSec(), api: stack.api.cpuSec(), machine: machineCpuSec() };
-  const diff = (a: number | null, b: number | null) => (a !== null && b !== null ? round(a - b, 2) : null);
-  return async () => {
-    const pgCpu = await pg.end();
-    const machine = machineCpuSec();
-    return {
-      temporalSec: diff(temporal(), before.temporal),
-      postgresDatabaseSec: pgCpu.databaseBackendsCpuSec === null ? null : round(pgCpu.databaseBackendsCpuSec, 2),
-      postgresClusterSec: pgCpu.clusterCpuSec === null ? null : round(pgCpu.clusterCpuSec, 2),
-      workerSec: diff(stack.worker.cpuSec(), before.worker),
-      apiSec: diff(stack.api.cpuSec(), before.api),
-      machineBusySec: round(machine.busySec - before.machine.busySec, 2),
-      machineAvailableSec: round(machine.totalSec - before.machine.totalSec, 2),
-    };
-  };
-}
 
 /** Polls until PostgreSQL's read model and Temporal's visibility both show `n` waiting cases; returns the seconds it took. */
 async function waitUntilRegistered(stack: BenchStack, temporal: Client, n: number, timeoutSec = 600): Promise<{ seconds: number; readModel: number; openTasks: number; running: number }> {
@@ -108,6 +82,31 @@ async function waitUntilRegistered(stack: BenchStack, temporal: Client, n: numbe
   } finally {
     await pg.end();
   }
+}
+
+/**
+ * `cases` households reported through the API by the caller (`token`), spread over the villages, `concurrency` at a
+ * time: the real path, so the read model is what the activities write. `onStarted` after each 201.
+ */
+async function startCases(api: Http, token: string, onStarted: () => void): Promise<{ errors: number; errorExamples: string[] }> {
+  let errors = 0;
+  const errorExamples: string[] = [];
+  const fail = (message: string) => {
+    errors++;
+    if (errorExamples.length < 5) errorExamples.push(message.slice(0, 300));
+  };
+  await pool(cases, concurrency, undefined, async (i) => {
+    const body = intake(benchIdNumber(i));
+    body.household.villageCode = villages[i % villages.length];
+    try {
+      const res = await api.call('createCase', 'POST', '/api/monitoring-cases', token, body);
+      if (res.status === 201) onStarted();
+      else fail(`${res.status} ${JSON.stringify(res.body)}`);
+    } catch (error) {
+      fail(error instanceof Error ? error.message : String(error));
+    }
+  });
+  return { errors, errorExamples };
 }
 
 async function main() {
@@ -148,29 +147,14 @@ async function main() {
   teardown.add('sampler', async () => clearInterval(sampler));
 
   // --- starts: the real path, through the API ---
-  const startCpu = await cpuFrom(stack, pgMeter);
+  const startCpu = await meterStackCpu(stack, pgMeter);
   const startsBegan = now();
-  let errors = 0;
-  const errorExamples: string[] = [];
-  const fail = (message: string) => {
-    errors++;
-    if (errorExamples.length < 5) errorExamples.push(message.slice(0, 300));
-  };
   let lastProgress = now();
-  await pool(cases, concurrency, undefined, async (i) => {
-    const body = intake(benchIdNumber(i));
-    body.household.villageCode = villages[i % villages.length];
-    try {
-      const res = await api.call('createCase', 'POST', '/api/monitoring-cases', token, body);
-      if (res.status === 201) started++;
-      else fail(`${res.status} ${JSON.stringify(res.body)}`);
-    } catch (error) {
-      fail(error instanceof Error ? error.message : String(error));
-    }
-    if (now() - lastProgress > 15_000) {
-      lastProgress = now();
-      log(`${started} started (${(started / ((now() - startsBegan) / 1000)).toFixed(1)}/s), worker RSS ${stack.worker.memory()?.rssMb.toFixed(0)} MiB, load ${os.loadavg()[0].toFixed(1)}`);
-    }
+  const { errors, errorExamples } = await startCases(api, token, () => {
+    started++;
+    if (now() - lastProgress < 15_000) return;
+    lastProgress = now();
+    log(`${started} started (${(started / ((now() - startsBegan) / 1000)).toFixed(1)}/s), worker RSS ${stack.worker.memory()?.rssMb.toFixed(0)} MiB, load ${os.loadavg()[0].toFixed(1)}`);
   });
   const startsSec = (now() - startsBegan) / 1000;
   const startsCpu = await startCpu();
@@ -183,7 +167,7 @@ async function main() {
   const registered = await waitUntilRegistered(stack, temporal, started);
   log(`registered: ${JSON.stringify(registered)}`);
   phase = 'hold';
-  const holdCpu = await cpuFrom(stack, pgMeter);
+  const holdCpu = await meterStackCpu(stack, pgMeter);
   const holdBegan = now();
   await new Promise((r) => setTimeout(r, holdSec * 1000));
   const heldCpu = await holdCpu();

@@ -83,7 +83,7 @@ export interface SeedCounts {
 }
 
 /**
- * Households `500234` + 12 digits (never a valid ID number, so never one of the API's), the first `openCases` of them
+ * Households `500234` + 12 digits (born in year 0000: never an ID number the API accepts), the first `openCases` of them
  * with a case. A case's stage, discovery date and task times come from hashes of its number, so every village gets
  * every stage. Open tasks: opened up to 4 days ago, due 3 days after (a quarter overdue by up to a day); one in 33
  * opened 8 days ago and escalated one level, one in 99 of the village steps two levels (to the district).

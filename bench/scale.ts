@@ -1,7 +1,9 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { demoTown, demoUsers } from '../src/demo/seed';
+import { intOption } from './args';
 import { http, intake, now, resetClock } from './drive';
 import { benchIdNumber } from './ids';
 import { explainReads } from './query-plans';
@@ -38,17 +40,11 @@ const { values: args } = parseArgs({
   },
   strict: true,
 });
-const int = (value: string | undefined, fallback: number, name: string) => {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got ${value}`);
-  return n;
-};
 const smoke = args.smoke!;
-const households = int(args.households, smoke ? 10_000 : 100_000, 'households');
-const openCases = int(args['open-cases'], smoke ? 2_000 : 20_000, 'open-cases');
-const realCases = int(args['real-cases'], smoke ? 3 : 10, 'real-cases');
-const rounds = Math.max(1, int(args.rounds, smoke ? 30 : 100, 'rounds'));
+const households = intOption(args.households, smoke ? 10_000 : 100_000, 'households');
+const openCases = intOption(args['open-cases'], smoke ? 2_000 : 20_000, 'open-cases');
+const realCases = intOption(args['real-cases'], smoke ? 3 : 10, 'real-cases');
+const rounds = Math.max(1, intOption(args.rounds, smoke ? 30 : 100, 'rounds'));
 const warmupRounds = 5;
 const extraSql = args.sql === undefined ? undefined : { file: args.sql, text: fs.readFileSync(args.sql, 'utf8') };
 const outDir = args.out ?? defaultOutDir;
@@ -171,7 +167,7 @@ async function main() {
       perUser: 'per demo user and query: percentiles, the items in the answer (inbox: items + escalated; at most 500 each) and the case list total',
       plans: 'EXPLAIN (ANALYZE, BUFFERS) of the inbox and case-list SQL as the API sends it, per user, after the measurement',
     },
-    machine: { ...machine, loadAvgAtEnd: machineInfo().loadAvgAtStart },
+    machine: { ...machine, loadAvgAtEnd: os.loadavg().map((x) => round(x, 2)) },
     seeded,
     realCases: { count: realCaseIds.length, taskShapes: shapes },
     measureSec: round(measureSec, 1),
