@@ -1,13 +1,13 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Client } from 'pg';
-import { jurisdictionLevel } from '../src/domain/jurisdictions';
-import { supervisorRoleAt, type Role } from '../src/domain/roles';
+import { inboxQueries } from '../src/api/tasks/inbox-query';
+import type { Role } from '../src/domain/roles';
 import { caseReadScope } from '../src/domain/access';
 import { PrismaClient } from '../src/generated/prisma/client';
 
 /**
  * EXPLAIN (ANALYZE, BUFFERS) of the inbox and case-list reads, per demo user, on the benchmark's database. The
- * Prisma calls mirror those of src/api/tasks/tasks-router.ts (GET /api/tasks) and src/api/monitoring/cases-router.ts
+ * inbox reads are the router's own (src/api/tasks/inbox-query.ts); the case-list calls mirror src/api/monitoring/cases-router.ts
  * (GET /api/monitoring-cases, unfiltered); Prisma's own SQL is captured from its query log and explained, so the
  * plans are those of the SQL the API sends. A diagnostic: if the routers change, the latency figures stay true,
  * these plans may not.
@@ -41,29 +41,12 @@ export async function explainReads(databaseUrl: string): Promise<Plans> {
     const plans: Plans = {};
     for (const u of users) {
       const actor = { userId: u.id, username: u.username, role: u.role as Role, jurisdictionCode: u.jurisdictionCode, department: u.department };
-      const level = jurisdictionLevel(actor.jurisdictionCode);
-      const supervises = level === 'TOWN' || level === 'DISTRICT' ? supervisorRoleAt[level] === actor.role : false;
+      const queries = inboxQueries(actor);
       const byKind: Plans[string] = {};
-      byKind.inbox = await explain(() =>
-        db.task.findMany({
-          where: {
-            status: 'OPEN',
-            role: actor.role,
-            jurisdictionCode: { startsWith: actor.jurisdictionCode },
-            OR: [{ assigneeId: null }, { assigneeId: actor.userId }],
-            AND: [
-              { OR: [{ separationOfDuties: false }, { submitterId: null }, { submitterId: { not: actor.userId } }] },
-              { OR: [{ department: null }, ...(actor.department ? [{ department: actor.department }] : [])] },
-            ],
-          },
-          orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
-          take: 500,
-        }),
-      );
-      if (supervises) {
-        byKind.inboxEscalated = await explain(() =>
-          db.task.findMany({ where: { status: 'OPEN', escalatedToCode: actor.jurisdictionCode }, orderBy: [{ dueAt: 'asc' }, { id: 'asc' }], take: 500 }),
-        );
+      byKind.inbox = await explain(() => db.task.findMany(queries.mine));
+      if (queries.escalated) {
+        const escalated = queries.escalated;
+        byKind.inboxEscalated = await explain(() => db.task.findMany(escalated));
       }
       const scope = caseReadScope(actor);
       if (scope !== null) {

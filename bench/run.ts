@@ -15,6 +15,7 @@ import { productionEnv, repoRoot, spawnTs } from './child';
 import { driveCeiling, driveProduct, loginAll, now, resetClock, type DriveResult } from './drive';
 import { createBenchDatabase, PgCpuMeter, type PgCpu } from './postgres';
 import { findPid, machineCpuSec, treeCpuSec } from './proc';
+import { machineInfo, runIdOf } from './results';
 import { buckets, latencyByKind, median, round, type Bucket, type Percentiles, type Sample } from './stats';
 
 /**
@@ -121,16 +122,8 @@ const parts: { name: string; stop: () => Promise<unknown> }[] = [];
 async function main() {
   resetClock();
   const startedAt = new Date();
-  const runId = `${startedAt.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')}${smoke ? '-smoke' : ''}`;
-  const machine = {
-    nproc: os.availableParallelism(),
-    cpuModel: os.cpus()[0]?.model ?? 'unknown',
-    memTotalGiB: round(os.totalmem() / 2 ** 30, 1),
-    memFreeGiBAtStart: round(os.freemem() / 2 ** 30, 1),
-    loadAvgAtStart: os.loadavg().map((x) => round(x, 2)),
-    node: process.version,
-    platform: `${os.type()} ${os.release()}`,
-  };
+  const runId = runIdOf(startedAt, smoke ? '-smoke' : '');
+  const machine = machineInfo();
   log(
     `${smoke ? 'smoke' : 'full'} run: ${cases} cases (ceiling ${ceilingCases}) x ${reps} reps at concurrency ${concurrency}, warmup ${warmup}` +
       `${phaseBudgetSec ? `, phases stop starting cases after ${phaseBudgetSec} s` : ''}; ${machine.nproc} CPUs, load ${machine.loadAvgAtStart.join(' ')}`,

@@ -2,8 +2,6 @@ import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import { completeTaskSchema } from '../../domain/tasks/schemas';
 import { refuseActor, refuseDecision } from '../../domain/tasks/task';
-import { supervisorRoleAt } from '../../domain/roles';
-import { jurisdictionLevel } from '../../domain/jurisdictions';
 import { stageLabels, type Stage } from '../../domain/monitoring/case';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { claimTaskUpdate, completeTaskUpdate } from '../../workflows/tasks/task-board';
@@ -11,6 +9,7 @@ import { auditContext, type AuditLog } from '../audit/audit-log';
 import { actorOf } from '../auth/auth-router';
 import { HttpError, parseOr400, refusalError } from '../http-error';
 import { refusalFromWorkflow } from '../temporal-errors';
+import { inboxQueries } from './inbox-query';
 import { asHumanTask, taskView } from './task-view';
 
 const taskNotFound = () => new HttpError(404, { error: 'not_found', reason: '任务不存在' });
@@ -22,27 +21,8 @@ export function createTasksRouter({ db, temporal, audit }: { db: PrismaClient; t
   router.get('/', async (req, res) => {
     const actor = actorOf(req);
     const now = new Date();
-    const level = jurisdictionLevel(actor.jurisdictionCode);
-    const supervises = level === 'TOWN' || level === 'DISTRICT' ? supervisorRoleAt[level] === actor.role : false;
-    const [mine, escalated] = await Promise.all([
-      db.task.findMany({
-        where: {
-          status: 'OPEN',
-          role: actor.role,
-          jurisdictionCode: { startsWith: actor.jurisdictionCode },
-          OR: [{ assigneeId: null }, { assigneeId: actor.userId }],
-          AND: [
-            { OR: [{ separationOfDuties: false }, { submitterId: null }, { submitterId: { not: actor.userId } }] },
-            { OR: [{ department: null }, ...(actor.department ? [{ department: actor.department }] : [])] },
-          ],
-        },
-        orderBy: [{ dueAt: 'asc' }, { id: 'asc' }],
-        take: 500,
-      }),
-      supervises
-        ? db.task.findMany({ where: { status: 'OPEN', escalatedToCode: actor.jurisdictionCode }, orderBy: [{ dueAt: 'asc' }, { id: 'asc' }], take: 500 })
-        : Promise.resolve([]),
-    ]);
+    const queries = inboxQueries(actor);
+    const [mine, escalated] = await Promise.all([db.task.findMany(queries.mine), queries.escalated ? db.task.findMany(queries.escalated) : Promise.resolve([])]);
     res.json({ items: mine.map((t) => taskView(t, now)), escalated: escalated.map((t) => taskView(t, now)) });
   });
 
