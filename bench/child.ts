@@ -41,7 +41,9 @@ export function productionEnv(o: { databaseUrl: string; temporalAddress: string;
 
 export function spawnTs(name: string, entry: string, env: Record<string, string>, ready: RegExp, startTimeoutMs = 120_000): Child {
   // `node --import tsx` rather than the tsx CLI: the CLI runs the program in a second Node process.
-  const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
+  // BENCH_NODE_ARGS (say `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to every child, for profiling a run.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const proc: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

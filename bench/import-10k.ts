@@ -56,7 +56,8 @@ const parts: { name: string; stop: () => Promise<unknown> }[] = [];
 
 const villages = demoJurisdictions().filter((j) => j.level === 'VILLAGE').map((j) => j.code);
 const triggers = ['大额医疗支出', '因病住院', '申请临时救助', '子女上学费用高', '务工收入骤减', '房屋受损', '低保边缘'];
-const departments = ['民政', '医保', '教育', '人社', '住建', '应急'];
+// The uploading officer (dept.officer) is 民政's: an officer imports its own department's rows only.
+const department = '民政';
 
 function csvFile(run: number): { text: string; expected: { accepted: number; leadsCreated: number; evidenceAdded: number; rejected: number } } {
   const base = (run + 1) * 1_000_000;
@@ -66,7 +67,7 @@ function csvFile(run: number): { text: string; expected: { accepted: number; lea
     const date = `2026-${String(1 + (i % 10)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
     let idNumber = benchIdNumber(base + i);
     if (i >= evidenceRows + leads) idNumber = idNumber.slice(0, 17) + (idNumber[17] === '0' ? '1' : '0');
-    lines.push([`测试${i}`, idNumber, departments[i % departments.length], triggers[i % triggers.length], String((i % 500) * 100), date, village].join(','));
+    lines.push([`测试${i}`, idNumber, department, triggers[i % triggers.length], String((i % 500) * 100), date, village].join(','));
   }
   return { text: '\uFEFF' + lines.join('\r\n') + '\r\n', expected: { accepted: evidenceRows + leads, leadsCreated: leads, evidenceAdded: evidenceRows, rejected: rejectedRows } };
 }
@@ -194,6 +195,8 @@ async function main() {
   const medianSec = sorted[Math.floor(sorted.length / 2)];
   log(`median of ${runs}: ${medianSec.toFixed(2)} s (goal < 30 s)`);
   process.stdout.write(JSON.stringify({ rows, evidenceRows, leads, rejectedRows, runs: results, medianSec, goalSec: 30, cpus: os.availableParallelism() }) + '\n');
+  // A run that did not do what the file asks measures something else: the figures are not to be reported.
+  if (results.some((r) => !r.asExpected)) throw new Error('an import did not answer as the file expects (see the runs above): its time is not the import\'s');
 }
 
 async function stopAll() {

@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /** ISO 8601 durations as policy settings write them (P3D, PT10S, P1W, P1DT12H). Years and months are refused: their length varies. */
 const pattern = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
@@ -15,7 +13,3 @@ export function durationMs(value: string): number {
   if (ms === null) throw new Error(`Not an ISO 8601 duration: ${value}`);
   return ms;
 }
-
-export const durationSchema = z
-  .string({ error: '应为ISO 8601时长字符串，例如 P3D（3天）或 PT10S（10秒）' })
-  .refine((v) => (parseDuration(v) ?? 0) > 0, { message: '应为正的ISO 8601时长，例如 P3D（3天）或 PT10S（10秒）' });

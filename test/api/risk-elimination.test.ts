@@ -2,16 +2,19 @@ import { hashPassword } from '../../src/api/auth/passwords';
 import { demoPassword } from '../../src/demo/seed';
 import { defaultPolicySettings, type PolicySettings } from '../../src/domain/policy';
 import { annualSweepScheduleId, ensureAnnualSweepSchedule } from '../../src/temporal/annual-sweep-schedule';
+import { caseFlow } from '../support/case-flow';
 import { eventually } from '../support/eventually';
 import { intakeBody } from '../support/intake';
 import { startStack, type Stack } from '../support/stack';
 
 /**
  * 风险消除, 回退 and the yearly sweep against the real stack. The exit's whole chain needs six months of visits, so its
- * success path is tested in skipped time (test/workflows); here: the refusals as a caseworker sees them, and the sweep's Schedule.
+ * success path runs on the time-skipping server (risk-elimination-success.test.ts); here: the refusals as a caseworker
+ * sees them, and the sweep's Schedule.
  */
 
 let stack: Stack;
+const { as, taskOf, monitoredCase } = caseFlow(() => stack);
 // Posting takes a second instead of five days.
 const policy: PolicySettings = { ...defaultPolicySettings, postingPeriod: 'PT1S' };
 
@@ -25,38 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
 });
-
-async function as(username: string, method: string, path: string, body?: unknown) {
-  return stack.request(method, path, { token: await stack.login(username), body });
-}
-
-async function taskOf(username: string, caseId: string, step: string) {
-  let task: any;
-  await eventually(async () => {
-    task = (await as(username, 'GET', '/api/tasks')).body.items.find((t: any) => t.caseId === caseId && t.step === step);
-    return task !== undefined;
-  }, 20_000);
-  return task;
-}
-
-async function decide(username: string, caseId: string, step: string, decision = 'approve') {
-  const res = await as(username, 'POST', `/api/tasks/${(await taskOf(username, caseId, step)).id}/complete`, { decision });
-  expect(res.status).toBe(200);
-  return res.body;
-}
-
-async function monitoredCase(): Promise<string> {
-  const created = await as('village.worker', 'POST', '/api/monitoring-cases', intakeBody({ laborCapacity: 'full' }));
-  expect(created.status).toBe(201);
-  const id = created.body.id as string;
-  await decide('village.worker', id, 'HOME_VISIT');
-  await decide('dept.officer', id, 'DATA_MATCHING');
-  await decide('village.head', id, 'VILLAGE_REVIEW');
-  await decide('town.reviewer', id, 'TOWN_REVIEW');
-  await decide('district.approver', id, 'DISTRICT_APPROVAL');
-  expect((await decide('district.approver', id, 'ANNOUNCEMENT')).stage).toBe('MONITORED');
-  return id;
-}
 
 async function written() {
   const { db } = stack;

@@ -5,7 +5,8 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import type { Express } from 'express';
 import { Client, Connection } from '@temporalio/client';
-import type { PayloadCodec } from '@temporalio/common';
+import type { Duration, PayloadCodec } from '@temporalio/common';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createSmtpMailer } from '../../src/activities/mail/mailer';
 import { createApp } from '../../src/api/app';
@@ -13,6 +14,8 @@ import { createTokenService } from '../../src/api/auth/tokens';
 import { createPrisma } from '../../src/db/client';
 import { demoPassword, seedDemoData } from '../../src/demo/seed';
 import { freePort } from '../../src/embedded/net';
+import { temporalTestServerPath } from '../../src/embedded/paths';
+import { ensureSearchAttributes } from '../../src/embedded/search-attributes-setup';
 import { startSmtpCatcher, type SmtpCatcher } from '../../src/embedded/smtp-catcher';
 import { startTemporalDevServer } from '../../src/embedded/temporal-dev-server';
 import type { PrismaClient } from '../../src/generated/prisma/client';
@@ -23,7 +26,11 @@ import { createTemporalRuntimeLogger } from '../../src/temporal/runtime-logger';
 import { bundleAssistFlowWorkflows, createAssistFlowWorker } from '../../src/worker-runtime';
 import { createTestDatabase } from './database';
 
-/** The whole real stack for one test file: Temporal dev server, a fresh PostgreSQL database, an SMTP server, worker and API. */
+/**
+ * The whole real stack for one test file: a Temporal server, a fresh PostgreSQL database, an SMTP server, worker and API.
+ * The Temporal server is the dev server, or with `temporal: 'time-skipping'` the test server, whose clock `skip` moves
+ * ahead for paths that take months (the API and PostgreSQL keep the real clock).
+ */
 export interface Stack {
   url: string;
   /** The Express app served at `url`, for walking its routes. */
@@ -36,14 +43,46 @@ export interface Stack {
   /** The Temporal UI origin the codec endpoint allows (CORS). */
   temporalUiOrigin: string;
   taskQueue: string;
+  /** Moves the time-skipping server's clock ahead by exactly `duration` (`'30 days'`, ms), firing the timers due meanwhile; throws on the dev server. */
+  skip(duration: Duration): Promise<void>;
+  /** The Temporal server's clock, the time workflows see and write to the read model (ahead of the real clock once skipped). */
+  temporalNow(): Promise<Date>;
   login(username: string): Promise<string>;
   request(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
 }
 
+export interface StackOptions {
+  /** `dev` (default): `temporal server start-dev`, real time. `time-skipping`: the SDK's test server, time moved by `skip`. */
+  temporal?: 'dev' | 'time-skipping';
+}
+
+interface TemporalServer {
+  address: string;
+  skip(duration: Duration): Promise<void>;
+  now(): Promise<Date>;
+  stop(): Promise<void>;
+}
+
+async function startTemporal(kind: StackOptions['temporal'], dataDir: string): Promise<TemporalServer> {
+  if (kind === 'time-skipping') {
+    const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } } });
+    // The test server starts without our search attributes (and cannot list them).
+    await ensureSearchAttributes({ address: env.address, namespace: 'default' });
+    return { address: env.address, skip: (duration) => env.sleep(duration), now: async () => new Date(await env.currentTimeMs()), stop: () => env.teardown() };
+  }
+  const server = await startTemporalDevServer({ port: await freePort(), uiPort: await freePort(), dbFile: path.join(dataDir, 'temporal.db'), namespace: 'default' });
+  return {
+    address: server.address,
+    skip: () => Promise.reject(new Error("the dev server runs in real time: start the stack with { temporal: 'time-skipping' } to skip")),
+    now: async () => new Date(),
+    stop: () => server.stop(),
+  };
+}
+
 let runtimeInstalled = false;
 
-export async function startStack(): Promise<Stack> {
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: createTemporalRuntimeLogger('WARN') });
     runtimeInstalled = true;
@@ -52,7 +91,7 @@ export async function startStack(): Promise<Stack> {
   const [database, mail, temporalServer] = await Promise.all([
     createTestDatabase(),
     startSmtpCatcher({ smtpPort: 0 }),
-    (async () => startTemporalDevServer({ port: await freePort(), uiPort: await freePort(), dbFile: path.join(dataDir, 'temporal.db'), namespace: 'default' }))(),
+    startTemporal(options.temporal ?? 'dev', dataDir),
   ]);
   const db = createPrisma(database.url, 5);
   await seedDemoData(db);
@@ -117,6 +156,8 @@ export async function startStack(): Promise<Stack> {
     payloadCodec,
     temporalUiOrigin,
     taskQueue,
+    skip: (duration) => temporalServer.skip(duration),
+    temporalNow: () => temporalServer.now(),
     request,
     async login(username) {
       if (!tokens.has(username)) {

@@ -1,22 +1,10 @@
 import fc from 'fast-check';
-import {
-  developmentMeasures,
-  exitProblems,
-  measureDepartments,
-  measurePlanSchema,
-  measureSchema,
-  measureTier,
-  measureTypeLabels,
-  measureTypes,
-  pensionBeneficiaryGroups,
-  refuseMeasurePlan,
-  safetyNetMeasures,
-  type ExitFacts,
-  type Measure,
-} from '../../src/domain/monitoring/assistance';
+import { developmentMeasures, exitProblems, measureDepartments, measureTier, measureTypeLabels, measureTypes, pensionBeneficiaryGroups, refuseMeasurePlan, safetyNetMeasures, type ExitFacts, type Measure } from '../../src/domain/monitoring/assistance';
+import { measurePlanSchema, measureSchema } from '../../src/domain/monitoring/schemas';
 import { departmentLabels, departments } from '../../src/domain/departments';
 import { durationMs } from '../../src/domain/duration';
-import { defaultPolicySettings, monitoringLineFor, policySettingsSchema } from '../../src/domain/policy';
+import { defaultPolicySettings, monitoringLineFor } from '../../src/domain/policy';
+import { policySettingsSchema } from '../../src/domain/policy-schemas';
 
 const chinese = /[\u4e00-\u9fff]/;
 const day = 86_400_000;

@@ -1,4 +1,5 @@
-import { durationMs, durationSchema, parseDuration } from '../../src/domain/duration';
+import { durationMs, parseDuration } from '../../src/domain/duration';
+import { durationSchema } from '../../src/domain/policy-schemas';
 
 describe('ISO 8601 durations', () => {
   test.each([

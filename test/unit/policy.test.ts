@@ -1,5 +1,6 @@
 import { policyReadAccess, refusePolicyChange } from '../../src/domain/access';
-import { defaultPolicySettings, nextPolicyVersion, policyInForce, policySettingsSchema, putPolicySchema, refuseBackdatedPolicy } from '../../src/domain/policy';
+import { defaultPolicySettings, nextPolicyVersion, policyInForce, refuseBackdatedPolicy } from '../../src/domain/policy';
+import { policySettingsSchema, putPolicySchema } from '../../src/domain/policy-schemas';
 import { roles, type Actor, type Role } from '../../src/domain/roles';
 
 const actor = (role: Role): Actor => ({ userId: 'u1', username: 'someone', role, jurisdictionCode: '500154' });

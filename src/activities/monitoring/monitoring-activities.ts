@@ -1,7 +1,7 @@
 import { closedStages, monitoringWorkflowId, stageLabels, type Stage } from '../../domain/monitoring/case';
 import { monitoredStages } from '../../domain/monitoring/elimination';
 import type { Actor } from '../../domain/roles';
-import type { DecisionRequest, HumanTask } from '../../domain/tasks/task';
+import { decisionEventId, type DecisionRequest, type HumanTask } from '../../domain/tasks/task';
 import type { Visit } from '../../domain/monitoring/schemas';
 import type { MeasureRecord, MonitoringCaseInput } from '../../workflows/monitoring/monitoring-case';
 import type { ActivityDeps } from '../deps';
@@ -114,7 +114,7 @@ export function createMonitoringActivities({ db, mailer, publicUrl }: ActivityDe
         db.timelineEvent.createMany({
           data: [
             {
-              id: `${task.id}:decided`,
+              id: decisionEventId(task.id),
               caseId,
               at: when,
               kind: 'TASK_DECIDED',

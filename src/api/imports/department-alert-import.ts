@@ -43,11 +43,14 @@ export interface ImportDeps {
 
 const storedRejections = z.array(z.object({ row: z.number(), field: z.enum(alertFields), message: z.string() }));
 
-/** Leads opened at once: each starts a workflow and waits for its read model, so a few in flight keep the worker busy. */
-const leadConcurrency = 16;
 /**
- * Leads one upload opens at most. Each starts a workflow and waits for its read model: about 8 a second on the
- * 2-core development machine (bench/import-10k.ts), so 500 keep the request near a minute. The rows past it are
+ * Leads opened at once: each starts a workflow and waits for its read model, so enough in flight keep both the
+ * worker and Temporal busy. 300 leads took 30.0 s with 16, 26.8 s with 32 (medians of 3, bench/import-10k.ts).
+ */
+const leadConcurrency = 32;
+/**
+ * Leads one upload opens at most. Each starts a workflow and waits for its read model: about 12 a second on the
+ * 2-core development machine (bench/import-10k.ts), so 500 keep the request under a minute. The rows past it are
  * left for the same file's next upload, which carries on where this one stopped.
  */
 export const maxLeadsPerUpload = 500;

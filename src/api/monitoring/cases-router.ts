@@ -1,13 +1,23 @@
 import { Router } from 'express';
+import { policyVersion } from '../../db/policy-versions';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import { canReadCase, caseReadScope } from '../../domain/access';
 import { refuseFullPersonalData } from '../../domain/personal-data';
 import { refuseActor } from '../../domain/tasks/task';
-import { refuseMeasurePlan, measurePlanSchema, type MeasureType } from '../../domain/monitoring/assistance';
+import { refuseMeasurePlan, type MeasureType } from '../../domain/monitoring/assistance';
 import { closedStages, stageLabels, type LaborCapacity, type Stage } from '../../domain/monitoring/case';
-import { defaultPolicySettings, policySettingsSchema } from '../../domain/policy';
+import { defaultPolicySettings } from '../../domain/policy';
 import type { Actor } from '../../domain/roles';
-import { applyPolicySchema, createMonitoringCaseSchema, exitProposalSchema, listMonitoringCasesSchema, objectionSchema, rollbackSchema, visitSchema } from '../../domain/monitoring/schemas';
+import {
+  applyPolicySchema,
+  createMonitoringCaseSchema,
+  exitProposalSchema,
+  listMonitoringCasesSchema,
+  measurePlanSchema,
+  objectionSchema,
+  rollbackSchema,
+  visitSchema,
+} from '../../domain/monitoring/schemas';
 import { followUpStages, monitoredStages } from '../../domain/monitoring/elimination';
 import { addMeasuresUpdate, applyPolicyUpdate, fileObjectionUpdate, proposeExitUpdate, recordVisitUpdate, rollBackUpdate } from '../../workflows/monitoring/monitoring-case';
 import { auditContext, type AuditLog } from '../audit/audit-log';
@@ -170,8 +180,7 @@ export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; t
     const actor = actorOf(req);
     const { measures } = parseOr400(measurePlanSchema, req.body);
     const row = await caseFor(req, actor, monitoredStages, '只有已纳入监测的户可以制定帮扶措施');
-    const pinned = await db.policyVersion.findUnique({ where: { version: row.policyVersion } });
-    const settings = pinned ? policySettingsSchema.parse(pinned.settings) : defaultPolicySettings;
+    const settings = (await policyVersion(db, row.policyVersion))?.settings ?? defaultPolicySettings;
     const existing = await db.measure.findMany({ where: { caseId: row.id, status: { not: 'NOT_DELIVERED' } }, select: { type: true, startDate: true, endDate: true } });
     const problems = refuseMeasurePlan({
       laborCapacity: row.household.laborCapacity as LaborCapacity,

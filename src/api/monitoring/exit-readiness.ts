@@ -1,6 +1,7 @@
 import { keptFindings, exitRefusals } from '../../domain/monitoring/elimination';
 import type { LaborCapacity } from '../../domain/monitoring/case';
-import { defaultPolicySettings, policySettingsSchema } from '../../domain/policy';
+import { defaultPolicySettings } from '../../domain/policy';
+import { policyVersion } from '../../db/policy-versions';
 import type { PrismaClient } from '../../generated/prisma/client';
 
 /**
@@ -13,7 +14,7 @@ export async function exitReadiness(
   now: Date,
 ): Promise<{ canPropose: boolean; problems: string[] }> {
   const [pinned, became, delivered, visits] = await Promise.all([
-    db.policyVersion.findUnique({ where: { version: row.policyVersion }, select: { settings: true } }),
+    policyVersion(db, row.policyVersion),
     // Monitored since the announcement, or since the latest rollback; a refused exit does not restart the count.
     db.timelineEvent.findFirst({
       where: { caseId: row.id, toStage: 'MONITORED', fromStage: { in: ['ANNOUNCEMENT', 'RISK_ELIMINATED'] } },
@@ -23,7 +24,7 @@ export async function exitReadiness(
     db.measure.count({ where: { caseId: row.id, status: 'DELIVERED' } }),
     db.followUpVisit.findMany({ where: { caseId: row.id }, orderBy: { at: 'desc' }, take: keptFindings }),
   ]);
-  const policy = { ...defaultPolicySettings, ...(pinned ? policySettingsSchema.parse(pinned.settings) : {}) };
+  const policy = pinned?.settings ?? defaultPolicySettings;
   const problems = exitRefusals({
     laborCapacity: row.household.laborCapacity as LaborCapacity,
     monitoredSince: (became?.at ?? now).getTime(),

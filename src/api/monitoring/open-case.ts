@@ -7,6 +7,7 @@ import { jurisdictionLevel } from '../../domain/jurisdictions';
 import { monitoringWorkflowId } from '../../domain/monitoring/case';
 import type { CreateMonitoringCase } from '../../domain/monitoring/schemas';
 import type { Actor } from '../../domain/roles';
+import { policyInForceAt } from '../../db/policy-versions';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { caseRegisteredUpdate, monitoringCaseWorkflow, type MonitoringCaseInput } from '../../workflows/monitoring/monitoring-case';
 import { caseStageKey, overdueKey, processKey, townCodeKey } from '../../workflows/search-attributes';
@@ -70,6 +71,7 @@ export async function openMonitoringCase(
     note: body.note,
     discoveredAt: discoveredAt.toISOString(),
     createdBy: actor,
+    policy: await policyInForceAt(db, discoveredAt),
   };
   const start = new WithStartWorkflowOperation(monitoringCaseWorkflow, {
     workflowId: monitoringWorkflowId(saved.id),

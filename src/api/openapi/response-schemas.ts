@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { alertFields } from '../../domain/monitoring/department-alerts';
 import { stages } from '../../domain/monitoring/case';
-import { policySettingsSchema } from '../../domain/policy';
+import { policySettingsSchema } from '../../domain/policy-schemas';
 import { roles } from '../../domain/roles';
 import type { departmentAlertView } from '../imports/alert-view';
 import type { DepartmentAlertImportResult } from '../imports/department-alert-import';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { demoPassword, demoVillage } from '../../demo/seed';
 import { listAuditSchema } from '../../domain/audit';
 import { loginSchema, refreshSchema } from '../../domain/auth-schemas';
-import { measurePlanSchema } from '../../domain/monitoring/assistance';
+import { measurePlanSchema } from '../../domain/monitoring/schemas';
 import { monitoringReportQuerySchema } from '../../domain/monitoring/reports';
 import {
   applyPolicySchema,
@@ -13,7 +13,8 @@ import {
   rollbackSchema,
   visitSchema,
 } from '../../domain/monitoring/schemas';
-import { defaultPolicySettings, putPolicySchema } from '../../domain/policy';
+import { defaultPolicySettings } from '../../domain/policy';
+import { putPolicySchema } from '../../domain/policy-schemas';
 import { completeTaskSchema } from '../../domain/tasks/schemas';
 import { payloadsSchema } from '../temporal-codec-router';
 import { personalDataRouteDoc, userRouteDocs } from '../users/users-docs';

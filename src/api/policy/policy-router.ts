@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { policyReadAccess, refusePolicyChange } from '../../domain/access';
-import { defaultPolicySettings, nextPolicyVersion, policyInForce, putPolicySchema, refuseBackdatedPolicy } from '../../domain/policy';
+import { defaultPolicySettings, nextPolicyVersion, policyInForce, refuseBackdatedPolicy } from '../../domain/policy';
+import { putPolicySchema } from '../../domain/policy-schemas';
 import type { PolicyVersion, PrismaClient } from '../../generated/prisma/client';
 import { changedFields } from '../../domain/audit';
 import { auditContext, type AuditLog } from '../audit/audit-log';

@@ -1,7 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import { completeTaskSchema } from '../../domain/tasks/schemas';
-import { refuseActor, refuseDecision } from '../../domain/tasks/task';
+import { ErrorCode } from '../../domain/errors';
+import { decisionEventId, refuseActor, refuseDecision } from '../../domain/tasks/task';
 import { stageLabels, type Stage } from '../../domain/monitoring/case';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { claimTaskUpdate, completeTaskUpdate } from '../../workflows/tasks/task-board';
@@ -16,6 +17,12 @@ const taskNotFound = () => new HttpError(404, { error: 'not_found', reason: '任
 
 export function createTasksRouter({ db, temporal, audit }: { db: PrismaClient; temporal: { client: Client }; audit: AuditLog }): Router {
   const router = Router();
+
+  /** The stage a decision took its case to, as the read model recorded it; null when it is not recorded. */
+  const recordedDecision = async (taskId: string) => {
+    const event = await db.timelineEvent.findUnique({ where: { id: decisionEventId(taskId) }, select: { toStage: true } });
+    return event?.toStage ? { toStage: event.toStage } : null;
+  };
 
   /** The caller's inbox: open tasks they may act on, and tasks escalated to them for supervision. */
   router.get('/', async (req, res) => {
@@ -69,8 +76,12 @@ export function createTasksRouter({ db, temporal, audit }: { db: PrismaClient; t
       result = await temporal.client.workflow.getHandle(row.workflowId).executeUpdate(completeTaskUpdate, { args: [request], updateId });
     } catch (err) {
       const fromWorkflow = refusalFromWorkflow(err);
-      if (fromWorkflow) throw refusalError(fromWorkflow);
-      throw err;
+      // Temporal answers a retry from the first Update only within one run: after continue-as-new the task is closed
+      // there, and the first answer is the decision as the read model recorded it.
+      const recorded = isRetry && fromWorkflow?.code === ErrorCode.CONFLICT ? await recordedDecision(row.id) : null;
+      if (recorded) result = { caseId: row.caseId, stage: recorded.toStage };
+      else if (fromWorkflow) throw refusalError(fromWorkflow);
+      else throw err;
     }
     // Keyed by the Update id too: the retry is recorded once, or now if the first attempt failed before recording.
     await audit.record({

@@ -1,6 +1,8 @@
-import { z } from 'zod';
 import type { Department } from '../departments';
 import type { LaborCapacity } from './case';
+import type { Measure } from './schemas';
+
+export type { Measure, MeasurePlan } from './schemas';
 
 /** 分层分类帮扶: assistance measures for a monitored household and the rules they obey (policy sections 十五 to 十七). */
 
@@ -76,54 +78,11 @@ export const pensionBeneficiaryGroupLabels: Record<PensionBeneficiaryGroup, stri
 const eligiblePensionGroups: readonly PensionBeneficiaryGroup[] = ['MINIMUM_LIVING', 'EXTREME_POVERTY', 'RETURNED_TO_POVERTY', 'SEVERE_DISABILITY'];
 
 /** Measures paid as a monthly allowance, whose amount the plan must state. */
-const monthlyAllowances: readonly MeasureType[] = ['MINIMUM_LIVING', 'EXTREME_POVERTY_SUPPORT'];
+export const monthlyAllowances: readonly MeasureType[] = ['MINIMUM_LIVING', 'EXTREME_POVERTY_SUPPORT'];
 
 /** 特困供养标准不低于低保标准的1.3倍 (section 十五), as 13/10 so the check is exact in 分. */
 const extremePovertyFactor = { numerator: 13, denominator: 10 };
 
-const dateSchema = (field: string) => z.iso.date({ error: `${field}应为YYYY-MM-DD格式的有效日期，例如 2026-03-01` });
-
-export const measureSchema = z
-  .object(
-    {
-      type: z.enum(measureTypes, { error: `措施类型应为 ${measureTypes.join('、')} 之一` }),
-      startDate: dateSchema('开始日期'),
-      endDate: dateSchema('结束日期').optional(),
-      /** 元/月 */
-      monthlyAmount: z
-        .number({ error: '月发放金额应为数字（元/月）' })
-        .positive('月发放金额应大于0（元/月）')
-        .max(1_000_000, '月发放金额数值过大')
-        .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, '月发放金额最多保留两位小数（精确到分）')
-        .optional(),
-      beneficiaryGroup: z.enum(pensionBeneficiaryGroups, { error: `代缴对象类别应为 ${pensionBeneficiaryGroups.join('、')} 之一` }).optional(),
-      note: z.string({ error: '备注应为文字' }).trim().max(500, '备注不超过500字').optional(),
-    },
-    { error: '帮扶措施应为对象，包含 type 和 startDate' },
-  )
-  .superRefine((m, ctx) => {
-    if (monthlyAllowances.includes(m.type) && m.monthlyAmount === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['monthlyAmount'], message: `${measureTypeLabels[m.type]}须填写月发放金额（元/月）` });
-    }
-    if (m.type === 'PENSION_PREMIUM' && m.beneficiaryGroup === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['beneficiaryGroup'], message: '养老保险代缴须填写代缴对象类别（低保对象、特困人员、返贫致贫人口、重度残疾人或其他）' });
-    }
-    if (m.type !== 'PENSION_PREMIUM' && m.beneficiaryGroup !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['beneficiaryGroup'], message: `代缴对象类别只适用于养老保险代缴，${measureTypeLabels[m.type]}不需填写` });
-    }
-  });
-export type Measure = z.infer<typeof measureSchema>;
-
-export const measurePlanSchema = z.object(
-  {
-    measures: z
-      .array(measureSchema, { error: '帮扶措施应为数组' })
-      .min(1, '至少安排一项帮扶措施')
-      .max(20, '帮扶措施不超过20项'),
-  },
-  { error: '帮扶计划应为对象，包含 measures' },
-);
-export type MeasurePlan = z.infer<typeof measurePlanSchema>;
 
 /** Why part of a plan breaks policy: `path` as zod writes it (measures.2.monthlyAmount), the message for the caseworker. */
 export interface PlanProblem {

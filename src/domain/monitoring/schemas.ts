@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idNumberProblem, normalizeIdNumber } from '../id-number';
+import { measureTypeLabels, measureTypes, monthlyAllowances, pensionBeneficiaryGroups } from './assistance';
 import { categories, channels, laborCapacities, riskTypes, stages } from './case';
 
 export const householdSchema = z.object({
@@ -78,3 +79,47 @@ export const visitSchema = z.object({
   note: z.string().trim().max(2000, '走访记录不超过2000字').optional(),
 });
 export type Visit = z.infer<typeof visitSchema>;
+
+const dateSchema = (field: string) => z.iso.date({ error: `${field}应为YYYY-MM-DD格式的有效日期，例如 2026-03-01` });
+
+export const measureSchema = z
+  .object(
+    {
+      type: z.enum(measureTypes, { error: `措施类型应为 ${measureTypes.join('、')} 之一` }),
+      startDate: dateSchema('开始日期'),
+      endDate: dateSchema('结束日期').optional(),
+      /** 元/月 */
+      monthlyAmount: z
+        .number({ error: '月发放金额应为数字（元/月）' })
+        .positive('月发放金额应大于0（元/月）')
+        .max(1_000_000, '月发放金额数值过大')
+        .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, '月发放金额最多保留两位小数（精确到分）')
+        .optional(),
+      beneficiaryGroup: z.enum(pensionBeneficiaryGroups, { error: `代缴对象类别应为 ${pensionBeneficiaryGroups.join('、')} 之一` }).optional(),
+      note: z.string({ error: '备注应为文字' }).trim().max(500, '备注不超过500字').optional(),
+    },
+    { error: '帮扶措施应为对象，包含 type 和 startDate' },
+  )
+  .superRefine((m, ctx) => {
+    if (monthlyAllowances.includes(m.type) && m.monthlyAmount === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['monthlyAmount'], message: `${measureTypeLabels[m.type]}须填写月发放金额（元/月）` });
+    }
+    if (m.type === 'PENSION_PREMIUM' && m.beneficiaryGroup === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['beneficiaryGroup'], message: '养老保险代缴须填写代缴对象类别（低保对象、特困人员、返贫致贫人口、重度残疾人或其他）' });
+    }
+    if (m.type !== 'PENSION_PREMIUM' && m.beneficiaryGroup !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['beneficiaryGroup'], message: `代缴对象类别只适用于养老保险代缴，${measureTypeLabels[m.type]}不需填写` });
+    }
+  });
+export type Measure = z.infer<typeof measureSchema>;
+
+export const measurePlanSchema = z.object(
+  {
+    measures: z
+      .array(measureSchema, { error: '帮扶措施应为数组' })
+      .min(1, '至少安排一项帮扶措施')
+      .max(20, '帮扶措施不超过20项'),
+  },
+  { error: '帮扶计划应为对象，包含 measures' },
+);
+export type MeasurePlan = z.infer<typeof measurePlanSchema>;

@@ -144,3 +144,8 @@ export function nextClockEvent(task: HumanTask, escalationAfterMs: number): Cloc
 export function isOverdue(task: Pick<HumanTask, 'status' | 'dueAt'>, now: number): boolean {
   return task.status === 'OPEN' && now >= task.dueAt;
 }
+
+/** The read model's timeline entry of a task's decision: the activity writes it once, the API finds a retried decision's first answer in it. */
+export function decisionEventId(taskId: string): string {
+  return `${taskId}:decided`;
+}

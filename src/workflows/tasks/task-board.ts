@@ -66,8 +66,6 @@ export interface BoardSnapshot {
 
 export class TaskBoard {
   private readonly tasks = new Map<string, HumanTask>();
-  /** Ids of decided tasks, so a late decision is told "already done" rather than "no such task". */
-  private readonly closed = new Set<string>();
   private readonly pending: Pending[] = [];
   private readonly results = new Map<string, DecisionResult>();
   private sequence = 0;
@@ -115,13 +113,24 @@ export class TaskBoard {
   }
 
   private refusal(taskId: string): Refusal | null {
-    return this.closed.has(taskId) ? { code: 'CONFLICT', reason: '该任务已办结，不能再次处理' } : null;
+    return this.isClosed(taskId) ? { code: 'CONFLICT', reason: '该任务已办结，不能再次处理' } : null;
+  }
+
+  /**
+   * The task was opened by this case and is no longer on the board: a late decision is told "already done" rather
+   * than "no such task", also for a task closed in a run before continue-as-new (ids count on across runs).
+   */
+  private isClosed(taskId: string): boolean {
+    const prefix = `${this.ref.caseId}.`;
+    if (!taskId.startsWith(prefix) || this.tasks.has(taskId)) return false;
+    const n = Number(taskId.slice(prefix.length));
+    return Number.isInteger(n) && n >= 1 && n <= this.sequence;
   }
 
   /** What another Update can have changed between validation and handling: the task closed, or claimed by someone else. */
   private raceRefusal(taskId: string, actor: Actor): Refusal | null {
     const task = this.tasks.get(taskId);
-    if (this.closed.has(taskId) || !task || task.status !== 'OPEN') return { code: 'CONFLICT', reason: '该任务已办结，不能再次处理' };
+    if (!task || task.status !== 'OPEN') return { code: 'CONFLICT', reason: '该任务已办结，不能再次处理' };
     if (task.assigneeId && task.assigneeId !== actor.userId) return { code: 'FORBIDDEN', reason: '该任务已由其他人员认领' };
     return null;
   }
@@ -196,7 +205,6 @@ export class TaskBoard {
     task.status = 'COMPLETED';
     task.assigneeId = actorId;
     this.tasks.delete(taskId);
-    this.closed.add(taskId);
     this.version++;
   }
 
@@ -206,7 +214,6 @@ export class TaskBoard {
     if (!task) return;
     task.status = 'CANCELLED';
     this.tasks.delete(taskId);
-    this.closed.add(taskId);
     this.version++;
   }
 
@@ -214,7 +221,6 @@ export class TaskBoard {
   settle(taskId: string, result: DecisionResult): void {
     this.results.set(taskId, result);
     this.tasks.delete(taskId);
-    this.closed.add(taskId);
     this.version++;
   }
 
