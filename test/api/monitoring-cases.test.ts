@@ -224,6 +224,44 @@ test('an objection during posting is recorded, holds the case, and once resolved
   await eventually(async () => (await caseView(created.id)).stage === 'TOWN_REVIEW', 20_000);
 });
 
+test('a request sent again with its Idempotency-Key gets the first answer and records nothing twice', async () => {
+  const created = await openCase();
+  const post = (username: string, path: string, body: unknown, key?: string) =>
+    stack.login(username).then((token) => stack.request('POST', `/api/monitoring-cases/${created.id}${path}`, { token, body, headers: key ? { 'Idempotency-Key': key } : {} }));
+  await complete('village.worker', (await taskOf('village.worker', created.id, 'HOME_VISIT')).id, 'approve');
+  await complete('village.head', (await taskOf('village.head', created.id, 'VILLAGE_REVIEW')).id, 'approve');
+
+  // An objection sent twice with one key: one objection task, one timeline entry, one audit entry, the same answer.
+  const key = 'objection-6f1c2d0e-retry';
+  const first = await post('town.reviewer', '/objections', { content: '群众反映该户有稳定务工收入' }, key);
+  const again = await post('town.reviewer', '/objections', { content: '群众反映该户有稳定务工收入' }, key);
+  expect(first.status).toBe(201);
+  expect(again).toMatchObject({ status: 201, body: { taskId: first.body.taskId } });
+  expect(await stack.db.task.count({ where: { caseId: created.id, step: 'OBJECTION' } })).toBe(1);
+  expect(await stack.db.timelineEvent.count({ where: { caseId: created.id, kind: 'OBJECTION_FILED' } })).toBe(1);
+  expect(await stack.db.auditEntry.count({ where: { action: 'case.objection', targetId: created.id } })).toBe(1);
+  // The same key from another user is another request; without a key each request is a new one.
+  expect((await post('district.approver', '/objections', { content: '另一条异议' }, key)).body.taskId).not.toBe(first.body.taskId);
+  expect(await stack.db.task.count({ where: { caseId: created.id, step: 'OBJECTION' } })).toBe(2);
+
+  // A malformed key is refused before anything is written.
+  const before = await counts();
+  expect(await post('town.reviewer', '/objections', { content: '异议' }, 'short')).toEqual({
+    status: 400,
+    body: { error: 'validation', issues: [{ path: 'idempotency-key', message: expect.stringContaining('Idempotency-Key') }] },
+  });
+  expect(await counts()).toEqual(before);
+
+  // Once posting is over a new objection is refused, but the first one's retry still gets its answer.
+  for (const objection of await stack.db.task.findMany({ where: { caseId: created.id, step: 'OBJECTION' } })) {
+    await complete('village.worker', objection.id, 'approve', '经核实异议不成立');
+  }
+  await complete('dept.officer', (await taskOf('dept.officer', created.id, 'DATA_MATCHING')).id, 'approve');
+  await eventually(async () => (await caseView(created.id)).stage === 'TOWN_REVIEW', 20_000);
+  expect((await post('town.reviewer', '/objections', { content: '异议' })).status).toBe(409);
+  expect(await post('town.reviewer', '/objections', { content: '群众反映该户有稳定务工收入' }, key)).toMatchObject({ status: 201, body: { taskId: first.body.taskId } });
+});
+
 test('a return goes back to the step that produced the gap with its reason; a reject ends the case, after which the household may be reported again', async () => {
   const idNumber = newIdNumber();
   const created = await openCase(idNumber);

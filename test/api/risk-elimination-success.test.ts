@@ -114,7 +114,13 @@ test('an exit proposed after seven months of visits above the line: rejected at 
 
   // 回退: monitored again from now, the recheck replaced by a monthly visit in the village's inbox.
   expect((await as('town.reviewer', 'POST', `/api/monitoring-cases/${id}/rollback`, {})).status).toBe(400);
-  const rolled = await as('town.reviewer', 'POST', `/api/monitoring-cases/${id}/rollback`, { reason: '家庭成员突发重病' });
+  const rollback = async () =>
+    stack.request('POST', `/api/monitoring-cases/${id}/rollback`, {
+      token: await stack.login('town.reviewer'),
+      body: { reason: '家庭成员突发重病' },
+      headers: { 'Idempotency-Key': 'rollback-2f9e4c1a' },
+    });
+  const rolled = await rollback();
   expect(rolled).toMatchObject({ status: 201, body: { stage: 'MONITORED', case: { stage: 'MONITORED' } } });
   const rolledBack = rolled.body.case.timeline.at(-1);
   expect(rolledBack).toMatchObject({ kind: 'ROLLED_BACK', label: '风险消除回退', actor: 'town.reviewer', comment: '家庭成员突发重病', fromStage: 'RISK_ELIMINATED', toStage: 'MONITORED' });
@@ -123,6 +129,8 @@ test('an exit proposed after seven months of visits above the line: rejected at 
   expect(visitTask.id).toBe(rolled.body.visitTaskId);
   expect(Date.parse(visitTask.dueAt) - Date.parse(rolledBack.at)).toBe(30 * day);
   expect((await as('town.reviewer', 'POST', `/api/monitoring-cases/${id}/rollback`, { reason: '重复' })).status).toBe(409);
+  // Sent again with its key (the answer was lost on the way, say): the first answer, though the case has moved on.
+  expect(await rollback()).toMatchObject({ status: 201, body: { stage: 'MONITORED', visitTaskId: rolled.body.visitTaskId } });
   // The six months count afresh.
   const again = await as('village.worker', 'POST', `/api/monitoring-cases/${id}/exit-proposals`, { reason: '收入稳定' });
   expect(again.status).toBe(409);

@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { Router, type Request } from 'express';
 import { policyVersion } from '../../db/policy-versions';
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import { canReadCase, caseReadScope } from '../../domain/access';
@@ -23,12 +24,27 @@ import { addMeasuresUpdate, applyPolicyUpdate, fileObjectionUpdate, proposeExitU
 import { auditContext, type AuditLog } from '../audit/audit-log';
 import { actorOf } from '../auth/auth-router';
 import { HttpError, parseOr400, refusalError } from '../http-error';
+import { idempotencyKeyOf } from '../idempotency-key';
 import { refusalFromWorkflow } from '../temporal-errors';
 import { asHumanTask } from '../tasks/task-view';
 import { loadCaseView } from './case-view';
 import { openMonitoringCase, type TemporalDeps } from './open-case';
 
 const caseNotFound = () => new HttpError(404, { error: 'not_found', reason: '案件不存在或不在您的辖区内' });
+
+/**
+ * The answer the workflow gave the Update `updateId`, or null when it has none: Temporal does not know the id (it was
+ * never sent, refused by a validator, or answered in a run before continue-as-new). Not found is also what it says of a
+ * workflow that is gone; the Update itself then gets the refusal for that.
+ */
+async function answerOf<R>(handle: WorkflowHandle, updateId: string): Promise<{ value: R } | null> {
+  try {
+    return { value: await handle.getUpdateHandle<R>(updateId).result() };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return null;
+    throw err;
+  }
+}
 
 export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; temporal: TemporalDeps; audit: AuditLog }): Router {
   const router = Router();
@@ -126,17 +142,11 @@ export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; t
   router.post('/:id/objections', async (req, res) => {
     const actor = actorOf(req);
     const { content } = parseOr400(objectionSchema, req.body);
-    const row = await db.monitoringCase.findUnique({ where: { id: req.params.id }, select: { workflowId: true, villageCode: true, stage: true } });
-    if (!row || !canReadCase(actor, row.villageCode)) throw caseNotFound();
-    if (row.stage !== 'PUBLIC_POSTING' && row.stage !== 'EXIT_POSTING') throw new HttpError(409, { error: 'conflict', reason: '案件不在公示期，不能登记异议' });
-    let taskId: string;
-    try {
-      ({ taskId } = await temporal.client.workflow.getHandle(row.workflowId).executeUpdate(fileObjectionUpdate, { args: [{ content, actor }] }));
-    } catch (err) {
-      const refusal = refusalFromWorkflow(err);
-      if (refusal) throw refusalError(refusal);
-      throw err;
-    }
+    const row = await caseInScope(req, actor);
+    const ready = () => {
+      if (row.stage !== 'PUBLIC_POSTING' && row.stage !== 'EXIT_POSTING') throw new HttpError(409, { error: 'conflict', reason: '案件不在公示期，不能登记异议' });
+    };
+    const { taskId } = await caseUpdate(req, actor, row, 'objection', ready, (h, options) => h.executeUpdate(fileObjectionUpdate, { args: [{ content, actor }], ...options }));
     await audit.record({
       action: 'case.objection',
       ...auditContext(req),
@@ -147,17 +157,46 @@ export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; t
     res.status(201).json({ taskId, case: await loadCaseView(db, req.params.id) });
   });
 
-  /** The case, in the caller's scope and at the stage an action needs; 404 and 409 otherwise. */
-  async function caseFor(req: { params: { id: string } }, actor: Actor, stages: readonly Stage[], conflict: string) {
+  /** The case, in the caller's scope; 404 otherwise (also outside it: a case one may not read does not exist for one). */
+  async function caseInScope(req: { params: { id: string } }, actor: Actor) {
     const row = await db.monitoringCase.findUnique({ where: { id: req.params.id }, include: { household: { select: { laborCapacity: true } } } });
     if (!row || !canReadCase(actor, row.villageCode)) throw caseNotFound();
-    if (!stages.includes(row.stage as Stage)) throw new HttpError(409, { error: 'conflict', reason: `${conflict}（当前环节：${stageLabels[row.stage as Stage] ?? row.stage}）` });
     return row;
   }
 
-  async function update<R>(workflowId: string, run: (handle: ReturnType<TemporalDeps['client']['workflow']['getHandle']>) => Promise<R>): Promise<R> {
+  /** 409 unless the case is at one of the stages an action needs. */
+  function requireStage(row: { stage: string }, stages: readonly Stage[], conflict: string): void {
+    if (!stages.includes(row.stage as Stage)) throw new HttpError(409, { error: 'conflict', reason: `${conflict}（当前环节：${stageLabels[row.stage as Stage] ?? row.stage}）` });
+  }
+
+  /** With an `Idempotency-Key`, the Update id of `action` on the case: the action, case, user and key; else undefined. */
+  function updateIdOf(req: Request, actor: Actor, caseId: string, action: string): string | undefined {
+    const key = idempotencyKeyOf(req);
+    return key && `${action}:${caseId}:${actor.userId}:${key}`;
+  }
+
+  /**
+   * Runs one of a case's workflow Updates, refusals as HTTP errors. With an `Idempotency-Key` the Update id is the
+   * action, case, user and key: a request Temporal has answered before (in the workflow's current run) gets that answer
+   * again, without `ready`'s checks, which the first request changed the answer of; otherwise `ready` runs first.
+   */
+  async function caseUpdate<R>(
+    req: Request,
+    actor: Actor,
+    row: { id: string; workflowId: string },
+    action: string,
+    ready: () => void | Promise<void>,
+    run: (handle: WorkflowHandle, options: { updateId?: string }) => Promise<R>,
+  ): Promise<R> {
+    const updateId = updateIdOf(req, actor, row.id, action);
+    const handle = temporal.client.workflow.getHandle(row.workflowId);
     try {
-      return await run(temporal.client.workflow.getHandle(workflowId));
+      if (updateId) {
+        const first = await answerOf<R>(handle, updateId);
+        if (first) return first.value;
+      }
+      await ready();
+      return await run(handle, { updateId });
     } catch (err) {
       const refusal = refusalFromWorkflow(err);
       if (refusal) throw refusalError(refusal);
@@ -169,8 +208,15 @@ export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; t
   router.post('/:id/visits', async (req, res) => {
     const actor = actorOf(req);
     const visit = parseOr400(visitSchema, req.body);
-    const row = await caseFor(req, actor, followUpStages, '只有已纳入监测或已消除风险待回头看的户需要定期走访');
-    const result = await update(row.workflowId, (h) => h.executeUpdate(recordVisitUpdate, { args: [{ visit, actor }] }));
+    const row = await caseInScope(req, actor);
+    const result = await caseUpdate(
+      req,
+      actor,
+      row,
+      'visit',
+      () => requireStage(row, followUpStages, '只有已纳入监测或已消除风险待回头看的户需要定期走访'),
+      (h, options) => h.executeUpdate(recordVisitUpdate, { args: [{ visit, actor }], ...options }),
+    );
     await audit.record({ action: 'case.visit', ...auditContext(req), target: { type: 'MonitoringCase', id: row.id }, after: { visitId: result.visitId }, key: `case.visit:${result.visitId}` });
     res.status(201).json({ ...result, case: await loadCaseView(db, row.id) });
   });
@@ -179,18 +225,21 @@ export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; t
   router.post('/:id/measures', async (req, res) => {
     const actor = actorOf(req);
     const { measures } = parseOr400(measurePlanSchema, req.body);
-    const row = await caseFor(req, actor, monitoredStages, '只有已纳入监测的户可以制定帮扶措施');
-    const settings = (await policyVersion(db, row.policyVersion))?.settings ?? defaultPolicySettings;
-    const existing = await db.measure.findMany({ where: { caseId: row.id, status: { not: 'NOT_DELIVERED' } }, select: { type: true, startDate: true, endDate: true } });
-    const problems = refuseMeasurePlan({
-      laborCapacity: row.household.laborCapacity as LaborCapacity,
-      measures,
-      standards: settings.standards,
-      existing: existing.map((m) => ({ type: m.type as MeasureType, startDate: m.startDate, endDate: m.endDate ?? undefined })),
-    });
-    if (problems.length) throw HttpError.validation(problems);
-    const result = await update(row.workflowId, (h) => h.executeUpdate(addMeasuresUpdate, { args: [{ measures, actor }] }));
-    await audit.record({ action: 'case.measures', ...auditContext(req), target: { type: 'MonitoringCase', id: row.id }, after: { measureIds: result.measureIds, types: measures.map((m) => m.type) } });
+    const row = await caseInScope(req, actor);
+    const ready = async () => {
+      requireStage(row, monitoredStages, '只有已纳入监测的户可以制定帮扶措施');
+      const settings = (await policyVersion(db, row.policyVersion))?.settings ?? defaultPolicySettings;
+      const existing = await db.measure.findMany({ where: { caseId: row.id, status: { not: 'NOT_DELIVERED' } }, select: { type: true, startDate: true, endDate: true } });
+      const problems = refuseMeasurePlan({
+        laborCapacity: row.household.laborCapacity as LaborCapacity,
+        measures,
+        standards: settings.standards,
+        existing: existing.map((m) => ({ type: m.type as MeasureType, startDate: m.startDate, endDate: m.endDate ?? undefined })),
+      });
+      if (problems.length) throw HttpError.validation(problems);
+    };
+    const result = await caseUpdate(req, actor, row, 'measures', ready, (h, options) => h.executeUpdate(addMeasuresUpdate, { args: [{ measures, actor }], ...options }));
+    await audit.record({ action: 'case.measures', ...auditContext(req), target: { type: 'MonitoringCase', id: row.id }, after: { measureIds: result.measureIds, types: measures.map((m) => m.type) }, key: `case.measures:${result.measureIds.join(',')}` });
     res.status(201).json({ ...result, case: await loadCaseView(db, row.id) });
   });
 
@@ -198,8 +247,15 @@ export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; t
   router.post('/:id/exit-proposals', async (req, res) => {
     const actor = actorOf(req);
     const { reason } = parseOr400(exitProposalSchema, req.body);
-    const row = await caseFor(req, actor, ['MONITORED'], '只有已纳入监测的户可以申请风险消除');
-    const result = await update(row.workflowId, (h) => h.executeUpdate(proposeExitUpdate, { args: [{ reason, actor }] }));
+    const row = await caseInScope(req, actor);
+    const result = await caseUpdate(
+      req,
+      actor,
+      row,
+      'exit-proposal',
+      () => requireStage(row, ['MONITORED'], '只有已纳入监测的户可以申请风险消除'),
+      (h, options) => h.executeUpdate(proposeExitUpdate, { args: [{ reason, actor }], ...options }),
+    );
     await audit.record({
       action: 'case.exit_proposal',
       ...auditContext(req),
@@ -222,13 +278,15 @@ export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; t
     if (version !== 0 && !(await db.policyVersion.findUnique({ where: { version }, select: { version: true } }))) {
       throw new HttpError(404, { error: 'not_found', reason: `政策设置第${version}版不存在` });
     }
-    const result = await update(row.workflowId, (h) => h.executeUpdate(applyPolicyUpdate, { args: [{ version, actor }] }));
+    const result = await caseUpdate(req, actor, row, 'policy', () => undefined, (h, options) => h.executeUpdate(applyPolicyUpdate, { args: [{ version, actor }], ...options }));
     await audit.record({
       action: 'case.policy_change',
       ...auditContext(req),
       target: { type: 'MonitoringCase', id: row.id },
       before: { policyVersion: row.policyVersion },
       after: { policyVersion: result.policyVersion },
+      // A retry with the same key is recorded once; without one each change is its own entry.
+      key: updateIdOf(req, actor, row.id, 'policy'),
     });
     res.json(await loadCaseView(db, row.id));
   });
@@ -237,8 +295,15 @@ export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; t
   router.post('/:id/rollback', async (req, res) => {
     const actor = actorOf(req);
     const { reason } = parseOr400(rollbackSchema, req.body);
-    const row = await caseFor(req, actor, ['RISK_ELIMINATED'], '只有已标注风险消除的户可以回退');
-    const result = await update(row.workflowId, (h) => h.executeUpdate(rollBackUpdate, { args: [{ reason, actor }] }));
+    const row = await caseInScope(req, actor);
+    const result = await caseUpdate(
+      req,
+      actor,
+      row,
+      'rollback',
+      () => requireStage(row, ['RISK_ELIMINATED'], '只有已标注风险消除的户可以回退'),
+      (h, options) => h.executeUpdate(rollBackUpdate, { args: [{ reason, actor }], ...options }),
+    );
     await audit.record({
       action: 'case.rollback',
       ...auditContext(req),

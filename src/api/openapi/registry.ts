@@ -41,6 +41,8 @@ export interface RouteDoc {
   /** The schemas the router validates with: the same objects, so the document cannot drift from them. */
   params?: z.ZodObject;
   query?: z.ZodObject;
+  /** Request headers the router reads besides `Authorization` (`Idempotency-Key`), by their lowercase names. */
+  headers?: z.ZodObject;
   body?: RequestBodyDoc;
   /**
    * Every status the route answers with, besides the ones every route shares: 400 (a malformed request, even

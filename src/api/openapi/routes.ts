@@ -16,6 +16,7 @@ import {
 import { defaultPolicySettings } from '../../domain/policy';
 import { putPolicySchema } from '../../domain/policy-schemas';
 import { completeTaskSchema } from '../../domain/tasks/schemas';
+import { idempotencyKeyHeaders } from '../idempotency-key';
 import { payloadsSchema } from '../temporal-codec-router';
 import { personalDataRouteDoc, userRouteDocs } from '../users/users-docs';
 import type { RouteDoc } from './registry';
@@ -210,6 +211,7 @@ export const apiRoutes: readonly RouteDoc[] = [
       description: '已纳入监测的户，由本村经办人员申请；案件进入风险消除的入户核实，再经村级评议、公示、乡镇审核和区级审定。',
       auth: true,
       params: caseParams,
+      headers: idempotencyKeyHeaders,
       body: { json: exitProposalSchema, example: { reason: '连续6个月人均纯收入高于监测线，“三保障”和饮水安全有保障' } },
       responses: {
         201: { description: '已申请，返回风险消除入户核实任务', schema: exitProposedSchema },
@@ -226,6 +228,7 @@ export const apiRoutes: readonly RouteDoc[] = [
       description: '已标注风险消除的户经回访发现不稳定，重新纳入监测：恢复帮扶和每月走访。',
       auth: true,
       params: caseParams,
+      headers: idempotencyKeyHeaders,
       body: { json: rollbackSchema, example: { reason: '家庭成员突发重病，医疗支出大' } },
       responses: {
         201: { description: '已回退为监测户', schema: rolledBackSchema },
@@ -242,6 +245,7 @@ export const apiRoutes: readonly RouteDoc[] = [
       description: '案件默认沿用登记时的政策版本；区级审定人员可以改为另一版本（0 为内置默认设置），此后的时限按新版本计算。',
       auth: true,
       params: caseParams,
+      headers: idempotencyKeyHeaders,
       body: { json: applyPolicySchema, example: { version: 0 } },
       responses: {
         200: { description: '调整后的案件', schema: caseViewSchema },
@@ -259,6 +263,7 @@ export const apiRoutes: readonly RouteDoc[] = [
       description: '仅在公示期内；生成一个由村里处理的公示异议任务，处理完之前公示不能结束。',
       auth: true,
       params: caseParams,
+      headers: idempotencyKeyHeaders,
       body: { json: objectionSchema, example: { content: '该户家中有经营性货车，收入情况与申报不符' } },
       responses: {
         201: { description: '已登记异议', schema: objectionFiledSchema },
@@ -275,6 +280,7 @@ export const apiRoutes: readonly RouteDoc[] = [
       description: '已纳入监测的户，由本村经办人员走访；完成到期的走访任务并安排下一次。',
       auth: true,
       params: caseParams,
+      headers: idempotencyKeyHeaders,
       body: { json: visitSchema, example: { perCapitaIncome: 7200, unresolvedSpending: false, guaranteesSecure: true, note: '务工收入稳定' } },
       responses: {
         201: { description: '已记录走访', schema: visitRecordedSchema },
@@ -291,6 +297,7 @@ export const apiRoutes: readonly RouteDoc[] = [
       description: '按政策核对（特困供养不低于低保1.3倍、无劳动能力不能只安排开发式帮扶等），每项措施交给其部门或村落实。',
       auth: true,
       params: caseParams,
+      headers: idempotencyKeyHeaders,
       body: { json: measurePlanSchema, example: { measures: [{ type: 'EMPLOYMENT', startDate: '2026-12-01', note: '推荐到园区务工' }] } },
       responses: {
         201: { description: '已安排', schema: measuresPlannedSchema },
