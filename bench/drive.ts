@@ -182,7 +182,7 @@ export async function driveProduct(options: {
               result.inboxRetries++;
               await new Promise((r) => setTimeout(r, 50));
             }
-            const inbox = await api.call('inbox', 'GET', '/api/tasks', token);
+            const inbox = await api.call('inbox', 'GET', `/api/tasks?caseId=${caseId}`, token);
             if (inbox.status !== 200) return fail(result, `inbox ${user} ${inbox.status} ${JSON.stringify(inbox.body)}`);
             found = (inbox.body.items as { id: string }[]).some((t) => t.id === task.id);
           }

@@ -11,6 +11,7 @@ import { startTemporalDevServer } from '../src/embedded/temporal-dev-server';
 import { productionEnv, spawnTs } from './child';
 import { benchIdNumber } from './ids';
 import { createBenchDatabase, PgCpuMeter } from './postgres';
+import { intOption } from './args';
 import { findPid, treeCpuSec } from './proc';
 
 /**
@@ -38,11 +39,7 @@ const { values: args } = parseArgs({
   },
   strict: true,
 });
-const int = (value: string | undefined, name: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got ${value}`);
-  return n;
-};
+const int = (value: string | undefined, name: string) => intOption(value, 0, name);
 const rows = int(args.rows, 'rows');
 const leads = int(args.leads, 'leads');
 const rejectedRows = int(args.rejected, 'rejected');

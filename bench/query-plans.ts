@@ -1,14 +1,18 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Client } from 'pg';
+import { caseListQueries } from '../src/api/monitoring/case-list-query';
 import { inboxQueries } from '../src/api/tasks/inbox-query';
+import { listMonitoringCasesSchema } from '../src/domain/monitoring/schemas';
+import { inboxQuerySchema } from '../src/domain/tasks/schemas';
 import type { Role } from '../src/domain/roles';
 import { caseReadScope } from '../src/domain/access';
 import { PrismaClient } from '../src/generated/prisma/client';
 
 /**
  * EXPLAIN (ANALYZE, BUFFERS) of the inbox and case-list reads, per demo user, on the benchmark's database. The
- * inbox reads are the router's own (src/api/tasks/inbox-query.ts); the case-list calls mirror src/api/monitoring/cases-router.ts
- * (GET /api/monitoring-cases, unfiltered); Prisma's own SQL is captured from its query log and explained, so the
+ * inbox reads (first page, default size) and the case list's page and total (unfiltered, and overdue=true) are the
+ * routers' own (src/api/tasks/inbox-query.ts, src/api/monitoring/case-list-query.ts); the case list's row and flag
+ * reads mirror src/api/monitoring/cases-router.ts. The SQL is captured from Prisma's query log and explained, so the
  * plans are those of the SQL the API sends. A diagnostic: if the routers change, the latency figures stay true,
  * these plans may not.
  */
@@ -41,25 +45,27 @@ export async function explainReads(databaseUrl: string): Promise<Plans> {
     const plans: Plans = {};
     for (const u of users) {
       const actor = { userId: u.id, username: u.username, role: u.role as Role, jurisdictionCode: u.jurisdictionCode, department: u.department };
-      const queries = inboxQueries(actor);
+      const queries = inboxQueries(actor, inboxQuerySchema.parse({}));
       const byKind: Plans[string] = {};
-      byKind.inbox = await explain(() => db.task.findMany(queries.mine));
+      byKind.inbox = [...(await explain(() => db.task.findMany(queries.mine))), ...(await explain(() => db.task.count({ where: queries.mine.where })))];
       if (queries.escalated) {
         const escalated = queries.escalated;
-        byKind.inboxEscalated = await explain(() => db.task.findMany(escalated));
+        byKind.inboxEscalated = [...(await explain(() => db.task.findMany(escalated))), ...(await explain(() => db.task.count({ where: escalated.where })))];
       }
       const scope = caseReadScope(actor);
       if (scope !== null) {
-        const where = { villageCode: { startsWith: scope } };
-        byKind.cases = [
-          ...(await explain(() => db.monitoringCase.count({ where }))),
-          ...(await explain(() =>
-            db.monitoringCase.findMany({ where, orderBy: [{ discoveredAt: 'desc' }, { id: 'asc' }], take: 20, include: { household: { select: { headName: true } } } }),
-          )),
-        ];
-        byKind.casesOverdueIds = await explain(() =>
-          db.task.findMany({ where: { process: 'monitoring', status: 'OPEN', dueAt: { lte: new Date() } }, select: { caseId: true }, distinct: ['caseId'] }),
-        );
+        // A page's total and ids, then its rows, as the router reads them.
+        const casePage = async (filters: Record<string, string>) => {
+          const sql = caseListQueries(scope, listMonitoringCasesSchema.parse(filters), new Date());
+          let ids: string[] = [];
+          return [
+            ...(await explain(() => db.$queryRaw(sql.count))),
+            ...(await explain(async () => (ids = (await db.$queryRaw<{ id: string }[]>(sql.pageIds)).map((r) => r.id)))),
+            ...(await explain(() => db.monitoringCase.findMany({ where: { id: { in: ids } }, include: { household: { select: { headName: true } } } }))),
+          ];
+        };
+        byKind.cases = await casePage({});
+        byKind.casesOverdue = await casePage({ overdue: 'true' });
       }
       plans[u.username] = byKind;
     }

@@ -17,7 +17,7 @@ export interface ReadQuery {
 }
 
 export interface ReadFigures extends Percentiles {
-  /** Items in the last answer (`items` plus `escalated` of an inbox), and the case list's `total`. */
+  /** Items in the last answer and the list's `total` (an inbox's `items` plus `escalated`, and `total` plus `escalatedTotal`). */
   items: number | null;
   total: number | null;
   /** Size of the last answer's JSON, in KiB. */
@@ -61,7 +61,8 @@ export async function measureReads(options: {
         if (res.status !== 200) throw new Error(`${user.username} GET ${query.path}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
         const items = Array.isArray(res.body.items) ? res.body.items.length + (Array.isArray(res.body.escalated) ? res.body.escalated.length : 0) : null;
         const kib = Math.round(Buffer.byteLength(JSON.stringify(res.body)) / 102.4) / 10;
-        last.set(key, { items, total: typeof res.body.total === 'number' ? res.body.total : null, kib });
+        const total = typeof res.body.total === 'number' ? res.body.total + (typeof res.body.escalatedTotal === 'number' ? res.body.escalatedTotal : 0) : null;
+        last.set(key, { items, total, kib });
       }
     }
     if (round >= 0) options.onRound?.(round + 1);

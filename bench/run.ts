@@ -17,6 +17,7 @@ import { createBenchDatabase, PgCpuMeter, type PgCpu } from './postgres';
 import { findPid, machineCpuSec, treeCpuSec } from './proc';
 import { machineInfo, runIdOf } from './results';
 import { buckets, latencyByKind, median, round, type Bucket, type Percentiles, type Sample } from './stats';
+import { intOption } from './args';
 
 /**
  * `npm run bench [-- --smoke] [--cases N] [--ceiling-cases N] [--ceiling-steps N] [--concurrency C] [--reps R]
@@ -43,12 +44,7 @@ const { values: args } = parseArgs({
   strict: true,
 });
 
-const int = (value: string | undefined, fallback: number, name: string) => {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${value}`);
-  return n;
-};
+const int = (value: string | undefined, fallback: number, name: string) => intOption(value, fallback, name, 1);
 const smoke = args.smoke!;
 const concurrency = int(args.concurrency, 8, 'concurrency');
 const cases = int(args.cases, smoke ? 200 : 120, 'cases');

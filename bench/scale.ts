@@ -3,6 +3,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { demoTown, demoUsers } from '../src/demo/seed';
+import { inboxMaxPageSize } from '../src/domain/tasks/schemas';
 import { intOption } from './args';
 import { http, intake, now, resetClock } from './drive';
 import { benchIdNumber } from './ids';
@@ -52,9 +53,10 @@ const outDir = args.out ?? defaultOutDir;
 const log = (message: string) => process.stderr.write(`[bench:scale ${(now() / 1000).toFixed(1).padStart(6)}s] ${message}\n`);
 const teardown = new Teardown(log);
 
-/** What each user reads: the inbox, and the case list unfiltered and by each filter the API has. */
+/** What each user reads: the inbox's first page (the default size, and the largest), and the case list unfiltered and by each filter the API has. */
 const queriesOf = () => [
   { kind: 'inbox', path: '/api/tasks' },
+  { kind: 'inboxLargestPage', path: `/api/tasks?pageSize=${inboxMaxPageSize}` },
   { kind: 'cases', path: '/api/monitoring-cases' },
   { kind: 'casesByStage', path: '/api/monitoring-cases?stage=TOWN_REVIEW' },
   { kind: 'casesByTown', path: `/api/monitoring-cases?townCode=${demoTown}` },
@@ -129,7 +131,7 @@ async function main() {
   const plans = await explainReads(stack.database.url);
   await teardown.stopAll();
 
-  const caseKinds = queriesOf().map((q) => q.kind).filter((k) => k !== 'inbox');
+  const caseKinds = queriesOf().map((q) => q.kind).filter((k) => k.startsWith('cases'));
   const inboxP99Ms = worst(figures, ['inbox'], 'p99Ms');
   // The same request with nothing to return (cooperation coordinators have no monitoring tasks): the floor of the machine.
   const emptyInbox = figures.coordinator?.inbox;
@@ -160,11 +162,11 @@ async function main() {
   summary.resultFile = writeResults(outDir, runIdOf(startedAt, smoke ? '-scale-smoke' : '-scale'), {
     summary,
     definitions: {
-      inboxP50Ms: 'GET /api/tasks, client-side, one request at a time: the worst median over the 7 demo users',
+      inboxP50Ms: 'GET /api/tasks (first page, default size 50), client-side, one request at a time: the worst median over the 7 demo users',
       inboxP99Ms: 'the same, the worst 99th percentile over the users',
       emptyInboxP99Ms: "the coordinator's inbox (no monitoring task is theirs): the same request with nothing to return, what the machine costs alone",
       caseListP99Ms: 'GET /api/monitoring-cases without and with each filter (stage, townCode, overdue): the worst 99th percentile over users and filters',
-      perUser: 'per demo user and query: percentiles, the items in the answer (inbox: items + escalated; at most 500 each) and the case list total',
+      perUser: `per demo user and query: percentiles, the items in the answer and the list's total (inbox: items + escalated, a page of each, and total + escalatedTotal; inboxLargestPage: pageSize=${inboxMaxPageSize})`,
       plans: 'EXPLAIN (ANALYZE, BUFFERS) of the inbox and case-list SQL as the API sends it, per user, after the measurement',
     },
     machine: { ...machine, loadAvgAtEnd: os.loadavg().map((x) => round(x, 2)) },

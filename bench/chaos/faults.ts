@@ -1,8 +1,11 @@
 import type { ChaosLoad } from './load';
 import type { ChaosStack } from './stack';
 
-/** The faults: (a) worker SIGKILL, (b) Temporal stop/start, (c) PostgreSQL restart, (d) API SIGKILL with requests in flight. */
-export const faultKinds = ['worker', 'temporal', 'postgres', 'api'] as const;
+/**
+ * The faults: (a) worker SIGKILL, (b) Temporal stop/start, (c) PostgreSQL restart, (d) API SIGKILL with requests in
+ * flight, (e) Temporal SIGKILL (a crash: no shutdown, its SQLite file as the kill left it).
+ */
+export const faultKinds = ['worker', 'temporal', 'postgres', 'api', 'temporal-crash'] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
 export interface FaultRecord {
@@ -30,6 +33,10 @@ export async function injectFault(kind: FaultKind, stack: ChaosStack, load: Chao
     case 'temporal':
       await stack.restartTemporal(downMs);
       detail = `temporal server start-dev stopped (SIGTERM), down ${downMs} ms, started again on the same SQLite file and port`;
+      break;
+    case 'temporal-crash':
+      await stack.restartTemporal(downMs, { crash: true });
+      detail = `temporal server start-dev killed (SIGKILL), down ${downMs} ms, started again on the same SQLite file and port`;
       break;
     case 'postgres':
       await stack.restartPostgres('immediate', downMs);

@@ -222,7 +222,7 @@ export class ChaosLoad {
     let found = false;
     for (let attempt = 0; attempt < 150 && !found; attempt++) {
       if (attempt > 0) await sleep(200);
-      const inbox = await this.call('inbox', 'GET', '/api/tasks', user);
+      const inbox = await this.call('inbox', 'GET', `/api/tasks?caseId=${caseId}`, user);
       if (inbox.status !== 200) throw new Error(`inbox ${user}: ${inbox.status} ${JSON.stringify(inbox.body).slice(0, 200)}`);
       found = (inbox.body.items as { id: string }[]).some((t) => t.id === task.id);
     }

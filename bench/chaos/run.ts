@@ -5,6 +5,7 @@ import { repoRoot } from '../child';
 import { runChaos } from './chaos';
 import { faultKinds, type FaultKind } from './faults';
 import { stopRunningStacks } from './stack';
+import { intOption } from '../args';
 
 /**
  * `npm run chaos [-- --smoke] [--rounds N] [--concurrency C] [--gap S] [--out DIR]` (README.md, "Fault tolerance").
@@ -25,12 +26,7 @@ const { values: args } = parseArgs({
   strict: true,
 });
 
-const int = (value: string | undefined, fallback: number, name: string) => {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${value}`);
-  return n;
-};
+const int = (value: string | undefined, fallback: number, name: string) => intOption(value, fallback, name, 1);
 const smoke = args.smoke!;
 const rounds = int(args.rounds, smoke ? 1 : 3, 'rounds');
 const faults: FaultKind[] = Array.from({ length: rounds }, () => [...faultKinds]).flat();

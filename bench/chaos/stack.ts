@@ -34,7 +34,8 @@ export interface ChaosStack {
   unexpectedExits: { name: string; how: string; atSec: number }[];
   /** SIGKILL the worker (or the API), then start a new one; resolves when it is ready again. */
   killAndRestart(name: 'worker' | 'api'): Promise<{ exit: string }>;
-  restartTemporal(downMs: number): Promise<void>;
+  /** Stops Temporal (SIGTERM, or with `crash` SIGKILL), waits `downMs`, starts it again on the same SQLite file and port. */
+  restartTemporal(downMs: number, options?: { crash?: boolean }): Promise<void>;
   restartPostgres(mode: 'fast' | 'immediate', downMs: number): Promise<void>;
   /** The output tail of the worker and the API, for failure messages. */
   outputTails(): string;
@@ -62,10 +63,10 @@ export async function startChaosStack({ postgres, log }: { postgres: 'private' |
     cleanups.push({ name: 'temp dir', run: async () => fs.rmSync(tmp, { recursive: true, force: true }) });
     const temporalOptions = { port: await freePort(), uiPort: await freePort(), dbFile: path.join(tmp, 'temporal.db'), namespace: 'default' };
     let temporal: TemporalDevServer | undefined;
-    const stopTemporal = async () => {
+    const stopTemporal = async (options?: { crash?: boolean }) => {
       const t = temporal;
       temporal = undefined;
-      await t?.stop();
+      await t?.stop(options);
     };
     let cluster: PostgresCluster | undefined;
     const [database, mail] = await Promise.all([
@@ -85,7 +86,7 @@ export async function startChaosStack({ postgres, log }: { postgres: 'private' |
       }),
       startTemporalDevServer(temporalOptions).then((t) => {
         temporal = t;
-        cleanups.push({ name: 'temporal', run: stopTemporal });
+        cleanups.push({ name: 'temporal', run: () => stopTemporal() });
         return t;
       }),
     ]);
@@ -148,8 +149,8 @@ export async function startChaosStack({ postgres, log }: { postgres: 'private' |
         await spawn(name);
         return { exit };
       },
-      async restartTemporal(downMs) {
-        await stopTemporal();
+      async restartTemporal(downMs, options) {
+        await stopTemporal(options);
         await new Promise((r) => setTimeout(r, downMs));
         temporal = await startTemporalDevServer(temporalOptions);
       },

@@ -21,7 +21,8 @@ export interface TemporalDevServer {
   /** host:port of the frontend, as TEMPORAL_ADDRESS wants it. */
   address: string;
   uiUrl: string;
-  stop(): Promise<void>;
+  /** SIGTERM, and SIGKILL after 15 s; with `crash`, SIGKILL at once: no shutdown at all, its SQLite file as the crash left it. */
+  stop(options?: { crash?: boolean }): Promise<void>;
 }
 
 const host = '127.0.0.1';
@@ -58,9 +59,9 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     });
   });
 
-  const stop = async () => {
+  const stop = async ({ crash = false }: { crash?: boolean } = {}) => {
     if (exited !== undefined) return;
-    child.kill('SIGTERM');
+    child.kill(crash ? 'SIGKILL' : 'SIGTERM');
     // A graceful shutdown takes a few seconds; never hang a test run on it.
     const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
     await exit;

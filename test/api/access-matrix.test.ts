@@ -6,6 +6,7 @@ import { expressRoutes } from '../support/express-routes';
 import { intakeBody } from '../support/intake';
 import { newIdNumber } from '../support/ids';
 import { startStack, type Stack } from '../support/stack';
+import { storePolicyVersion1 } from '../support/fixtures';
 
 /**
  * Every endpoint × every demo role, users of the neighbouring town, and no token at all, against the table below:
@@ -91,7 +92,7 @@ beforeAll(async () => {
     if (username === 'spare.account') spareUserId = user.id;
   }
   // Posting lasts a second for the monitored fixture, then five days (the default) for the posted one.
-  await stack.db.policyVersion.create({ data: { version: 1, effectiveFrom: new Date(Date.now() - 60_000), settings: { ...defaultPolicySettings, postingPeriod: 'PT1S' } } });
+  await storePolicyVersion1(stack.db);
   fixtures.monitored = await monitoredCase();
   await stack.db.policyVersion.create({ data: { version: 2, effectiveFrom: new Date(), settings: defaultPolicySettings } });
   fixtures.posted = await postedCase();
@@ -108,7 +109,7 @@ async function openCase(): Promise<string> {
   return res.body.id;
 }
 async function taskOf(username: string, caseId: string, step: string) {
-  return eventually(async () => (await stack.request('GET', '/api/tasks', { token: await stack.login(username) })).body.items.find((t: any) => t.caseId === caseId && t.step === step));
+  return eventually(async () => (await stack.request('GET', `/api/tasks?caseId=${caseId}`, { token: await stack.login(username) })).body.items.find((t: any) => t.caseId === caseId && t.step === step));
 }
 async function approve(username: string, caseId: string, step: string) {
   const task = await taskOf(username, caseId, step);
@@ -187,7 +188,7 @@ async function call(route: string, user: User): Promise<{ status: number; body: 
     case 'PUT /api/monitoring-cases/{id}/policy':
       return as('PUT', `/api/monitoring-cases/${fixtures.monitored}/policy`, { version: 2 });
     case 'GET /api/tasks':
-      return listed(await as('GET', '/api/tasks'), (t) => t.id === fixtures.homeVisitTask);
+      return listed(await as('GET', `/api/tasks?caseId=${fixtures.open}`), (t) => t.id === fixtures.homeVisitTask);
     case 'POST /api/tasks/{id}/claim':
     case 'POST /api/tasks/{id}/complete': {
       // A home visit of its own per cell: a claim or decision by one user would change what the next one meets.

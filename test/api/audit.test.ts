@@ -19,7 +19,7 @@ const verify = async (username = 'district.approver') => stack.request('GET', '/
 const auditCount = () => stack.db.auditEntry.count();
 
 async function taskOf(username: string, caseId: string, step: string) {
-  const res = await stack.request('GET', '/api/tasks', { token: await stack.login(username) });
+  const res = await stack.request('GET', `/api/tasks?caseId=${caseId}`, { token: await stack.login(username) });
   const task = res.body.items.find((t: any) => t.caseId === caseId && t.step === step);
   expect(task).toBeDefined();
   return task;

@@ -185,7 +185,7 @@ describe('a department uploads its alert list', () => {
       ['DEPARTMENT_ALERT', 'dept.medical'],
     ]);
     // The lead's workflow runs: the home visit is in the village caseworker's inbox.
-    const inbox = await stack.request('GET', '/api/tasks', { token: await stack.login('village.worker') });
+    const inbox = await stack.request('GET', `/api/tasks?caseId=${b.id}`, { token: await stack.login('village.worker') });
     expect(inbox.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ caseId: b.id, step: 'HOME_VISIT' })]));
     expect((await stack.temporal.workflow.getHandle(`monitoring-${b.household.id}`).describe()).status.name).toBe('RUNNING');
 

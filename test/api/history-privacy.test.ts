@@ -55,7 +55,7 @@ async function caseDecidedOnce() {
     },
   });
   expect(created.status).toBe(201);
-  const inbox = await stack.request('GET', '/api/tasks', { token: await stack.login('village.worker') });
+  const inbox = await stack.request('GET', `/api/tasks?caseId=${created.body.id}`, { token: await stack.login('village.worker') });
   const task = inbox.body.items.find((t: { caseId: string }) => t.caseId === created.body.id);
   const decided = await stack.request('POST', `/api/tasks/${task.id}/complete`, {
     token: await stack.login('village.worker'),
@@ -114,7 +114,7 @@ test('a failure message naming a person is encrypted in history too, and the cod
     END $$ LANGUAGE plpgsql`);
   await stack.db.$executeRawUnsafe('CREATE TRIGGER fail_once BEFORE INSERT ON "TimelineEvent" FOR EACH ROW EXECUTE FUNCTION fail_once()');
   try {
-    const inbox = await stack.request('GET', '/api/tasks', { token: await stack.login('village.worker') });
+    const inbox = await stack.request('GET', `/api/tasks?caseId=${caseId}`, { token: await stack.login('village.worker') });
     const task = inbox.body.items.find((t: { caseId: string; step: string }) => t.caseId === caseId && t.step === 'HOME_VISIT');
     const decided = await stack.request('POST', `/api/tasks/${task.id}/complete`, { token: await stack.login('village.worker'), body: { decision: 'approve' } });
     expect(decided.status).toBe(200);

@@ -7,7 +7,6 @@ import { createPrisma } from '../../src/db/client';
 import { demoPassword, demoVillage, seedDemoData } from '../../src/demo/seed';
 import { maskPhone } from '../../src/domain/audit';
 import { maskIdNumber } from '../../src/domain/id-number';
-import { defaultPolicySettings } from '../../src/domain/policy';
 import { freePort } from '../../src/embedded/net';
 import { startSmtpCatcher, type SmtpCatcher } from '../../src/embedded/smtp-catcher';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/embedded/temporal-dev-server';
@@ -15,6 +14,7 @@ import type { PrismaClient } from '../../src/generated/prisma/client';
 import { createTestDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
 import { newIdNumber } from '../support/ids';
+import { storePolicyVersion1 } from '../support/fixtures';
 
 /**
  * The production processes (`src/worker.ts`, `src/server.ts`) at LOG_LEVEL=debug, everything they print captured:
@@ -54,7 +54,7 @@ beforeAll(async () => {
   db = createPrisma(database.url, 2);
   await seedDemoData(db);
   // Posting lasts a second, so the whole chain runs in the test.
-  await db.policyVersion.create({ data: { version: 1, effectiveFrom: new Date(Date.now() - 60_000), settings: { ...defaultPolicySettings, postingPeriod: 'PT1S' } } });
+  await storePolicyVersion1(db);
   const port = await freePort();
   const env = {
     APP_MODE: 'production',
@@ -100,7 +100,7 @@ async function call(username: string | null, method: string, p: string, body?: u
 }
 
 async function taskOf(username: string, caseId: string, step: string) {
-  return eventually(async () => (await call(username, 'GET', '/api/tasks')).body.items.find((t: any) => t.caseId === caseId && t.step === step), 30_000);
+  return eventually(async () => (await call(username, 'GET', `/api/tasks?caseId=${caseId}`)).body.items.find((t: any) => t.caseId === caseId && t.step === step), 30_000);
 }
 async function decide(username: string, caseId: string, step: string, comment?: string) {
   const task = await taskOf(username, caseId, step);

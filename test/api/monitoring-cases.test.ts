@@ -1,23 +1,17 @@
-import { hashPassword } from '../../src/api/auth/passwords';
 import { demoPassword, demoVillage } from '../../src/demo/seed';
-import { defaultPolicySettings, type PolicySettings } from '../../src/domain/policy';
 import { eventually } from '../support/eventually';
 import { newIdNumber } from '../support/ids';
 import { startStack, type Stack } from '../support/stack';
 import { intakeBody } from '../support/intake';
+import { addUser, neighbourTownReviewer, storePolicyVersion1 } from '../support/fixtures';
 
 let stack: Stack;
 
-// Posting takes a second here instead of five days; every other duration is the district's default.
-const policy: PolicySettings = { ...defaultPolicySettings, postingPeriod: 'PT1S' };
-
 beforeAll(async () => {
   stack = await startStack();
-  await stack.db.policyVersion.create({ data: { version: 1, effectiveFrom: new Date(Date.now() - 60_000), settings: policy } });
+  await storePolicyVersion1(stack.db);
   // A reviewer of the neighbouring town, to check that scope hides other towns' cases.
-  await stack.db.user.create({
-    data: { username: 'neighbour.town', displayName: '邻镇审核员', email: 'neighbour@demo.assistflow.local', passwordHash: await hashPassword(demoPassword), role: 'TOWN_REVIEWER', jurisdictionCode: '500154018' },
-  });
+  await addUser(stack.db, neighbourTownReviewer);
 });
 afterAll(async () => {
   await stack?.stop();
@@ -31,10 +25,11 @@ async function openCase(idNumber?: string) {
   return res.body;
 }
 
-async function inbox(username: string) {
-  const res = await stack.request('GET', '/api/tasks', { token: await stack.login(username) });
+/** The user's inbox, first page; with `caseId`, that case's tasks only. */
+async function inbox(username: string, caseId?: string) {
+  const res = await stack.request('GET', `/api/tasks${caseId ? `?caseId=${caseId}` : ''}`, { token: await stack.login(username) });
   expect(res.status).toBe(200);
-  return res.body as { items: any[]; escalated: any[] };
+  return res.body as { items: any[]; escalated: any[]; page: number; pageSize: number; total: number; escalatedTotal: number };
 }
 
 async function complete(username: string, taskId: string, decision: string, comment?: string) {
@@ -42,7 +37,7 @@ async function complete(username: string, taskId: string, decision: string, comm
 }
 
 async function taskOf(username: string, caseId: string, step?: string) {
-  const task = (await inbox(username)).items.find((t) => t.caseId === caseId && (!step || t.step === step));
+  const task = (await inbox(username, caseId)).items.find((t) => t.caseId === caseId && (!step || t.step === step));
   expect(task).toBeDefined();
   return task;
 }
@@ -128,7 +123,7 @@ test('demo users carry a case from lead to monitored; each step is in the right 
   expect((await complete('dept.officer', (await taskOf('dept.officer', created.id, 'DATA_MATCHING')).id, 'approve', '民政、医保比对无异常')).body.stage).toBe('VILLAGE_REVIEW');
 
   // The visitor may not evaluate their own visit: the task is not in their inbox and completing it is refused.
-  expect((await inbox('village.worker')).items.find((t) => t.caseId === created.id)).toBeUndefined();
+  expect((await inbox('village.worker', created.id)).items.find((t) => t.caseId === created.id)).toBeUndefined();
   const review = await taskOf('village.head', created.id, 'VILLAGE_REVIEW');
   const own = await complete('village.worker', review.id, 'approve');
   expect(own).toEqual({ status: 403, body: { error: 'forbidden', reason: expect.stringContaining('自己提交') } });
@@ -190,7 +185,7 @@ test('demo users carry a case from lead to monitored; each step is in the right 
     ['公益岗位', 'HUMAN_RESOURCES', '待落实'],
   ]);
   // dept.officer is 民政 (civil affairs): the 低保 is theirs to deliver, the public-welfare job is 人社's.
-  const deliveries = (await inbox('dept.officer')).items.filter((t) => t.caseId === created.id && t.step === 'MEASURE_DELIVERY');
+  const deliveries = (await inbox('dept.officer', created.id)).items.filter((t) => t.caseId === created.id && t.step === 'MEASURE_DELIVERY');
   expect(deliveries).toHaveLength(1);
   const others = await stack.db.task.findFirstOrThrow({ where: { caseId: created.id, step: 'MEASURE_DELIVERY', department: 'HUMAN_RESOURCES' } });
   expect(await complete('dept.officer', others.id, 'approve')).toEqual({ status: 403, body: { error: 'forbidden', reason: '该任务由其他部门办理' } });
@@ -355,4 +350,93 @@ test('lists page through cases newest first', async () => {
   const page2 = (await stack.request('GET', '/api/monitoring-cases?pageSize=2&page=2', { token })).body;
   expect(all.total).toBeGreaterThanOrEqual(4);
   expect([...page1.items, ...page2.items].map((c: any) => c.id)).toEqual(all.items.slice(0, 4).map((c: any) => c.id));
+});
+
+describe('the inbox pages, and the case list filters on overdue tasks', () => {
+  // A village of its own (the demo town's second), so that its caseworker's inbox and case list hold this block's cases only.
+  const village = '500154017002';
+  const ids: string[] = [];
+  const visitOf = async (caseId: string) => (await stack.db.task.findFirstOrThrow({ where: { caseId, step: 'HOME_VISIT', status: 'OPEN' } })).id;
+  const get = async (username: string, path: string) => stack.request('GET', path, { token: await stack.login(username) });
+
+  beforeAll(async () => {
+    await addUser(stack.db, { username: 'paging.worker', displayName: '二村信息员', role: 'VILLAGE_CASEWORKER', jurisdictionCode: village });
+    for (let i = 0; i < 3; i++) {
+      const res = await stack.request('POST', '/api/monitoring-cases', { token: await stack.login('paging.worker'), body: intake(undefined, village) });
+      expect(res.status).toBe(201);
+      ids.push(res.body.id);
+    }
+  });
+
+  test('items come a page at a time, due soonest first, with the total; past the last page the lists are empty', async () => {
+    const all = (await get('paging.worker', '/api/tasks?pageSize=200')).body;
+    expect(all).toMatchObject({ page: 1, pageSize: 200, total: 3, escalated: [], escalatedTotal: 0 });
+    expect(all.items.map((t: any) => t.caseId).sort()).toEqual([...ids].sort());
+    const order = [...all.items].sort((a: any, b: any) => a.dueAt.localeCompare(b.dueAt) || (a.id < b.id ? -1 : 1));
+    expect(all.items.map((t: any) => t.id)).toEqual(order.map((t: any) => t.id));
+
+    const defaults = (await get('paging.worker', '/api/tasks')).body;
+    expect(defaults).toMatchObject({ page: 1, pageSize: 50, total: 3 });
+    const pages = await Promise.all([1, 2, 3].map(async (page) => (await get('paging.worker', `/api/tasks?page=${page}&pageSize=2`)).body));
+    expect(pages.map((p) => [p.page, p.pageSize, p.total, p.items.length])).toEqual([
+      [1, 2, 3, 2],
+      [2, 2, 3, 1],
+      [3, 2, 3, 0],
+    ]);
+    expect(pages.flatMap((p) => p.items.map((t: any) => t.id))).toEqual(all.items.map((t: any) => t.id));
+  });
+
+  test('caseId narrows both lists to one case’s tasks', async () => {
+    const one = (await get('paging.worker', `/api/tasks?caseId=${ids[1]}`)).body;
+    expect(one).toMatchObject({ total: 1, items: [{ caseId: ids[1], step: 'HOME_VISIT' }], escalated: [], escalatedTotal: 0 });
+    // Another village's caseworker: the case is not theirs to act on.
+    expect((await get('village.worker', `/api/tasks?caseId=${ids[1]}`)).body).toMatchObject({ items: [], total: 0 });
+  });
+
+  test('tasks escalated to the town are paged the same way, for the town reviewer', async () => {
+    // Escalated in the read model only (the workflows' clocks run days): what the inbox reads. Due minutes either side
+    // of now, so that a time zone slip in the overdue filter below would show.
+    const now = Date.now();
+    for (const [i, caseId] of ids.slice(0, 2).entries()) {
+      await stack.db.task.update({ where: { id: await visitOf(caseId) }, data: { dueAt: new Date(now - (2 - i) * 300_000), escalationLevel: 1, escalatedToCode: '500154017' } });
+    }
+    await stack.db.task.update({ where: { id: await visitOf(ids[2]) }, data: { dueAt: new Date(now + 600_000) } });
+    const first = (await get('town.reviewer', '/api/tasks?pageSize=1')).body;
+    const second = (await get('town.reviewer', '/api/tasks?pageSize=1&page=2')).body;
+    expect([first.escalatedTotal, second.escalatedTotal]).toEqual([2, 2]);
+    expect([...first.escalated, ...second.escalated].map((t: any) => t.caseId)).toEqual([ids[0], ids[1]]);
+    expect(first.escalated[0]).toMatchObject({ overdue: true, escalated: true, escalationLevel: 1 });
+    expect((await get('town.reviewer', `/api/tasks?caseId=${ids[1]}`)).body).toMatchObject({ escalatedTotal: 1, escalated: [{ caseId: ids[1] }] });
+  });
+
+  test('overdue=true lists the cases with an open task past due, overdue=false the others, each flagged', async () => {
+    // The escalations above left the first two cases' home visits past due.
+    const list = async (query: string) => (await get('paging.worker', `/api/monitoring-cases${query}`)).body;
+    const flags = (body: any) => Object.fromEntries(body.items.map((c: any) => [c.id, c.overdue]));
+    expect(flags(await list(''))).toEqual({ [ids[0]]: true, [ids[1]]: true, [ids[2]]: false });
+    const overdue = await list('?overdue=true');
+    expect(overdue).toMatchObject({ total: 2 });
+    expect(flags(overdue)).toEqual({ [ids[0]]: true, [ids[1]]: true });
+    const onTime = await list('?overdue=false');
+    expect(onTime).toMatchObject({ total: 1, items: [{ id: ids[2], overdue: false }] });
+    // Paged like the unfiltered list, newest first; filters combine.
+    const page2 = await list('?overdue=true&pageSize=1&page=2');
+    expect(page2).toMatchObject({ total: 2, items: [{ id: overdue.items[1].id }] });
+    expect(await list('?overdue=true&stage=TOWN_REVIEW')).toMatchObject({ total: 0, items: [] });
+    // A task past due that is done no longer counts.
+    await stack.db.task.update({ where: { id: await visitOf(ids[1]) }, data: { status: 'COMPLETED', completedAt: new Date() } });
+    expect(flags(await list('?overdue=true'))).toEqual({ [ids[0]]: true });
+    expect((await list('?overdue=false')).total).toBe(2);
+  });
+
+  test('page, pageSize and caseId out of bounds are 400 with each field', async () => {
+    const bad = await get('paging.worker', '/api/tasks?page=0&pageSize=201&caseId=nope');
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues.map((i: any) => i.path).sort()).toEqual(['caseId', 'page', 'pageSize']);
+    expect(bad.body.issues.map((i: any) => i.message)).toEqual(expect.arrayContaining(['页码从1开始', '每页最多200条']));
+    expect((await get('paging.worker', '/api/tasks?pageSize=0')).body.issues).toEqual([{ path: 'pageSize', message: '每页至少1条' }]);
+    expect((await get('paging.worker', '/api/tasks?page=1.5&pageSize=abc')).body.issues.map((i: any) => i.path).sort()).toEqual(['page', 'pageSize']);
+    expect((await get('paging.worker', '/api/tasks?pageSize=200')).status).toBe(200);
+    expect((await get('paging.worker', `/api/tasks?page=${Number.MAX_SAFE_INTEGER}&pageSize=200`)).body).toMatchObject({ page: Number.MAX_SAFE_INTEGER, items: [] });
+  });
 });

@@ -7,6 +7,7 @@ import { eventually } from '../support/eventually';
 import { intakeBody } from '../support/intake';
 import { newIdNumber } from '../support/ids';
 import { startStack, type Stack } from '../support/stack';
+import { storePolicyVersion1 } from '../support/fixtures';
 
 let stack: Stack;
 
@@ -30,14 +31,14 @@ const policy: PolicySettings = {
 const cases: Record<'a1' | 'a2' | 'a3' | 'a4' | 'b1' | 'b2', string> = { a1: '', a2: '', a3: '', a4: '', b1: '', b2: '' };
 const idNumbers: string[] = [];
 
-async function inbox(username: string) {
-  const res = await stack.request('GET', '/api/tasks', { token: await stack.login(username) });
+async function inbox(username: string, caseId: string) {
+  const res = await stack.request('GET', `/api/tasks?caseId=${caseId}`, { token: await stack.login(username) });
   expect(res.status).toBe(200);
   return res.body.items as any[];
 }
 
 async function decide(username: string, caseId: string, step: string, decision: string, comment?: string) {
-  const task = (await inbox(username)).find((t) => t.caseId === caseId && t.step === step);
+  const task = (await inbox(username, caseId)).find((t) => t.caseId === caseId && t.step === step);
   expect(task).toBeDefined();
   const res = await stack.request('POST', `/api/tasks/${task.id}/complete`, { token: await stack.login(username), body: { decision, comment } });
   expect(res.status).toBe(200);
@@ -89,7 +90,7 @@ async function download(query: string, username = 'district.approver') {
 
 beforeAll(async () => {
   stack = await startStack();
-  await stack.db.policyVersion.create({ data: { version: 1, effectiveFrom: new Date(Date.now() - 60_000), settings: policy } });
+  await storePolicyVersion1(stack.db, policy);
   const passwordHash = await hashPassword(demoPassword);
   const user = (username: string, role: 'TOWN_REVIEWER' | 'VILLAGE_CASEWORKER', jurisdictionCode: string) => ({
     username,

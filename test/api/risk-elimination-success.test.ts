@@ -1,7 +1,8 @@
 import { loadCaseView } from '../../src/api/monitoring/case-view';
 import { beijingMonth, beijingYear } from '../../src/domain/monitoring/elimination';
-import { defaultPolicySettings, monitoringLineFor, type PolicySettings } from '../../src/domain/policy';
+import { monitoringLineFor } from '../../src/domain/policy';
 import { caseFlow } from '../support/case-flow';
+import { shortPostingPolicy, storePolicyVersion1 } from '../support/fixtures';
 import { startStack, type Stack } from '../support/stack';
 
 /**
@@ -16,13 +17,11 @@ import { startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
 const { as, taskOf, decide, monitoredCase } = caseFlow(() => stack);
-// Posting takes a second instead of five days; the test skips past it anyway.
-const policy: PolicySettings = { ...defaultPolicySettings, postingPeriod: 'PT1S' };
 const day = 86_400_000;
 
 beforeAll(async () => {
   stack = await startStack({ temporal: 'time-skipping' });
-  await stack.db.policyVersion.create({ data: { version: 1, effectiveFrom: new Date(Date.now() - 60_000), settings: policy } });
+  await storePolicyVersion1(stack.db);
 });
 afterAll(async () => {
   await stack?.stop();
@@ -60,7 +59,7 @@ test('an exit proposed after seven months of visits above the line: rejected at 
 
   // A visit every 28 days (no month is shorter, so every calendar month has one; the visit task, due in 30 days, never
   // runs late) over 224 days: the 6 whole months before the proposal all lie inside, and 180 days pass.
-  const line = monitoringLineFor(policy, beijingYear(monitoredAt.getTime() + 224 * day))!.line;
+  const line = monitoringLineFor(shortPostingPolicy, beijingYear(monitoredAt.getTime() + 224 * day))!.line;
   const income = line + 1500;
   const visited: string[] = [];
   for (let visit = 0; visit <= 8; visit++) {

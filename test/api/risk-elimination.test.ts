@@ -1,11 +1,9 @@
-import { hashPassword } from '../../src/api/auth/passwords';
-import { demoPassword } from '../../src/demo/seed';
-import { defaultPolicySettings, type PolicySettings } from '../../src/domain/policy';
 import { annualSweepScheduleId, ensureAnnualSweepSchedule } from '../../src/temporal/annual-sweep-schedule';
 import { caseFlow } from '../support/case-flow';
 import { eventually } from '../support/eventually';
 import { intakeBody } from '../support/intake';
 import { startStack, type Stack } from '../support/stack';
+import { addUser, neighbourTownReviewer, shortPostingPolicy, storePolicyVersion1 } from '../support/fixtures';
 
 /**
  * 风险消除, 回退 and the yearly sweep against the real stack. The exit's whole chain needs six months of visits, so its
@@ -15,15 +13,11 @@ import { startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
 const { as, taskOf, monitoredCase } = caseFlow(() => stack);
-// Posting takes a second instead of five days.
-const policy: PolicySettings = { ...defaultPolicySettings, postingPeriod: 'PT1S' };
 
 beforeAll(async () => {
   stack = await startStack();
-  await stack.db.policyVersion.create({ data: { version: 1, effectiveFrom: new Date(Date.now() - 60_000), settings: policy } });
-  await stack.db.user.create({
-    data: { username: 'neighbour.town', displayName: '邻镇审核员', email: 'neighbour@demo.assistflow.local', passwordHash: await hashPassword(demoPassword), role: 'TOWN_REVIEWER', jurisdictionCode: '500154018' },
-  });
+  await storePolicyVersion1(stack.db);
+  await addUser(stack.db, neighbourTownReviewer);
 });
 afterAll(async () => {
   await stack?.stop();
@@ -113,7 +107,7 @@ test('a district approver moves a case onto a newer policy version; others canno
   const created = await as('village.worker', 'POST', '/api/monitoring-cases', intakeBody());
   expect(created.body.policyVersion).toBe(1);
   const id = created.body.id as string;
-  const stored = await as('district.approver', 'PUT', '/api/policy', { settings: { ...policy, monitoringLines: { ...policy.monitoringLines, '2027': 8000 } } });
+  const stored = await as('district.approver', 'PUT', '/api/policy', { settings: { ...shortPostingPolicy, monitoringLines: { ...shortPostingPolicy.monitoringLines, '2027': 8000 } } });
   expect(stored.status).toBe(201);
   const version = stored.body.version as number;
 

@@ -66,9 +66,14 @@ describe('docker-compose.yml', () => {
     expect(commandLine(services.migrate)).toBe('npm run db:migrate');
   });
 
-  it.each(appServices)('%s only sets variables that src/config.ts knows', (name) => {
-    const unknown = Object.keys(environment(name)).filter((v) => !configVariables.includes(v));
+  it.each(appServices)('%s only sets variables that src/config.ts knows, or Node its options', (name) => {
+    const unknown = Object.keys(environment(name)).filter((v) => !configVariables.includes(v) && v !== 'NODE_OPTIONS');
     expect(unknown).toEqual([]);
+  });
+
+  it('bounds the worker heap, which with the bounded workflow cache keeps waiting cases under 1 GB', () => {
+    expect(environment('worker').NODE_OPTIONS).toBe('--max-old-space-size=512');
+    expect(environment('api').NODE_OPTIONS).toBeUndefined();
   });
 
   it.each(appServices)('%s sets everything production mode needs', (name) => {

@@ -16,7 +16,7 @@ export function caseFlow(stackOf: () => Stack) {
   async function taskOf(username: string, caseId: string, step: string) {
     let task: any;
     await eventually(async () => {
-      task = (await as(username, 'GET', '/api/tasks')).body.items.find((t: any) => t.caseId === caseId && t.step === step);
+      task = (await as(username, 'GET', `/api/tasks?caseId=${caseId}`)).body.items.find((t: any) => t.caseId === caseId && t.step === step);
       return task !== undefined;
     }, 20_000);
     return task;

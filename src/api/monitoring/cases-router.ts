@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { Router, type Request } from 'express';
 import { policyVersion } from '../../db/policy-versions';
-import type { Prisma, PrismaClient } from '../../generated/prisma/client';
+import type { PrismaClient } from '../../generated/prisma/client';
 import { canReadCase, caseReadScope } from '../../domain/access';
 import { refuseFullPersonalData } from '../../domain/personal-data';
 import { refuseActor } from '../../domain/tasks/task';
@@ -27,6 +27,7 @@ import { HttpError, parseOr400, refusalError } from '../http-error';
 import { idempotencyKeyOf } from '../idempotency-key';
 import { refusalFromWorkflow } from '../temporal-errors';
 import { asHumanTask } from '../tasks/task-view';
+import { caseListQueries } from './case-list-query';
 import { loadCaseView } from './case-view';
 import { openMonitoringCase, type TemporalDeps } from './open-case';
 
@@ -91,35 +92,20 @@ export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; t
       return;
     }
     const now = new Date();
-    const overdueCaseIds =
-      query.overdue === undefined
-        ? undefined
-        : (
-            await db.task.findMany({
-              where: { process: 'monitoring', status: 'OPEN', dueAt: { lte: now } },
-              select: { caseId: true },
-              distinct: ['caseId'],
-            })
-          ).map((t) => t.caseId);
-    const where: Prisma.MonitoringCaseWhereInput = {
-      villageCode: { startsWith: scope },
-      ...(query.stage && { stage: query.stage }),
-      ...(query.townCode && { townCode: query.townCode }),
-      ...(overdueCaseIds && { id: query.overdue ? { in: overdueCaseIds } : { notIn: overdueCaseIds } }),
-    };
-    const [total, rows] = await Promise.all([
-      db.monitoringCase.count({ where }),
-      db.monitoringCase.findMany({
-        where,
-        orderBy: [{ discoveredAt: 'desc' }, { id: 'asc' }],
-        skip: (query.page - 1) * query.pageSize,
-        take: query.pageSize,
-        include: { household: { select: { headName: true } } },
-      }),
+    const queries = caseListQueries(scope, query, now);
+    const [[{ total }], pageIds] = await Promise.all([
+      db.$queryRaw<[{ total: number }]>(queries.count),
+      db.$queryRaw<{ id: string }[]>(queries.pageIds),
     ]);
-    const overdueSet = new Set(
-      (await db.task.findMany({ where: { caseId: { in: rows.map((r) => r.id) }, status: 'OPEN', dueAt: { lte: now } }, select: { caseId: true } })).map((t) => t.caseId),
-    );
+    const ids = pageIds.map((r) => r.id);
+    // The page's flags only: a case is overdue while one of its open tasks is past due.
+    const [unordered, overdueTasks] = await Promise.all([
+      db.monitoringCase.findMany({ where: { id: { in: ids } }, include: { household: { select: { headName: true } } } }),
+      db.task.findMany({ where: { caseId: { in: ids }, status: 'OPEN', dueAt: { lte: now } }, select: { caseId: true } }),
+    ]);
+    const byId = new Map(unordered.map((r) => [r.id, r]));
+    const rows = ids.flatMap((id) => byId.get(id) ?? []);
+    const overdueSet = new Set(overdueTasks.map((t) => t.caseId));
     res.json({
       items: rows.map((r) => ({
         id: r.id,

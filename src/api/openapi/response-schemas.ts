@@ -6,7 +6,7 @@ import { roles } from '../../domain/roles';
 import type { departmentAlertView } from '../imports/alert-view';
 import type { DepartmentAlertImportResult } from '../imports/department-alert-import';
 import type { loadCaseView } from '../monitoring/case-view';
-import type { taskView } from '../tasks/task-view';
+import type { inboxView, taskView } from '../tasks/task-view';
 import type { AuditVerification } from '../audit/audit-log';
 import type { MonitoringReport } from '../../domain/monitoring/reports';
 
@@ -208,7 +208,17 @@ export const rolledBackSchema = named(
   z.object({ stage: z.enum(stages), visitTaskId: z.string().meta({ description: '恢复的定期走访任务' }), case: caseViewSchema }),
 );
 
-export const inboxSchema = named('Inbox', z.object({ items: z.array(taskViewSchema), escalated: z.array(taskViewSchema) }));
+export const inboxSchema = named(
+  'Inbox',
+  z.object({
+    items: z.array(taskViewSchema).meta({ description: '本人可以办理的待办，按办理期限先后，第 page 页' }),
+    escalated: z.array(taskViewSchema).meta({ description: '逾期上报到本乡镇或本区督办的任务，同样分页；不督办的角色为空' }),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+    total: z.number().int().meta({ description: 'items 的总条数' }),
+    escalatedTotal: z.number().int().meta({ description: 'escalated 的总条数' }),
+  }),
+);
 export const taskDecidedSchema = named('TaskDecided', z.object({ taskId: z.string(), caseId: z.string(), stage: z.string(), stageLabel: label }));
 
 export const importResultSchema = named(
@@ -319,6 +329,7 @@ export const monitoringReportSchema = named(
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameShape = <A, B>(proof: Same<A, B>) => proof;
 sameShape<ReturnType<typeof taskView>, z.output<typeof taskViewSchema>>(true);
+sameShape<ReturnType<typeof inboxView>, z.output<typeof inboxSchema>>(true);
 sameShape<ReturnType<typeof departmentAlertView>, z.output<typeof departmentAlertSchema>>(true);
 sameShape<NonNullable<Awaited<ReturnType<typeof loadCaseView>>>, z.output<typeof caseViewSchema>>(true);
 sameShape<DepartmentAlertImportResult, z.output<typeof importResultSchema>>(true);

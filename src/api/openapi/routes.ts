@@ -15,7 +15,7 @@ import {
 } from '../../domain/monitoring/schemas';
 import { defaultPolicySettings } from '../../domain/policy';
 import { putPolicySchema } from '../../domain/policy-schemas';
-import { completeTaskSchema } from '../../domain/tasks/schemas';
+import { completeTaskSchema, inboxQuerySchema } from '../../domain/tasks/schemas';
 import { idempotencyKeyHeaders } from '../idempotency-key';
 import { payloadsSchema } from '../temporal-codec-router';
 import { personalDataRouteDoc, userRouteDocs } from '../users/users-docs';
@@ -314,8 +314,10 @@ export const apiRoutes: readonly RouteDoc[] = [
       path: '/api/tasks',
       operationId: 'inbox',
       summary: '我的待办',
-      description: '`items`：本人可以办理的待办任务；`escalated`：逾期上报到本乡镇或本区督办的任务。',
+      description:
+        '`items`：本人可以办理的待办任务；`escalated`：逾期上报到本乡镇或本区督办的任务。两者按办理期限先后排列，各取第 `page` 页（每页 `pageSize` 条），`total`、`escalatedTotal` 为各自总数。`caseId` 只看该案件的任务（案件页用）。',
       auth: true,
+      query: inboxQuerySchema,
       responses: { 200: { description: '待办', schema: inboxSchema } },
     }),
     ({

@@ -46,3 +46,19 @@ export function taskView(t: Task, now: Date) {
     decisionLabels: Object.fromEntries(t.allowedDecisions.map((d) => [d, decisionLabels[d as Decision]])),
   };
 }
+
+/** An inbox page (GET /api/tasks): a page of each list, with the list's total. */
+export function inboxView(
+  lists: { mine: Task[]; total: number; escalated: Task[]; escalatedTotal: number },
+  paging: { page: number; pageSize: number },
+  now: Date,
+) {
+  return {
+    items: lists.mine.map((t) => taskView(t, now)),
+    escalated: lists.escalated.map((t) => taskView(t, now)),
+    page: paging.page,
+    pageSize: paging.pageSize,
+    total: lists.total,
+    escalatedTotal: lists.escalatedTotal,
+  };
+}

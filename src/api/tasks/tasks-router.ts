@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
-import { completeTaskSchema } from '../../domain/tasks/schemas';
+import { completeTaskSchema, inboxQuerySchema } from '../../domain/tasks/schemas';
 import { ErrorCode } from '../../domain/errors';
 import { decisionEventId, refuseActor, refuseDecision } from '../../domain/tasks/task';
 import { stageLabels, type Stage } from '../../domain/monitoring/case';
@@ -11,7 +11,7 @@ import { actorOf } from '../auth/auth-router';
 import { HttpError, parseOr400, refusalError } from '../http-error';
 import { refusalFromWorkflow } from '../temporal-errors';
 import { inboxQueries } from './inbox-query';
-import { asHumanTask, taskView } from './task-view';
+import { asHumanTask, inboxView, taskView } from './task-view';
 
 const taskNotFound = () => new HttpError(404, { error: 'not_found', reason: '任务不存在' });
 
@@ -24,13 +24,19 @@ export function createTasksRouter({ db, temporal, audit }: { db: PrismaClient; t
     return event?.toStage ? { toStage: event.toStage } : null;
   };
 
-  /** The caller's inbox: open tasks they may act on, and tasks escalated to them for supervision. */
+  /** The caller's inbox: a page of the open tasks they may act on, and of the tasks escalated to them for supervision. */
   router.get('/', async (req, res) => {
     const actor = actorOf(req);
+    const query = parseOr400(inboxQuerySchema, req.query);
     const now = new Date();
-    const queries = inboxQueries(actor);
-    const [mine, escalated] = await Promise.all([db.task.findMany(queries.mine), queries.escalated ? db.task.findMany(queries.escalated) : Promise.resolve([])]);
-    res.json({ items: mine.map((t) => taskView(t, now)), escalated: escalated.map((t) => taskView(t, now)) });
+    const { mine, escalated } = inboxQueries(actor, query);
+    const [mineRows, total, escalatedRows, escalatedTotal] = await Promise.all([
+      db.task.findMany(mine),
+      db.task.count({ where: mine.where }),
+      escalated ? db.task.findMany(escalated) : Promise.resolve([]),
+      escalated ? db.task.count({ where: escalated.where }) : Promise.resolve(0),
+    ]);
+    res.json(inboxView({ mine: mineRows, total, escalated: escalatedRows, escalatedTotal }, query, now));
   });
 
   router.post('/:id/claim', async (req, res) => {
