@@ -8,7 +8,7 @@ import { intOption } from './args';
 import { http, intake, now, pool, resetClock, type Http } from './drive';
 import { benchIdNumber } from './ids';
 import { PgCpuMeter } from './postgres';
-import { defaultOutDir, machineInfo, runIdOf, writeResults } from './results';
+import { defaultOutDir, finishRun, machineInfo } from './results';
 import { meterStackCpu } from './stack-cpu';
 import { runWithTeardown, startBenchStack, Teardown, type BenchStack } from './stack';
 import { latencyByKind, median, round, type Sample } from './stats';
@@ -205,35 +205,34 @@ async function main() {
     concurrency,
     holdSec,
     smoke,
-    totalSec: 0,
-    date: startedAt.toISOString(),
-    nproc: machine.nproc,
-    resultFile: '',
   };
-  summary.totalSec = round(process.uptime(), 1);
-  summary.resultFile = writeResults(outDir, runIdOf(startedAt, smoke ? '-hold-smoke' : '-hold'), {
+  finishRun({
+    outDir,
+    startedAt,
+    suffix: smoke ? '-hold-smoke' : '-hold',
+    machine,
     summary,
-    definitions: {
-      waitingCases: 'cases reported through POST /api/monitoring-cases (201), all registered in PostgreSQL and running in Temporal before the hold',
-      workerPeakRssMb: "VmHWM of the worker process at the end of the run: its highest resident set, start-up bundling included",
-      workerSteadyRssMb: 'median of the worker resident set sampled each second over the second half of the hold (nothing running, every case waiting)',
-      startsPerSec: 'cases started per second over the start phase (closed loop at --concurrency)',
-      cpuMsPerStart: 'CPU milliseconds per started case, per process, over the start phase (/proc); PostgreSQL: the backends of the bench database',
-      holdCpuPercent: 'CPU of each process during the hold, percent of one core (PostgreSQL: the whole cluster, other users included)',
+    log,
+    details: {
+      definitions: {
+        waitingCases: 'cases reported through POST /api/monitoring-cases (201), all registered in PostgreSQL and running in Temporal before the hold',
+        workerPeakRssMb: "VmHWM of the worker process at the end of the run: its highest resident set, start-up bundling included",
+        workerSteadyRssMb: 'median of the worker resident set sampled each second over the second half of the hold (nothing running, every case waiting)',
+        startsPerSec: 'cases started per second over the start phase (closed loop at --concurrency)',
+        cpuMsPerStart: 'CPU milliseconds per started case, per process, over the start phase (/proc); PostgreSQL: the backends of the bench database',
+        holdCpuPercent: 'CPU of each process during the hold, percent of one core (PostgreSQL: the whole cluster, other users included)',
+      },
+      setup: { villages: villages.length, reporter: 'district.approver', workerEnv, processesReadySec: round(stack.processesReadySec, 1) },
+      starts: { seconds: round(startsSec, 1), started, errors, errorExamples, createCase, cpuSec: startsCpu },
+      registered,
+      hold: { seconds: holdSec, cpuSec: heldCpu, workerRssSamplesMb: holdSamples },
+      memory: {
+        worker: { afterStartup: workerAfterStartup, afterStarts: workerAfterStarts, atEnd: workerAtEnd },
+        api: { atEnd: apiAtEnd },
+      },
+      series,
     },
-    machine: { ...machine, loadAvgAtEnd: os.loadavg().map((x) => round(x, 2)) },
-    setup: { villages: villages.length, reporter: 'district.approver', workerEnv, processesReadySec: round(stack.processesReadySec, 1) },
-    starts: { seconds: round(startsSec, 1), started, errors, errorExamples, createCase, cpuSec: startsCpu },
-    registered,
-    hold: { seconds: holdSec, cpuSec: heldCpu, workerRssSamplesMb: holdSamples },
-    memory: {
-      worker: { afterStartup: workerAfterStartup, afterStarts: workerAfterStarts, atEnd: workerAtEnd },
-      api: { atEnd: apiAtEnd },
-    },
-    series,
   });
-  log(`wrote ${summary.resultFile}`);
-  process.stdout.write(JSON.stringify(summary) + '\n');
   if (errors > 0) process.exitCode = 1;
 }
 

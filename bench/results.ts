@@ -32,3 +32,28 @@ export function writeResults(outDir: string, runId: string, results: unknown): s
 }
 
 export const defaultOutDir = path.join(repoRoot, 'bench', 'results');
+
+/**
+ * Ends a mode's run: stamps its summary with the run's length, date, CPUs and result file, writes
+ * `<outDir>/<time><suffix>.json` with the summary, the machine (load average at start and end) and `details`, and
+ * prints the summary as the last stdout line. Returns the stamped summary.
+ */
+export function finishRun<S extends object>(o: {
+  outDir: string;
+  startedAt: Date;
+  suffix: string;
+  machine: ReturnType<typeof machineInfo>;
+  summary: S;
+  details: Record<string, unknown>;
+  log: (message: string) => void;
+}): S & { totalSec: number; date: string; nproc: number; resultFile: string } {
+  const stamped = { ...o.summary, totalSec: round(process.uptime(), 1), date: o.startedAt.toISOString(), nproc: o.machine.nproc, resultFile: '' };
+  stamped.resultFile = writeResults(o.outDir, runIdOf(o.startedAt, o.suffix), {
+    summary: stamped,
+    ...o.details,
+    machine: { ...o.machine, loadAvgAtEnd: os.loadavg().map((x) => round(x, 2)) },
+  });
+  o.log(`wrote ${stamped.resultFile}`);
+  process.stdout.write(JSON.stringify(stamped) + '\n');
+  return stamped;
+}

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { demoTown, demoUsers } from '../src/demo/seed';
@@ -9,7 +8,7 @@ import { http, intake, now, resetClock } from './drive';
 import { benchIdNumber } from './ids';
 import { explainReads } from './query-plans';
 import { loginUsers, measureReads, type ReadFigures, type ReadUser } from './read-latency';
-import { defaultOutDir, machineInfo, runIdOf, writeResults } from './results';
+import { defaultOutDir, finishRun, machineInfo } from './results';
 import { seedScaleData } from './scale-seed';
 import { runWithTeardown, startBenchStack, Teardown } from './stack';
 import { round } from './stats';
@@ -153,31 +152,30 @@ async function main() {
     extraSql: extraSql?.file ?? null,
     rounds,
     smoke,
-    totalSec: 0,
-    date: startedAt.toISOString(),
-    nproc: machine.nproc,
-    resultFile: '',
   };
-  summary.totalSec = round(process.uptime(), 1);
-  summary.resultFile = writeResults(outDir, runIdOf(startedAt, smoke ? '-scale-smoke' : '-scale'), {
+  finishRun({
+    outDir,
+    startedAt,
+    suffix: smoke ? '-scale-smoke' : '-scale',
+    machine,
     summary,
-    definitions: {
-      inboxP50Ms: 'GET /api/tasks (first page, default size 50), client-side, one request at a time: the worst median over the 7 demo users',
-      inboxP99Ms: 'the same, the worst 99th percentile over the users',
-      emptyInboxP99Ms: "the coordinator's inbox (no monitoring task is theirs): the same request with nothing to return, what the machine costs alone",
-      caseListP99Ms: 'GET /api/monitoring-cases without and with each filter (stage, townCode, overdue): the worst 99th percentile over users and filters',
-      perUser: `per demo user and query: percentiles, the items in the answer and the list's total (inbox: items + escalated, a page of each, and total + escalatedTotal; inboxLargestPage: pageSize=${inboxMaxPageSize})`,
-      plans: 'EXPLAIN (ANALYZE, BUFFERS) of the inbox and case-list SQL as the API sends it, per user, after the measurement',
+    log,
+    details: {
+      definitions: {
+        inboxP50Ms: 'GET /api/tasks (first page, default size 50), client-side, one request at a time: the worst median over the 7 demo users',
+        inboxP99Ms: 'the same, the worst 99th percentile over the users',
+        emptyInboxP99Ms: "the coordinator's inbox (no monitoring task is theirs): the same request with nothing to return, what the machine costs alone",
+        caseListP99Ms: 'GET /api/monitoring-cases without and with each filter (stage, townCode, overdue): the worst 99th percentile over users and filters',
+        perUser: `per demo user and query: percentiles, the items in the answer and the list's total (inbox: items + escalated, a page of each, and total + escalatedTotal; inboxLargestPage: pageSize=${inboxMaxPageSize})`,
+        plans: 'EXPLAIN (ANALYZE, BUFFERS) of the inbox and case-list SQL as the API sends it, per user, after the measurement',
+      },
+      seeded,
+      realCases: { count: realCaseIds.length, taskShapes: shapes },
+      measureSec: round(measureSec, 1),
+      perUser: figures,
+      plans,
     },
-    machine: { ...machine, loadAvgAtEnd: os.loadavg().map((x) => round(x, 2)) },
-    seeded,
-    realCases: { count: realCaseIds.length, taskShapes: shapes },
-    measureSec: round(measureSec, 1),
-    perUser: figures,
-    plans,
   });
-  log(`wrote ${summary.resultFile}`);
-  process.stdout.write(JSON.stringify(summary) + '\n');
 }
 
 runWithTeardown(teardown, log, main);
