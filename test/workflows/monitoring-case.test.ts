@@ -663,7 +663,13 @@ test('the yearly sweep opens one review task per monitored household and year, h
       { caseId: 'a-case', workflowId: handle.workflowId },
       { caseId: 'b-gone', workflowId: 'monitoring-no-such-household' },
     ];
-    const sweep = (id: string) => env.client.workflow.execute(annualSweepWorkflow, { taskQueue, workflowId: id, args: [{ year: 2027 }] });
+    // Waiting for the result would unlock time skipping, and the server would race the case's clocks ahead meanwhile
+    // (the suspected cause of one CI run hanging here); the sweep needs no skipped time, so the clock is held still.
+    const sweep = async (id: string) => {
+      const run = await env.client.workflow.start(annualSweepWorkflow, { taskQueue, workflowId: id, args: [{ year: 2027 }] });
+      await eventually(async () => (await run.describe()).status.name === 'COMPLETED', 30_000);
+      return run.result();
+    };
     expect(await sweep('sweep-1')).toEqual({ year: 2027, signalled: 1, failed: 1, failedCaseIds: ['b-gone'] });
     await eventually(() => calls.recordAnnualReviewOpened.length === 1);
     expect(calls.recordAnnualReviewOpened[0]).toMatchObject({ year: 2027, task: { step: 'ANNUAL_REVIEW', role: 'VILLAGE_CASEWORKER', jurisdictionCode: village } });
