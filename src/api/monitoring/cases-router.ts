@@ -25,7 +25,7 @@ import { auditContext, type AuditLog } from '../audit/audit-log';
 import { actorOf } from '../auth/auth-router';
 import { HttpError, parseOr400, refusalError } from '../http-error';
 import { idempotencyKeyOf } from '../idempotency-key';
-import { refusalFromWorkflow } from '../temporal-errors';
+import { withRefusalsAsHttp } from '../temporal-errors';
 import { asHumanTask } from '../tasks/task-view';
 import { caseListQueries } from './case-list-query';
 import { loadCaseView } from './case-view';
@@ -176,18 +176,14 @@ export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; t
   ): Promise<R> {
     const updateId = updateIdOf(req, actor, row.id, action);
     const handle = temporal.client.workflow.getHandle(row.workflowId);
-    try {
+    return withRefusalsAsHttp(async () => {
       if (updateId) {
         const first = await answerOf<R>(handle, updateId);
         if (first) return first.value;
       }
       await ready();
-      return await run(handle, { updateId });
-    } catch (err) {
-      const refusal = refusalFromWorkflow(err);
-      if (refusal) throw refusalError(refusal);
-      throw err;
-    }
+      return run(handle, { updateId });
+    });
   }
 
   /** 走访: a follow-up visit of a monitored household; it completes the due visit task and schedules the next. */

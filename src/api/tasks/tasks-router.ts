@@ -9,7 +9,7 @@ import { claimTaskUpdate, completeTaskUpdate } from '../../workflows/tasks/task-
 import { auditContext, type AuditLog } from '../audit/audit-log';
 import { actorOf } from '../auth/auth-router';
 import { HttpError, parseOr400, refusalError } from '../http-error';
-import { refusalFromWorkflow } from '../temporal-errors';
+import { refusalFromWorkflow, withRefusalsAsHttp } from '../temporal-errors';
 import { inboxQueries } from './inbox-query';
 import { asHumanTask, inboxView, taskView } from './task-view';
 
@@ -46,13 +46,7 @@ export function createTasksRouter({ db, temporal, audit }: { db: PrismaClient; t
     const refusal = refuseActor(asHumanTask(row), actor);
     if (refusal) throw refusalError(refusal);
     const updateId = `${row.id}:claim:${actor.userId}`;
-    try {
-      await temporal.client.workflow.getHandle(row.workflowId).executeUpdate(claimTaskUpdate, { args: [{ taskId: row.id, actor }], updateId });
-    } catch (err) {
-      const fromWorkflow = refusalFromWorkflow(err);
-      if (fromWorkflow) throw refusalError(fromWorkflow);
-      throw err;
-    }
+    await withRefusalsAsHttp(() => temporal.client.workflow.getHandle(row.workflowId).executeUpdate(claimTaskUpdate, { args: [{ taskId: row.id, actor }], updateId }));
     // Keyed by the Update id: a retried claim is recorded once.
     await audit.record({
       action: 'task.claim',
