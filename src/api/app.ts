@@ -23,6 +23,8 @@ import { createReportsRouter } from './reports/reports-router';
 import { createTasksRouter } from './tasks/tasks-router';
 import { createTemporalCodecRouter } from './temporal-codec-router';
 import { createUsersRouter } from './users/users-router';
+import { processRegistry } from '../processes';
+import type { ProcessRegistry } from '../domain/tasks/process';
 import { corsFor } from './cors';
 import { requestLog } from './request-log';
 
@@ -38,6 +40,8 @@ export interface AppDeps {
   security?: { refreshTtl?: string; corsOrigins?: readonly string[]; trustProxy?: number | string; loginThrottle?: LoginThrottle };
   /** Defaults to the audit log in `db`. */
   audit?: AuditLog;
+  /** Defaults to every registered process (src/processes.ts). */
+  processes?: ProcessRegistry;
 }
 
 /** The HTTP API. `listen` and shutdown live in the composition roots. */
@@ -61,7 +65,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/temporal-codec', createTemporalCodecRouter(deps)); // requireAuth inside, after the CORS preflight
   app.use('/api', requireAuth(deps));
   app.use('/api/monitoring-cases', createCasesRouter({ ...deps, audit }));
-  app.use('/api/tasks', createTasksRouter({ ...deps, audit }));
+  app.use('/api/tasks', createTasksRouter({ ...deps, audit, processes: deps.processes ?? processRegistry }));
   app.use('/api/imports', createImportsRouter({ ...deps, audit }));
   app.use('/api/policy', createPolicyRouter({ ...deps, audit }));
   app.use('/api/audit', createAuditRouter({ ...deps, audit }));

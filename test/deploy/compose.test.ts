@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { configSchema, configVariables } from '../../src/config';
-import { searchAttributeDefinitions } from '../../src/workflows/search-attributes';
+import { searchAttributeDefinitions } from '../../src/temporal/search-attributes';
 
 interface Service {
   image?: string;

@@ -5,6 +5,9 @@ import { TypedSearchAttributes, ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Activities } from '../../src/activities';
+import type { MeasureRecord, MonitoringChange } from '../../src/domain/monitoring/messages';
+import type { HumanTask } from '../../src/domain/tasks/task';
+import type { Transition } from '../../src/domain/tasks/messages';
 import { defaultPolicySettings } from '../../src/domain/policy';
 import type { Actor } from '../../src/domain/roles';
 import type { Decision } from '../../src/domain/tasks/task';
@@ -22,7 +25,7 @@ import {
   applyPolicyUpdate,
   type MonitoringCaseInput,
 } from '../../src/workflows/monitoring/monitoring-case';
-import { caseStageKey, overdueKey } from '../../src/workflows/search-attributes';
+import { caseStageKey, overdueKey } from '../../src/temporal/search-attributes';
 import { claimTaskUpdate, completeTaskUpdate } from '../../src/workflows/tasks/task-board';
 import { annualSweepWorkflow } from '../../src/workflows/monitoring/annual-sweep';
 import { eventually } from '../support/eventually';
@@ -37,7 +40,54 @@ const district: Actor = { userId: 'u-district', username: 'district.approver', r
 const dept: Actor = { userId: 'u-dept', username: 'dept.officer', role: 'DEPARTMENT_OFFICER', jurisdictionCode: '500154', department: 'CIVIL_AFFAIRS' };
 const otherVillage: Actor = { userId: 'u-other', username: 'other.worker', role: 'VILLAGE_CASEWORKER', jurisdictionCode: '500154018001' };
 
-type Calls = { [K in keyof Activities]: Parameters<Activities[K]>[0][] };
+/**
+ * What the workflow recorded, one list per kind of step: each `recordTransition` the kit sends is filed under the step
+ * it records (a registration, a decision, an objection, …) in the shape the assertions read.
+ */
+function fileTransition(t: Transition): Partial<Record<FiledKind, unknown>> {
+  const change = (t.change ?? {}) as MonitoringChange;
+  const opened = t.opened ?? [];
+  const entry = t.timeline?.[0];
+  const kind = entry?.kind;
+  if (change.register) return { registerMonitoringCase: { ...change.register, tasks: opened } };
+  if (t.decided) {
+    return {
+      recordMonitoringDecision: {
+        ...t.decided,
+        at: t.at,
+        nextTask: opened[0] ?? null,
+        cancelled: t.cancelled ?? [],
+        postingEndsAt: change.postingEndsAt ?? null,
+        measure: change.measureStatus,
+      },
+    };
+  }
+  if (kind === 'OBJECTION_FILED') return { recordObjection: { task: opened[0], content: entry!.comment, at: t.at } };
+  if (kind === 'POSTING_ENDED') return { recordPostingEnded: { nextTask: opened[0], fromStage: entry!.fromStage, toStage: entry!.toStage, at: t.at } };
+  if (change.visit) return { recordFollowUpVisit: { ...change.visit, caseId: t.caseId, completedTaskId: t.completed?.[0]?.taskId ?? null, nextTask: opened[0], at: t.at } };
+  if (change.measures) return { recordMeasures: { measures: change.measures.records, tasks: opened, at: t.at } };
+  if (kind === 'EXIT_PROPOSED') return { recordExitProposed: { reason: entry!.comment, task: opened[0], at: t.at } };
+  if (kind === 'ROLLED_BACK') return { recordRollback: { reason: entry!.comment, cancelled: t.cancelled ?? [], nextTask: opened[0], at: t.at } };
+  if (kind === 'ANNUAL_REVIEW_OPENED') return { recordAnnualReviewOpened: { task: opened[0], year: Number(entry!.comment!.slice(0, 4)), at: t.at } };
+  if (change.policyVersion !== undefined) return { recordPolicyApplied: { to: change.policyVersion, comment: entry!.comment, actorId: entry!.actorId, at: t.at } };
+  if (opened.length === 1 && opened[0].step === 'VISIT') return { recordFollowUpStarted: { task: opened[0], at: t.at } };
+  throw new Error(`unrecognised transition: ${JSON.stringify(t)}`);
+}
+type FiledKind =
+  | 'registerMonitoringCase'
+  | 'recordMonitoringDecision'
+  | 'recordObjection'
+  | 'recordPostingEnded'
+  | 'recordFollowUpStarted'
+  | 'recordFollowUpVisit'
+  | 'recordMeasures'
+  | 'recordExitProposed'
+  | 'recordRollback'
+  | 'recordAnnualReviewOpened'
+  | 'recordPolicyApplied';
+type Calls = { [K in Exclude<keyof Activities, 'recordTransition'>]: Parameters<Activities[K]>[0][] } & { [K in FiledKind]: any[] } & {
+  recordTransition: Transition[];
+};
 
 /** Fakes of the I/O: they record what the workflow asked for. The real ones are tested against PostgreSQL and SMTP. */
 function fakeActivities() {
@@ -45,6 +95,7 @@ function fakeActivities() {
     loadPolicy: [],
     recordTaskClaim: [],
     notifyOverdueTask: [],
+    recordTransition: [],
     registerMonitoringCase: [],
     recordMonitoringDecision: [],
     recordObjection: [],
@@ -61,7 +112,7 @@ function fakeActivities() {
     loadPolicyVersion: [],
   };
   const record =
-    <K extends keyof Calls>(name: K) =>
+    <K extends Exclude<keyof Activities, 'recordTransition'>>(name: K) =>
     async (a: Calls[K][number]) => {
       calls[name].push(a as never);
     };
@@ -70,20 +121,13 @@ function fakeActivities() {
       calls.loadPolicy.push(a);
       return { version: 7, settings: defaultPolicySettings };
     },
+    async recordTransition(t) {
+      calls.recordTransition.push(t);
+      for (const [name, args] of Object.entries(fileTransition(t))) (calls[name as FiledKind] as unknown[]).push(args);
+    },
     recordTaskClaim: record('recordTaskClaim'),
     notifyOverdueTask: record('notifyOverdueTask'),
-    registerMonitoringCase: record('registerMonitoringCase'),
-    recordMonitoringDecision: record('recordMonitoringDecision'),
-    recordObjection: record('recordObjection'),
-    recordPostingEnded: record('recordPostingEnded'),
     notifyIdentificationOverdue: record('notifyIdentificationOverdue'),
-    recordFollowUpStarted: record('recordFollowUpStarted'),
-    recordFollowUpVisit: record('recordFollowUpVisit'),
-    recordMeasures: record('recordMeasures'),
-    recordExitProposed: record('recordExitProposed'),
-    recordRollback: record('recordRollback'),
-    recordAnnualReviewOpened: record('recordAnnualReviewOpened'),
-    recordPolicyApplied: record('recordPolicyApplied'),
     async loadPolicyVersion(a) {
       calls.loadPolicyVersion.push(a);
       if (a.version !== 8) throw ApplicationFailure.create({ type: 'NOT_FOUND', message: `政策设置第${a.version}版不存在`, nonRetryable: true });
@@ -231,7 +275,7 @@ test('the workflow bundle holds no zod: each new case would build every schema a
 test('the whole identification chain, from lead to monitored, mirrored step by step', async () => {
   await withCase(async ({ handle, calls }) => {
     expect(calls.registerMonitoringCase[0]).toMatchObject({ stage: 'HOME_VISIT', policyVersion: 7 });
-    expect(calls.registerMonitoringCase[0].tasks.map((t) => [t.step, t.role, t.jurisdictionCode])).toEqual([
+    expect(calls.registerMonitoringCase[0].tasks.map((t: HumanTask) => [t.step, t.role, t.jurisdictionCode])).toEqual([
       ['HOME_VISIT', 'VILLAGE_CASEWORKER', village],
       ['DATA_MATCHING', 'DEPARTMENT_OFFICER', '500154'],
     ]);
@@ -397,7 +441,7 @@ test('measures follow the policy: refused with the reason, otherwise each become
       message: expect.stringContaining('其他部门'),
     });
     expect(industry).toMatchObject({ step: 'MEASURE_DELIVERY', role: 'VILLAGE_CASEWORKER', jurisdictionCode: village });
-    expect(calls.recordMeasures[0].measures.map((m) => [m.type, m.department, m.status])).toEqual([
+    expect(calls.recordMeasures[0].measures.map((m: MeasureRecord) => [m.type, m.department, m.status])).toEqual([
       ['MINIMUM_LIVING', 'CIVIL_AFFAIRS', 'PLANNED'],
       ['INDUSTRY', null, 'PLANNED'],
     ]);
@@ -726,7 +770,7 @@ test('a district approver moves a case onto another policy version; what opens f
     expect(await refusalOf(apply(7))).toMatchObject({ type: 'CONFLICT', message: '案件已适用第7版政策设置' });
     expect(await refusalOf(apply(9))).toMatchObject({ type: 'NOT_FOUND', message: '政策设置第9版不存在' });
     expect(await apply(8)).toEqual({ policyVersion: 8 });
-    expect(calls.recordPolicyApplied[0]).toMatchObject({ from: 7, to: 8, actor: district });
+    expect(calls.recordPolicyApplied[0]).toMatchObject({ to: 8, comment: '政策设置由第7版调整为第8版', actorId: district.userId });
     expect((await handle.query(caseStateQuery)).policyVersion).toBe(8);
     await visitWith(handle);
     const visit = calls.recordFollowUpVisit.at(-1)!;

@@ -20,7 +20,7 @@ import {
   visitSchema,
 } from '../../domain/monitoring/schemas';
 import { followUpStages, monitoredStages } from '../../domain/monitoring/elimination';
-import { addMeasuresUpdate, applyPolicyUpdate, fileObjectionUpdate, proposeExitUpdate, recordVisitUpdate, rollBackUpdate } from '../../workflows/monitoring/monitoring-case';
+import { addMeasuresUpdate, applyPolicyUpdate, fileObjectionUpdate, proposeExitUpdate, recordVisitUpdate, rollBackUpdate } from '../../domain/monitoring/messages';
 import { auditContext, type AuditLog } from '../audit/audit-log';
 import { actorOf } from '../auth/auth-router';
 import { HttpError, parseOr400, refusalError } from '../http-error';

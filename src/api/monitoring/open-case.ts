@@ -9,8 +9,8 @@ import type { CreateMonitoringCase } from '../../domain/monitoring/schemas';
 import type { Actor } from '../../domain/roles';
 import { policyInForceAt } from '../../db/policy-versions';
 import type { PrismaClient } from '../../generated/prisma/client';
-import { caseRegisteredUpdate, monitoringCaseWorkflow, type MonitoringCaseInput } from '../../workflows/monitoring/monitoring-case';
-import { caseStageKey, overdueKey, processKey, townCodeKey } from '../../workflows/search-attributes';
+import { caseRegisteredUpdate, monitoringCaseWorkflowType, type MonitoringCaseInput } from '../../domain/monitoring/messages';
+import { caseStageKey, overdueKey, processKey, townCodeKey } from '../../temporal/search-attributes';
 
 export interface TemporalDeps {
   client: Client;
@@ -73,7 +73,7 @@ export async function openMonitoringCase(
     createdBy: actor,
     policy: await policyInForceAt(db, discoveredAt),
   };
-  const start = new WithStartWorkflowOperation(monitoringCaseWorkflow, {
+  const start = new WithStartWorkflowOperation(monitoringCaseWorkflowType, {
     workflowId: monitoringWorkflowId(saved.id),
     taskQueue: temporal.taskQueue,
     args: [input],

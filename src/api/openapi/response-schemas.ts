@@ -86,6 +86,7 @@ export const taskViewSchema = named(
     escalatedToCode: z.string().nullable(),
     allowedDecisions: z.array(z.string()),
     decisionLabels: z.record(z.string(), label),
+    casePath: z.string().meta({ description: '案件在网页端的页面路径，例如 /cases/<id>' }),
   }),
 );
 

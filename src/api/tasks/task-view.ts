@@ -1,11 +1,16 @@
-import { processLabels, stepLabel } from '../../domain/steps';
+import type { ProcessRegistry } from '../../domain/tasks/process';
 import type { Role } from '../../domain/roles';
-import { decisionLabels, isOverdue, type Decision, type HumanTask } from '../../domain/tasks/task';
+import { isOverdue, type Decision, type HumanTask } from '../../domain/tasks/task';
 import type { Task } from '../../generated/prisma/client';
 
 /** The read model's row in the shape the domain rules check, so the API refuses what the workflow would. */
-export function asHumanTask(t: Task): HumanTask {
+export function asHumanTask(t: Task, processes?: ProcessRegistry): HumanTask {
+  const definition = processes?.get(t.process);
   return {
+    ...(definition && {
+      reasonRequired: [...definition.vocabulary.reasonRequired],
+      decisionLabels: definition.vocabulary.labels,
+    }),
     id: t.id,
     step: t.step,
     role: t.role as Role,
@@ -25,14 +30,14 @@ export function asHumanTask(t: Task): HumanTask {
 }
 
 /** A task as inboxes and case views show it. */
-export function taskView(t: Task, now: Date) {
+export function taskView(t: Task, now: Date, processes: ProcessRegistry) {
   return {
     id: t.id,
     caseId: t.caseId,
     process: t.process,
-    processLabel: processLabels[t.process] ?? t.process,
+    processLabel: processes.processLabel(t.process),
     step: t.step,
-    stepLabel: stepLabel(t.process, t.step),
+    stepLabel: processes.stepLabel(t.process, t.step),
     role: t.role,
     jurisdictionCode: t.jurisdictionCode,
     assigneeId: t.assigneeId,
@@ -43,7 +48,9 @@ export function taskView(t: Task, now: Date) {
     escalationLevel: t.escalationLevel,
     escalatedToCode: t.escalatedToCode,
     allowedDecisions: t.allowedDecisions,
-    decisionLabels: Object.fromEntries(t.allowedDecisions.map((d) => [d, decisionLabels[d as Decision]])),
+    decisionLabels: Object.fromEntries(t.allowedDecisions.map((d) => [d, processes.decisionLabel(t.process, d)])),
+    /** The case's page in the web app. */
+    casePath: processes.casePath(t.process, t.caseId),
   };
 }
 
@@ -52,10 +59,11 @@ export function inboxView(
   lists: { mine: Task[]; total: number; escalated: Task[]; escalatedTotal: number },
   paging: { page: number; pageSize: number },
   now: Date,
+  processes: ProcessRegistry,
 ) {
   return {
-    items: lists.mine.map((t) => taskView(t, now)),
-    escalated: lists.escalated.map((t) => taskView(t, now)),
+    items: lists.mine.map((t) => taskView(t, now, processes)),
+    escalated: lists.escalated.map((t) => taskView(t, now, processes)),
     page: paging.page,
     pageSize: paging.pageSize,
     total: lists.total,

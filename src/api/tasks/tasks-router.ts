@@ -2,11 +2,11 @@ import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import { completeTaskSchema, inboxQuerySchema } from '../../domain/tasks/schemas';
 import { ErrorCode } from '../../domain/errors';
+import { claimTaskUpdate, completeTaskUpdate } from '../../domain/tasks/messages';
+import type { ProcessRegistry } from '../../domain/tasks/process';
 import { decisionEventId, refuseActor, refuseDecision } from '../../domain/tasks/task';
-import { stageLabels, type Stage } from '../../domain/monitoring/case';
 import type { PrismaClient } from '../../generated/prisma/client';
-import { claimTaskUpdate, completeTaskUpdate } from '../../workflows/tasks/task-board';
-import { auditContext, type AuditLog } from '../audit/audit-log';
+import { auditContext, clientAddress, type AuditLog } from '../audit/audit-log';
 import { actorOf } from '../auth/auth-router';
 import { HttpError, parseOr400, refusalError } from '../http-error';
 import { refusalFromWorkflow, withRefusalsAsHttp } from '../temporal-errors';
@@ -15,7 +15,18 @@ import { asHumanTask, inboxView, taskView } from './task-view';
 
 const taskNotFound = () => new HttpError(404, { error: 'not_found', reason: '任务不存在' });
 
-export function createTasksRouter({ db, temporal, audit }: { db: PrismaClient; temporal: { client: Client }; audit: AuditLog }): Router {
+export function createTasksRouter({
+  db,
+  temporal,
+  audit,
+  processes,
+}: {
+  db: PrismaClient;
+  temporal: { client: Client };
+  audit: AuditLog;
+  /** Every process's steps, decisions and labels: the kit serves them all without naming any. */
+  processes: ProcessRegistry;
+}): Router {
   const router = Router();
 
   /** The stage a decision took its case to, as the read model recorded it; null when it is not recorded. */
@@ -36,14 +47,14 @@ export function createTasksRouter({ db, temporal, audit }: { db: PrismaClient; t
       escalated ? db.task.findMany(escalated) : Promise.resolve([]),
       escalated ? db.task.count({ where: escalated.where }) : Promise.resolve(0),
     ]);
-    res.json(inboxView({ mine: mineRows, total, escalated: escalatedRows, escalatedTotal }, query, now));
+    res.json(inboxView({ mine: mineRows, total, escalated: escalatedRows, escalatedTotal }, query, now, processes));
   });
 
   router.post('/:id/claim', async (req, res) => {
     const actor = actorOf(req);
     const row = await db.task.findUnique({ where: { id: req.params.id } });
     if (!row) throw taskNotFound();
-    const refusal = refuseActor(asHumanTask(row), actor);
+    const refusal = refuseActor(asHumanTask(row, processes), actor);
     if (refusal) throw refusalError(refusal);
     const updateId = `${row.id}:claim:${actor.userId}`;
     await withRefusalsAsHttp(() => temporal.client.workflow.getHandle(row.workflowId).executeUpdate(claimTaskUpdate, { args: [{ taskId: row.id, actor }], updateId }));
@@ -56,7 +67,7 @@ export function createTasksRouter({ db, temporal, audit }: { db: PrismaClient; t
       after: { assigneeId: actor.userId, caseId: row.caseId, step: row.step },
       key: `task.claim:${updateId}`,
     });
-    res.json(taskView((await db.task.findUniqueOrThrow({ where: { id: row.id } })), new Date()));
+    res.json(taskView(await db.task.findUniqueOrThrow({ where: { id: row.id } }), new Date(), processes));
   });
 
   router.post('/:id/complete', async (req, res) => {
@@ -64,10 +75,10 @@ export function createTasksRouter({ db, temporal, audit }: { db: PrismaClient; t
     const body = parseOr400(completeTaskSchema, req.body);
     const row = await db.task.findUnique({ where: { id: req.params.id } });
     if (!row) throw taskNotFound();
-    const request = { taskId: row.id, decision: body.decision, comment: body.comment, actor };
+    const request = { taskId: row.id, decision: body.decision, comment: body.comment, actor, clientAddress: clientAddress(req) };
     // A retry of a decision this person already made goes to Temporal, which answers it from the first one.
     const isRetry = row.status === 'COMPLETED' && row.completedById === actor.userId && row.decision === body.decision;
-    const refusal = isRetry ? null : refuseDecision(asHumanTask(row), request);
+    const refusal = isRetry ? null : refuseDecision(asHumanTask(row, processes), request);
     if (refusal) throw refusalError(refusal);
     let result;
     // One Update id per task, person and decision: a retried request gets the first answer, never a second decision.
@@ -83,16 +94,8 @@ export function createTasksRouter({ db, temporal, audit }: { db: PrismaClient; t
       else if (fromWorkflow) throw refusalError(fromWorkflow);
       else throw err;
     }
-    // Keyed by the Update id too: the retry is recorded once, or now if the first attempt failed before recording.
-    await audit.record({
-      action: 'task.decide',
-      ...auditContext(req),
-      target: { type: 'Task', id: row.id },
-      before: { status: 'OPEN' },
-      after: { status: 'COMPLETED', decision: body.decision, comment: body.comment ?? null, caseId: result.caseId, step: row.step, caseStage: result.stage },
-      key: `task.decide:${updateId}`,
-    });
-    res.json({ taskId: row.id, caseId: result.caseId, stage: result.stage, stageLabel: stageLabels[result.stage as Stage] ?? result.stage });
+    // The decision's audit entry was written by the activity that recorded it, in the same transaction.
+    res.json({ taskId: row.id, caseId: result.caseId, stage: result.stage, stageLabel: processes.stageLabel(row.process, result.stage) });
   });
 
   return router;

@@ -2,7 +2,8 @@ import type { Decision } from '../tasks/task';
 import { monitoringLineFor, type PolicySettings } from '../policy';
 import { durationMs } from '../duration';
 import { exitProblems } from './assistance';
-import { identificationSteps, isExitStep, exitSteps, stepTaskSpec, type ExitStep, type LaborCapacity, type MonitoringStep, type Stage } from './case';
+import { stepTaskSpec } from './process';
+import { identificationSteps, isExitStep, exitSteps, type ExitStep, type LaborCapacity, type MonitoringStep, type Stage } from './case';
 import type { TaskSpec } from '../tasks/task';
 
 /** 风险消除 and 回退: where the exit chain takes a monitored household, and what it must show first. */

@@ -1,8 +1,14 @@
 import { z } from 'zod';
-import { decisions } from './task';
+/** A decision code of the task's process vocabulary (approve, return, reject; accept; GOOD, …): the task says which it allows. */
+export const decisionCodeSchema = z
+  .string({ error: '处理意见应为该任务可选的办理结果代码，例如 approve（通过）、return（退回补充）、reject（不予通过）' })
+  .regex(/^[A-Za-z_]{1,32}$/, '处理意见应为该任务可选的办理结果代码，例如 approve（通过）、return（退回补充）、reject（不予通过）');
+
+/** Case ids of every process: UUIDs today, any short code of letters, digits and - _ . : tomorrow. */
+export const caseIdSchema = z.string({ error: '案件编号应为字符串' }).regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, '案件编号应为1至128位字母、数字或 - _ . :');
 
 export const completeTaskSchema = z.object({
-  decision: z.enum(decisions, { error: '处理意见应为 approve（通过）、return（退回补充）或 reject（不予通过）' }),
+  decision: decisionCodeSchema,
   comment: z.string().trim().max(2000, '意见不超过2000字').optional(),
 });
 export type CompleteTask = z.infer<typeof completeTaskSchema>;
@@ -12,7 +18,7 @@ export const inboxMaxPageSize = 200;
 
 /** GET /api/tasks: one page of each inbox list, in due order; `caseId` narrows both to one case's tasks (a case page's view). */
 export const inboxQuerySchema = z.object({
-  caseId: z.uuid({ error: '案件编号应为 UUID' }).optional(),
+  caseId: caseIdSchema.optional(),
   page: z.coerce.number({ error: '页码应为整数' }).int('页码应为整数').min(1, '页码从1开始').default(1),
   pageSize: z.coerce
     .number({ error: '每页条数应为整数' })

@@ -4,14 +4,22 @@ import { roleLabels, supervisorRoleAt, type Actor, type Role } from '../roles';
 
 /** The human-task primitive every process uses for its steps: pure rules, no I/O, no Temporal. */
 
+/** The review vocabulary (approve / return for more information / reject), the default of every step. */
 export const decisions = ['approve', 'return', 'reject'] as const;
-export type Decision = (typeof decisions)[number];
+export type ReviewDecision = (typeof decisions)[number];
+/** A decision code: one of the vocabulary its process declares for the step (see ./process.ts). */
+export type Decision = string;
 
-export const decisionLabels: Record<Decision, string> = {
+export const decisionLabels: Record<ReviewDecision, string> = {
   approve: '通过',
   return: '退回补充',
   reject: '不予通过',
 };
+/** Review decisions that need a reason. */
+export const reviewReasonRequired: readonly string[] = ['return', 'reject'];
+
+/** Who an overdue task escalates to: up the jurisdiction tree (village → town → district), or a list of roles in turn. */
+export type EscalationPath = { path: 'TREE' } | { path: 'ROLES'; roles: Role[] };
 
 export type TaskStatus = 'OPEN' | 'COMPLETED' | 'CANCELLED';
 
@@ -27,6 +35,18 @@ export interface TaskSpec {
   dueInMs: number;
   /** Only officers of this department may act (a department's measure). */
   department?: string | null;
+  /** A calendar deadline's instant (./calendar.ts); when set it is the due time and dueInMs is ignored. */
+  dueAt?: number;
+  /** A reminder this long before the due time, besides the one at the due time. */
+  remindBeforeMs?: number;
+  /** Absent in tasks opened before the kit: up the tree, stopping at the district. */
+  escalation?: EscalationPath;
+  /** This step's escalation period, instead of its case's. */
+  escalationAfterMs?: number;
+  /** Decisions that need a reason (comment); the review vocabulary's return and reject when absent. */
+  reasonRequired?: string[];
+  /** Labels of the step's decisions, for refusals; the review vocabulary's when absent. */
+  decisionLabels?: Record<string, string>;
 }
 
 export interface HumanTask {
@@ -46,6 +66,13 @@ export interface HumanTask {
   /** 0 until escalated; then how many levels up the jurisdiction tree it has gone. */
   escalationLevel: number;
   escalatedToCode: string | null;
+  remindBeforeMs?: number;
+  /** The reminder before the due time has been sent. */
+  preReminded?: boolean;
+  escalation?: EscalationPath;
+  escalationAfterMs?: number;
+  reasonRequired?: string[];
+  decisionLabels?: Record<string, string>;
 }
 
 export interface DecisionRequest {
@@ -53,10 +80,12 @@ export interface DecisionRequest {
   decision: Decision;
   comment?: string;
   actor: Actor;
+  /** Where the request came from, for the audit entry the recording activity writes. */
+  clientAddress?: string | null;
 }
 
 export function openTask(id: string, spec: TaskSpec, now: number): HumanTask {
-  return {
+  const task: HumanTask = {
     id,
     step: spec.step,
     role: spec.role,
@@ -68,11 +97,23 @@ export function openTask(id: string, spec: TaskSpec, now: number): HumanTask {
     department: spec.department ?? null,
     status: 'OPEN',
     openedAt: now,
-    dueAt: now + spec.dueInMs,
+    dueAt: spec.dueAt ?? now + spec.dueInMs,
     reminded: false,
     escalationLevel: 0,
     escalatedToCode: null,
   };
+  // Only what a step declares: tasks of processes that use none of it stay as small as before the kit.
+  if (spec.remindBeforeMs) Object.assign(task, { remindBeforeMs: spec.remindBeforeMs, preReminded: false });
+  if (spec.escalation) task.escalation = spec.escalation;
+  if (spec.escalationAfterMs !== undefined) task.escalationAfterMs = spec.escalationAfterMs;
+  if (spec.reasonRequired) task.reasonRequired = spec.reasonRequired;
+  if (spec.decisionLabels) task.decisionLabels = spec.decisionLabels;
+  return task;
+}
+
+/** A decision's label as the task's process names it. */
+export function decisionLabelOf(task: Pick<HumanTask, 'decisionLabels'>, decision: string): string {
+  return task.decisionLabels?.[decision] ?? (decisionLabels as Record<string, string>)[decision] ?? decision;
 }
 
 /** Why this actor may not act on this task at all (claim or decide); null when they may. */
@@ -106,10 +147,12 @@ export function refuseDecision(task: HumanTask | undefined, request: DecisionReq
     return { code: ErrorCode.VALIDATION, path: 'decision', reason: '此任务通过登记办理结果完成（例如登记走访），不需要审批' };
   }
   if (!task.allowedDecisions.includes(request.decision)) {
-    return { code: ErrorCode.VALIDATION, path: 'decision', reason: `此步骤不能选择“${decisionLabels[request.decision]}”` };
+    const allowed = task.allowedDecisions.map((d) => `${d}（${decisionLabelOf(task, d)}）`).join('、');
+    return { code: ErrorCode.VALIDATION, path: 'decision', reason: `此步骤不能选择“${decisionLabelOf(task, request.decision)}”，可选：${allowed}` };
   }
-  if (request.decision !== 'approve' && !request.comment?.trim()) {
-    return { code: ErrorCode.VALIDATION, path: 'comment', reason: `选择“${decisionLabels[request.decision]}”时必须填写原因` };
+  const needsReason = (task.reasonRequired ?? reviewReasonRequired).includes(request.decision);
+  if (needsReason && !request.comment?.trim()) {
+    return { code: ErrorCode.VALIDATION, path: 'comment', reason: `选择“${decisionLabelOf(task, request.decision)}”时必须填写原因` };
   }
   return null;
 }
@@ -129,16 +172,50 @@ export function escalationTarget(taskJurisdiction: string, level: number): Escal
   return { level, jurisdictionCode: code, role: supervisorRoleAt[at] };
 }
 
-export type ClockEvent = { at: number; kind: 'REMIND' } | { at: number; kind: 'ESCALATE'; target: EscalationTarget };
+/** The district a jurisdiction code lies in (its first six digits). */
+const districtOf = (code: string) => code.slice(0, 6);
 
-/** The task's next SLA event: a reminder at the due time, then one escalation per further period, up to the district. */
+/**
+ * Who this task escalates to at `level`, by its path: up the tree, or the path's roles in turn at the district. A task
+ * of the kit (one that names its path) at the district whose role is not the district approver's escalates to the
+ * district approver once the tree has nowhere further to go; tasks opened before the kit stop at the district.
+ */
+export function escalationTargetOf(task: Pick<HumanTask, 'jurisdictionCode' | 'role' | 'escalation'>, level: number): EscalationTarget | null {
+  const path = task.escalation;
+  if (path?.path === 'ROLES') {
+    const role = path.roles[level - 1];
+    return role ? { level, jurisdictionCode: districtOf(task.jurisdictionCode), role } : null;
+  }
+  const up = escalationTarget(task.jurisdictionCode, level);
+  if (up || !path) return up;
+  const levelsInTree = jurisdictionLevel(task.jurisdictionCode) === 'VILLAGE' ? 2 : jurisdictionLevel(task.jurisdictionCode) === 'TOWN' ? 1 : 0;
+  const ownRoleIsApprover = levelsInTree === 0 && task.role === 'DISTRICT_APPROVER';
+  if (level === levelsInTree + 1 && levelsInTree === 0 && !ownRoleIsApprover) {
+    return { level, jurisdictionCode: districtOf(task.jurisdictionCode), role: 'DISTRICT_APPROVER' };
+  }
+  return null;
+}
+
+export type ClockEvent =
+  | { at: number; kind: 'REMIND_BEFORE' }
+  | { at: number; kind: 'REMIND' }
+  | { at: number; kind: 'ESCALATE'; target: EscalationTarget };
+
+/**
+ * The task's next SLA event: a reminder ahead of the due time when the step asks for one, a reminder at the due time,
+ * then one escalation per further period along its escalation path.
+ */
 export function nextClockEvent(task: HumanTask, escalationAfterMs: number): ClockEvent | null {
   if (task.status !== 'OPEN') return null;
+  if (task.remindBeforeMs && !task.preReminded && !task.reminded) {
+    const at = task.dueAt - task.remindBeforeMs;
+    if (at > task.openedAt) return { at, kind: 'REMIND_BEFORE' };
+  }
   if (!task.reminded) return { at: task.dueAt, kind: 'REMIND' };
   const level = task.escalationLevel + 1;
-  const target = escalationTarget(task.jurisdictionCode, level);
+  const target = escalationTargetOf(task, level);
   if (!target) return null;
-  return { at: task.dueAt + level * escalationAfterMs, kind: 'ESCALATE', target };
+  return { at: task.dueAt + level * (task.escalationAfterMs ?? escalationAfterMs), kind: 'ESCALATE', target };
 }
 
 export function isOverdue(task: Pick<HumanTask, 'status' | 'dueAt'>, now: number): boolean {
