@@ -10,6 +10,7 @@ import type { PrismaClient } from './generated/prisma/client';
 import type { Logger } from './logger';
 import { assistFlowDataConverter } from './temporal/data-converter';
 import { annualSweepScheduleId, ensureAnnualSweepSchedule } from './temporal/annual-sweep-schedule';
+import { actorAssertionInterceptor, assertionKey } from './temporal/actor-assertion';
 import { createPayloadCodec, type PayloadKey } from './temporal/payload-codec';
 import { createTemporalRuntimeLogger } from './temporal/runtime-logger';
 import { createAssistFlowWorker } from './worker-runtime';
@@ -24,6 +25,8 @@ export interface Endpoints {
   publicUrl: string;
   /** Encrypt Temporal payloads; the API and every worker of a deployment must share them. */
   payloadKeys: PayloadKey[];
+  /** ACTOR_ASSERTION_KEY, when set; otherwise the assertion key is derived from the payload keys. */
+  actorAssertionKey?: string;
 }
 
 export interface Running {
@@ -57,7 +60,7 @@ export async function runWorker(config: Config, endpoints: Endpoints, logger: Lo
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: { db, mailer, publicUrl: endpoints.publicUrl },
+    deps: { db, mailer, publicUrl: endpoints.publicUrl, assertionKey: assertionKey(endpoints.actorAssertionKey, endpoints.payloadKeys) },
     payloadCodec,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   });
@@ -80,7 +83,13 @@ export async function runWorker(config: Config, endpoints: Endpoints, logger: Lo
 export async function runApi(config: Config, endpoints: Endpoints, logger: Logger, db: PrismaClient): Promise<Running & { url: string }> {
   const connection = await Connection.connect({ address: endpoints.temporalAddress });
   const payloadCodec = createPayloadCodec(endpoints.payloadKeys);
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: assistFlowDataConverter(payloadCodec) });
+  // Every Update the API sends carries its actor as an assertion signed for it (src/temporal/actor-assertion.ts).
+  const client = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: assistFlowDataConverter(payloadCodec),
+    interceptors: { workflow: [actorAssertionInterceptor(assertionKey(endpoints.actorAssertionKey, endpoints.payloadKeys))] },
+  });
   const app = createApp({
     db,
     temporal: {
@@ -137,6 +146,7 @@ export function externalEndpoints(config: Config): Endpoints {
     smtpUrl: config.SMTP_URL!,
     authSecret: config.AUTH_SECRET!,
     payloadKeys: config.PAYLOAD_KEYS!,
+    actorAssertionKey: config.ACTOR_ASSERTION_KEY,
     publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
   };
 }

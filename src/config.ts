@@ -61,6 +61,11 @@ export const configSchema = z
         return z.NEVER;
       }
     }),
+    /**
+     * Signs the actor of every Update the API sends (src/temporal/actor-assertion.ts); the API and every worker share
+     * it. Default: derived from the current PAYLOAD_KEYS key, which they share already.
+     */
+    ACTOR_ASSERTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     DATA_DIR: z.string().min(1).default('data'),
     /** The Temporal web UI's origin, allowed to call the codec endpoint (CORS). Default: the embedded UI's. */
     TEMPORAL_UI_ORIGIN: z.url().transform((u) => new URL(u).origin).optional(),

@@ -7,4 +7,6 @@ export interface ActivityDeps {
   mailer: Mailer;
   /** Base of links in emails, e.g. http://localhost:3000 */
   publicUrl: string;
+  /** Checks the API's actor assertions (src/temporal/actor-assertion.ts); the API signs with the same key. */
+  assertionKey: Buffer;
 }

@@ -27,7 +27,7 @@ beforeAll(async () => {
   db = createPrisma(database.url, 3);
   await seedDemoData(db);
   mailer.current = createSmtpMailer(mail.smtpUrl, 'AssistFlow <noreply@assistflow.local>');
-  activities = createActivities({ db, mailer: mailer.current, publicUrl: 'http://assistflow.test' });
+  activities = createActivities({ db, mailer: mailer.current, publicUrl: 'http://assistflow.test', assertionKey: Buffer.alloc(32, 1) });
 });
 afterAll(async () => {
   mailer.current?.close();

@@ -22,6 +22,7 @@ import type { PrismaClient } from '../../src/generated/prisma/client';
 import { createLogger } from '../../src/logger';
 import { assistFlowDataConverter } from '../../src/temporal/data-converter';
 import { createPayloadCodec } from '../../src/temporal/payload-codec';
+import { actorAssertionInterceptor } from '../../src/temporal/actor-assertion';
 import { createTemporalRuntimeLogger } from '../../src/temporal/runtime-logger';
 import { bundleAssistFlowWorkflows, createAssistFlowWorker } from '../../src/worker-runtime';
 import { createTestDatabase } from './database';
@@ -43,6 +44,10 @@ export interface Stack {
   /** The Temporal UI origin the codec endpoint allows (CORS). */
   temporalUiOrigin: string;
   taskQueue: string;
+  /** The Temporal frontend's address, for tests that go around the API as an attacker would. */
+  temporalAddress: string;
+  /** The key the API signs actor assertions with and the worker checks them with. */
+  assertionKey: Buffer;
   /** Moves the time-skipping server's clock ahead by exactly `duration` (`'30 days'`, ms), firing the timers due meanwhile; throws on the dev server. */
   skip(duration: Duration): Promise<void>;
   /** The Temporal server's clock, the time workflows see and write to the read model (ahead of the real clock once skipped). */
@@ -98,6 +103,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const taskQueue = `api-test-${process.pid}`;
   const logger = createLogger('warn', 'test');
   const payloadCodec = createPayloadCodec([{ id: 'test', key: randomBytes(32) }]);
+  const assertionKey = randomBytes(32);
   const temporalUiOrigin = 'http://127.0.0.1:8233';
 
   const nativeConnection = await NativeConnection.connect({ address: temporalServer.address });
@@ -107,14 +113,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     connection: nativeConnection,
     namespace: 'default',
     taskQueue,
-    deps: { db, mailer, publicUrl: 'http://assistflow.test' },
+    deps: { db, mailer, publicUrl: 'http://assistflow.test', assertionKey },
     workflowBundle,
     payloadCodec,
   });
   const workerRun = worker.run();
 
   const connection = await Connection.connect({ address: temporalServer.address });
-  const temporal = new Client({ connection, namespace: 'default', dataConverter: assistFlowDataConverter(payloadCodec) });
+  // As the API's client in production: every Update signed with the actor's assertion.
+  const temporal = new Client({
+    connection,
+    namespace: 'default',
+    dataConverter: assistFlowDataConverter(payloadCodec),
+    interceptors: { workflow: [actorAssertionInterceptor(assertionKey)] },
+  });
   const app = createApp({
     db,
     temporal: { client: temporal, taskQueue, namespace: 'default', payloadCodec, uiOrigin: temporalUiOrigin },
@@ -156,6 +168,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     payloadCodec,
     temporalUiOrigin,
     taskQueue,
+    temporalAddress: temporalServer.address,
+    assertionKey,
     skip: (duration) => temporalServer.skip(duration),
     temporalNow: () => temporalServer.now(),
     request,

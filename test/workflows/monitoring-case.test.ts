@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes, ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { bundleAssistFlowWorkflows } from '../../src/worker-runtime';
+import { actorAssertionInterceptor, verifyAssertion } from '../../src/temporal/actor-assertion';
 import type { Activities } from '../../src/activities';
 import type { MeasureRecord, MonitoringChange } from '../../src/domain/monitoring/messages';
 import type { HumanTask } from '../../src/domain/tasks/task';
@@ -93,6 +96,7 @@ type Calls = { [K in Exclude<keyof Activities, 'recordTransition'>]: Parameters<
 function fakeActivities() {
   const calls: Calls = {
     loadPolicy: [],
+    verifyActorAssertion: [],
     recordTaskClaim: [],
     notifyOverdueTask: [],
     recordTransition: [],
@@ -125,6 +129,9 @@ function fakeActivities() {
       calls.recordTransition.push(t);
       for (const [name, args] of Object.entries(fileTransition(t))) (calls[name as FiledKind] as unknown[]).push(args);
     },
+    async verifyActorAssertion(a) {
+      return verifyAssertion(assertionKey, a.assertion, Date.now());
+    },
     recordTaskClaim: record('recordTaskClaim'),
     notifyOverdueTask: record('notifyOverdueTask'),
     notifyIdentificationOverdue: record('notifyIdentificationOverdue'),
@@ -143,6 +150,9 @@ function fakeActivities() {
   return { calls, activities };
 }
 
+/** The key the test's client signs actor assertions with, and its fake worker checks them with. */
+const assertionKey = randomBytes(32);
+
 /** What the read model would list as monitored, for the yearly sweep. */
 let monitoredCases: { caseId: string; workflowId: string }[] = [];
 
@@ -154,13 +164,14 @@ let sequence = 0;
 
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });
+  bundle = await bundleAssistFlowWorkflows({ logger: new DefaultLogger('WARN') });
 });
 
 // A server of its own per test: one test's leftovers (a terminated case's timers) can otherwise hold the next test's clock still.
 beforeEach(async () => {
   env = await TestWorkflowEnvironment.createTimeSkipping({
-    client: { dataConverter },
+    // As the API sends them: every Update signed with its actor's assertion.
+    client: { dataConverter, interceptors: { workflow: [actorAssertionInterceptor(assertionKey)] } },
     server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
   });
   // The time-skipping server starts with no custom search attributes.

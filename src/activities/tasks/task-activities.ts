@@ -1,4 +1,7 @@
+import { log } from '@temporalio/activity';
 import { createAuditLog } from '../../db/audit-log';
+import type { ActorAssertion } from '../../domain/tasks/actor-assertion';
+import { verifyAssertion } from '../../temporal/actor-assertion';
 import type { AuditAction } from '../../domain/audit';
 import type { Prisma } from '../../generated/prisma/client';
 import type { Actor } from '../../domain/roles';
@@ -98,7 +101,7 @@ async function writeTransition(tx: Tx, t: Transition, writers: TaskKitDeps['case
   }
 }
 
-export function createTaskActivities({ db, mailer, publicUrl, processes, caseWriters }: ActivityDeps & TaskKitDeps) {
+export function createTaskActivities({ db, mailer, publicUrl, assertionKey, processes, caseWriters }: ActivityDeps & TaskKitDeps) {
   const audit = createAuditLog(db);
   const placeName = async (code: string) => (await db.jurisdiction.findUnique({ where: { code }, select: { name: true } }))?.name ?? code;
   /** 大进镇大进演示一村: the town's and the village's names, as a caseworker says where a task is. */
@@ -108,6 +111,24 @@ export function createTaskActivities({ db, mailer, publicUrl, processes, caseWri
   };
 
   return {
+    /**
+     * Checks an Update's actor assertion: signed with our key and within its time window. A refusal is a security
+     * event: logged, and written to the audit log once per Update.
+     */
+    async verifyActorAssertion({ workflowId, updateId, update, assertion }: { workflowId: string; updateId: string; update: string; assertion: ActorAssertion }): Promise<{ ok: boolean }> {
+      const verdict = verifyAssertion(assertionKey, assertion, Date.now());
+      if (verdict.ok) return { ok: true };
+      log.warn('security event: update refused, actor assertion invalid', { workflowId, updateId, update, reason: verdict.reason });
+      await audit.record({
+        action: 'security.assertion_refused',
+        actor: null,
+        target: { type: 'Workflow', id: workflowId },
+        after: { updateId, update, reason: verdict.reason, claimedUserId: assertion.claims?.sub ?? null },
+        key: `security.assertion_refused:${workflowId}:${updateId}`,
+      });
+      return { ok: false };
+    },
+
     /**
      * 记录办理: one step of any process in the read model, in one transaction: the decision with its timeline and audit
      * entry, the task rows completed, cancelled and opened, the timeline, the audit, the process's case change.

@@ -1,4 +1,5 @@
 import { ErrorCode, type Refusal } from '../errors';
+import type { ActorAssertion } from './actor-assertion';
 import { isWithin, jurisdictionLevel, parentJurisdiction } from '../jurisdictions';
 import { roleLabels, supervisorRoleAt, type Actor, type Role } from '../roles';
 
@@ -82,6 +83,8 @@ export interface DecisionRequest {
   actor: Actor;
   /** Where the request came from, for the audit entry the recording activity writes. */
   clientAddress?: string | null;
+  /** The API's signed word for `actor`, added by its Temporal client (./actor-assertion.ts). */
+  assertion?: ActorAssertion;
 }
 
 export function openTask(id: string, spec: TaskSpec, now: number): HumanTask {
