@@ -56,24 +56,31 @@ export async function runWorker(config: Config, endpoints: Endpoints, logger: Lo
   const mailer = createSmtpMailer(endpoints.smtpUrl, config.MAIL_FROM);
   const connection = await NativeConnection.connect({ address: endpoints.temporalAddress });
   const payloadCodec = createPayloadCodec(endpoints.payloadKeys);
+  // The worker's own client: the yearly sweep's schedule, and activities that start workflows (a referral into monitoring).
+  const client = new Client({ connection: await Connection.connect({ address: endpoints.temporalAddress }), namespace: config.TEMPORAL_NAMESPACE, dataConverter: assistFlowDataConverter(payloadCodec) });
   const worker = await createAssistFlowWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: { db, mailer, publicUrl: endpoints.publicUrl, assertionKey: assertionKey(endpoints.actorAssertionKey, endpoints.payloadKeys) },
+    deps: {
+      db,
+      mailer,
+      publicUrl: endpoints.publicUrl,
+      assertionKey: assertionKey(endpoints.actorAssertionKey, endpoints.payloadKeys),
+      temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE },
+    },
     payloadCodec,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   });
   const running = worker.run();
-  const client = new Client({ connection: await Connection.connect({ address: endpoints.temporalAddress }), namespace: config.TEMPORAL_NAMESPACE, dataConverter: assistFlowDataConverter(payloadCodec) });
   const sweep = await ensureAnnualSweepSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, cron: config.ANNUAL_SWEEP_CRON });
-  await client.connection.close();
   logger.info('annual sweep schedule', { scheduleId: annualSweepScheduleId, cron: config.ANNUAL_SWEEP_CRON, timezone: 'Asia/Shanghai', result: sweep });
   logger.info('worker running', { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE });
   return {
     async stop() {
       worker.shutdown();
       await running;
+      await client.connection.close();
       await connection.close();
       mailer.close();
     },

@@ -109,11 +109,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const nativeConnection = await NativeConnection.connect({ address: temporalServer.address });
   const mailer = createSmtpMailer(mail.smtpUrl, 'AssistFlow <noreply@assistflow.local>');
   const workflowBundle = await bundleAssistFlowWorkflows({ logger: new DefaultLogger('WARN') });
+  const workerClient = new Client({ connection: await Connection.connect({ address: temporalServer.address }), namespace: 'default', dataConverter: assistFlowDataConverter(payloadCodec) });
   const worker: Worker = await createAssistFlowWorker({
     connection: nativeConnection,
     namespace: 'default',
     taskQueue,
-    deps: { db, mailer, publicUrl: 'http://assistflow.test', assertionKey },
+    deps: { db, mailer, publicUrl: 'http://assistflow.test', assertionKey, temporal: { client: workerClient, taskQueue } },
     workflowBundle,
     payloadCodec,
   });
@@ -187,6 +188,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       worker.shutdown();
       await workerRun;
       await connection.close();
+      await workerClient.connection.close();
       await nativeConnection.close();
       mailer.close();
       await db.$disconnect();

@@ -96,6 +96,7 @@ type Calls = { [K in Exclude<keyof Activities, 'recordTransition'>]: Parameters<
 function fakeActivities() {
   const calls: Calls = {
     loadPolicy: [],
+    openMonitoringCase: [],
     verifyActorAssertion: [],
     recordTaskClaim: [],
     notifyOverdueTask: [],
@@ -131,6 +132,10 @@ function fakeActivities() {
     },
     async verifyActorAssertion(a) {
       return verifyAssertion(assertionKey, a.assertion, Date.now());
+    },
+    async openMonitoringCase(a) {
+      calls.openMonitoringCase.push(a);
+      return { caseId: 'referred' };
     },
     recordTaskClaim: record('recordTaskClaim'),
     notifyOverdueTask: record('notifyOverdueTask'),

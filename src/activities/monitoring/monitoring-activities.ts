@@ -1,6 +1,7 @@
 import { closedStages, monitoringWorkflowId, stageLabels, type Stage } from '../../domain/monitoring/case';
 import { monitoredStages } from '../../domain/monitoring/elimination';
-import type { MonitoringChange } from '../../domain/monitoring/messages';
+import type { MonitoringChange, OpenCaseRequest, OpenCaseResult } from '../../domain/monitoring/messages';
+import { openMonitoringCase } from './intake';
 import type { Transition } from '../../domain/tasks/messages';
 import type { ActivityDeps } from '../deps';
 import { beijingTime, sendOnce } from '../mail/notifications';
@@ -96,8 +97,18 @@ export const writeMonitoringChange: CaseWriter = async (tx, transition: Transiti
   }
 };
 
-export function createMonitoringActivities({ db, mailer, publicUrl }: ActivityDeps) {
+export function createMonitoringActivities({ db, mailer, publicUrl, temporal }: ActivityDeps) {
   return {
+    /**
+     * Case intake from a workflow (another process refers a household into monitoring): the same intake as a
+     * caseworker's report, idempotent by `intakeKey`; a refusal (the household already has an open case, say) is an
+     * answer, not a failure, so the caller can add its evidence to that case instead.
+     */
+    async openMonitoringCase({ actor, body, discoveredAt, intakeKey }: OpenCaseRequest): Promise<OpenCaseResult> {
+      if (!temporal) throw new Error('openMonitoringCase needs a Temporal client in the activity dependencies');
+      return openMonitoringCase({ db, temporal }, actor, body, discoveredAt ? new Date(discoveredAt) : new Date(), intakeKey);
+    },
+
     /** The monitored households' workflows, a page at a time in case-id order, for the yearly sweep. */
     async listMonitoredCases({ afterCaseId, limit }: { afterCaseId: string | null; limit: number }): Promise<{ caseId: string; workflowId: string }[]> {
       const rows = await db.monitoringCase.findMany({

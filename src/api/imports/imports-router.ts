@@ -6,7 +6,7 @@ import type { Logger } from '../../logger';
 import { auditContext, type AuditLog } from '../audit/audit-log';
 import { actorOf } from '../auth/auth-router';
 import { HttpError, refusalError } from '../http-error';
-import type { TemporalDeps } from '../monitoring/open-case';
+import type { TemporalDeps } from '../../activities/monitoring/intake';
 import { importDepartmentAlerts } from './department-alert-import';
 
 /** IMPORT_MAX_BYTES's default (src/config.ts), for an app built without it. */

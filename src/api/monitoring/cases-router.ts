@@ -29,7 +29,7 @@ import { withRefusalsAsHttp } from '../temporal-errors';
 import { asHumanTask } from '../tasks/task-view';
 import { caseListQueries } from './case-list-query';
 import { loadCaseView } from './case-view';
-import { openMonitoringCase, type TemporalDeps } from './open-case';
+import { openMonitoringCase, type TemporalDeps } from '../../activities/monitoring/intake';
 
 const caseNotFound = () => new HttpError(404, { error: 'not_found', reason: '案件不存在或不在您的辖区内' });
 

@@ -6,7 +6,8 @@ import type { HumanTask } from '../tasks/task';
 import type { Measure } from './assistance';
 import type { Category, Channel, LaborCapacity, MonitoringStep, RiskType, Stage } from './case';
 import type { VisitFinding } from './elimination';
-import type { Visit } from './schemas';
+import type { CreateMonitoringCase, Visit } from './schemas';
+import type { Refusal } from '../errors';
 
 /**
  * The monitoring case workflow's messages (start input, Updates, Queries, Signals) and the change it records, as
@@ -114,6 +115,19 @@ export const rollBackUpdate = update<{ stage: Stage; visitTaskId: string }, [{ r
 export const applyPolicyUpdate = update<{ policyVersion: number }, [{ version: number; actor: Actor }], 'applyPolicy'>('applyPolicy');
 /** 集中排查: the yearly sweep asks every monitored household to be re-examined; once per year, however often it is sent. */
 export const annualReviewSignal = { type: 'signal', name: 'annualReview' } as SignalDefinition<[{ year: number }], 'annualReview'>;
+
+/** What an intake answers: the case opened (or, for the same intake retried, the one it opened), or why not. */
+export type OpenCaseResult = { caseId: string } | { refusal: Refusal; caseId?: string };
+
+/** The `openMonitoringCase` activity's input: who reports, the validated intake, and the key that makes it idempotent. */
+export interface OpenCaseRequest {
+  actor: Actor;
+  body: CreateMonitoringCase;
+  /** ISO time the risk was found; now when absent. */
+  discoveredAt?: string;
+  /** A workflow's own key for this intake (its workflow id and step), so a retried activity opens one case. */
+  intakeKey: string;
+}
 
 /** The workflow type of a monitoring case, by name (the API starts it without importing the workflow). */
 export const monitoringCaseWorkflowType = 'monitoringCaseWorkflow';
