@@ -7,6 +7,7 @@ import { stageLabels, type Stage } from '../../domain/monitoring/case';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { claimTaskUpdate, completeTaskUpdate } from '../../workflows/tasks/task-board';
 import { auditContext, type AuditLog } from '../audit/audit-log';
+import type { ApiMetrics } from '../metrics/api-metrics';
 import { actorOf } from '../auth/auth-router';
 import { HttpError, parseOr400, refusalError } from '../http-error';
 import { refusalFromWorkflow, withRefusalsAsHttp } from '../temporal-errors';
@@ -15,7 +16,7 @@ import { asHumanTask, inboxView, taskView } from './task-view';
 
 const taskNotFound = () => new HttpError(404, { error: 'not_found', reason: '任务不存在' });
 
-export function createTasksRouter({ db, temporal, audit }: { db: PrismaClient; temporal: { client: Client }; audit: AuditLog }): Router {
+export function createTasksRouter({ db, temporal, audit, metrics }: { db: PrismaClient; temporal: { client: Client }; audit: AuditLog; metrics: Pick<ApiMetrics, 'recordDecision'> }): Router {
   const router = Router();
 
   /** The stage a decision took its case to, as the read model recorded it; null when it is not recorded. */
@@ -92,6 +93,7 @@ export function createTasksRouter({ db, temporal, audit }: { db: PrismaClient; t
       after: { status: 'COMPLETED', decision: body.decision, comment: body.comment ?? null, caseId: result.caseId, step: row.step, caseStage: result.stage },
       key: `task.decide:${updateId}`,
     });
+    if (!isRetry) metrics.recordDecision(row.process, row.step, body.decision);
     res.json({ taskId: row.id, caseId: result.caseId, stage: result.stage, stageLabel: stageLabels[result.stage as Stage] ?? result.stage });
   });
 
