@@ -26,6 +26,8 @@ export async function createAssistFlowWorker(options: {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** The sticky cache's size (WORKER_MAX_CACHED_WORKFLOWS); the SDK's default, which grows with the heap, when absent (tests). */
   maxCachedWorkflows?: number;
+  /** Activity interceptors (src/temporal/worker-metrics.ts counts executions); none when absent. */
+  interceptors?: Pick<NonNullable<WorkerOptions['interceptors']>, 'activity'>;
 }): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
@@ -35,5 +37,6 @@ export async function createAssistFlowWorker(options: {
     dataConverter: assistFlowDataConverter(options.payloadCodec),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
+    ...(options.interceptors && { interceptors: options.interceptors }),
   });
 }
