@@ -3,6 +3,8 @@ import { Client, Connection } from '@temporalio/client';
 import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import { createSmtpMailer } from './activities/mail/mailer';
 import { createApp } from './api/app';
+import { createApiMetrics } from './api/metrics/api-metrics';
+import { apiRoutes } from './api/openapi/routes';
 import { createTokenService } from './api/auth/tokens';
 import type { Config } from './config';
 import { createPrisma } from './db/client';
@@ -13,6 +15,8 @@ import { annualSweepScheduleId, ensureAnnualSweepSchedule } from './temporal/ann
 import { actorAssertionInterceptor, assertionKey } from './temporal/actor-assertion';
 import { createPayloadCodec, type PayloadKey } from './temporal/payload-codec';
 import { createTemporalRuntimeLogger } from './temporal/runtime-logger';
+import { createWorkerMetrics } from './temporal/worker-metrics';
+import { parseHostPort, serveMetrics, type MetricsServer } from './metrics/serve';
 import { createAssistFlowWorker } from './worker-runtime';
 
 /** Builders of the real clients, shared by the composition roots (worker, server, start) and nothing else. */
@@ -35,15 +39,28 @@ export interface Running {
 
 /**
  * The SDK and its core log at WARN unless debugging, core's lines forwarded through the SDK's logger so that one
- * logger prints (and redacts) everything; our stopOnSignals, not the SDK, handles Ctrl-C.
+ * logger prints (and redacts) everything; our stopOnSignals, not the SDK, handles Ctrl-C. With TEMPORAL_METRICS_ADDRESS
+ * the core serves the SDK's metrics (temporal_*: task slots, sticky cache, task latencies) there for Prometheus.
+ * Once per process: the runtime cannot be installed again.
  */
 export function installTemporalRuntime(config: Config): void {
   const level = config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN';
   Runtime.install({
     logger: createTemporalRuntimeLogger(level),
-    telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: level, other: 'WARN' }) } },
+    telemetryOptions: {
+      logging: { forward: {}, filter: makeTelemetryFilterString({ core: level, other: 'WARN' }) },
+      ...(config.TEMPORAL_METRICS_ADDRESS && { metrics: { prometheus: { bindAddress: config.TEMPORAL_METRICS_ADDRESS } } }),
+    },
     shutdownSignals: [],
   });
+}
+
+/** A metrics endpoint when its address is configured, and a no-op to stop otherwise. */
+async function metricsEndpoint(registry: Parameters<typeof serveMetrics>[0], address: { host: string; port: number } | undefined, logger: Logger, what: string): Promise<MetricsServer | null> {
+  if (!address) return null;
+  const server = await serveMetrics(registry, address);
+  logger.info(`${what} metrics`, { url: `${server.url}/metrics` });
+  return server;
 }
 
 /** The database client; its owner (the composition root) disconnects it last. */
@@ -58,6 +75,8 @@ export async function runWorker(config: Config, endpoints: Endpoints, logger: Lo
   const payloadCodec = createPayloadCodec(endpoints.payloadKeys);
   // The worker's own client: the yearly sweep's schedule, and activities that start workflows (a referral into monitoring).
   const client = new Client({ connection: await Connection.connect({ address: endpoints.temporalAddress }), namespace: config.TEMPORAL_NAMESPACE, dataConverter: assistFlowDataConverter(payloadCodec) });
+  const metrics = createWorkerMetrics();
+  const metricsServer = await metricsEndpoint(metrics.registry, config.WORKER_METRICS_ADDRESS ? parseHostPort(config.WORKER_METRICS_ADDRESS) : undefined, logger, 'worker');
   const worker = await createAssistFlowWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -71,6 +90,7 @@ export async function runWorker(config: Config, endpoints: Endpoints, logger: Lo
     },
     payloadCodec,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    interceptors: { activity: [metrics.activityInterceptor] },
   });
   const running = worker.run();
   const sweep = await ensureAnnualSweepSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, cron: config.ANNUAL_SWEEP_CRON });
@@ -83,6 +103,7 @@ export async function runWorker(config: Config, endpoints: Endpoints, logger: Lo
       await client.connection.close();
       await connection.close();
       mailer.close();
+      await metricsServer?.stop();
     },
   };
 }
@@ -97,6 +118,7 @@ export async function runApi(config: Config, endpoints: Endpoints, logger: Logge
     dataConverter: assistFlowDataConverter(payloadCodec),
     interceptors: { workflow: [actorAssertionInterceptor(assertionKey(endpoints.actorAssertionKey, endpoints.payloadKeys))] },
   });
+  const metrics = createApiMetrics({ db, routes: apiRoutes, logger });
   const app = createApp({
     db,
     temporal: {
@@ -109,7 +131,8 @@ export async function runApi(config: Config, endpoints: Endpoints, logger: Logge
     tokens: createTokenService(endpoints.authSecret, config.AUTH_TOKEN_TTL),
     logger,
     imports: { maxBytes: config.IMPORT_MAX_BYTES },
-    security: { refreshTtl: config.AUTH_REFRESH_TTL, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY },
+    security: { refreshTtl: config.AUTH_REFRESH_TTL, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY, metricsToken: config.METRICS_TOKEN },
+    metrics,
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.PORT, () => resolve(s)).once('error', (err) => reject(new Error(`API cannot listen on port ${config.PORT}: ${err.message}`)));
@@ -117,11 +140,13 @@ export async function runApi(config: Config, endpoints: Endpoints, logger: Logge
   const address = server.address();
   const url = `http://localhost:${typeof address === 'object' && address ? address.port : config.PORT}`;
   logger.info('api listening', { url });
+  const metricsServer = await metricsEndpoint(metrics.registry, config.METRICS_PORT ? { host: '0.0.0.0', port: config.METRICS_PORT } : undefined, logger, 'api');
   return {
     url,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await metricsServer?.stop();
       await connection.close();
     },
   };

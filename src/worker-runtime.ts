@@ -28,6 +28,8 @@ export async function createAssistFlowWorker(options: {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** The sticky cache's size (WORKER_MAX_CACHED_WORKFLOWS); the SDK's default, which grows with the heap, when absent (tests). */
   maxCachedWorkflows?: number;
+  /** Activity interceptors (src/temporal/worker-metrics.ts counts executions); none when absent. */
+  interceptors?: Pick<NonNullable<WorkerOptions['interceptors']>, 'activity'>;
 }): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
@@ -38,5 +40,6 @@ export async function createAssistFlowWorker(options: {
     // A prebuilt bundle carries the interceptors already (bundleAssistFlowWorkflows).
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath, interceptors: { workflowModules: workflowInterceptorModules } }),
     ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
+    ...(options.interceptors && { interceptors: options.interceptors }),
   });
 }

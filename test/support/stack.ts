@@ -7,7 +7,7 @@ import type { Express } from 'express';
 import { Client, Connection } from '@temporalio/client';
 import type { Duration, PayloadCodec } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker, type WorkerOptions } from '@temporalio/worker';
 import { createSmtpMailer } from '../../src/activities/mail/mailer';
 import { createApp } from '../../src/api/app';
 import { createTokenService } from '../../src/api/auth/tokens';
@@ -60,6 +60,10 @@ export interface Stack {
 export interface StackOptions {
   /** `dev` (default): `temporal server start-dev`, real time. `time-skipping`: the SDK's test server, time moved by `skip`. */
   temporal?: 'dev' | 'time-skipping';
+  /** The test file installed the Temporal runtime itself (installTemporalRuntime, with its metrics exporter): leave it. */
+  runtimeInstalled?: boolean;
+  /** Activity interceptors for the worker, as the worker process passes them (src/temporal/worker-metrics.ts). */
+  workerInterceptors?: Pick<NonNullable<WorkerOptions['interceptors']>, 'activity'>;
 }
 
 interface TemporalServer {
@@ -88,7 +92,7 @@ async function startTemporal(kind: StackOptions['temporal'], dataDir: string): P
 let runtimeInstalled = false;
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  if (!runtimeInstalled) {
+  if (!runtimeInstalled && !options.runtimeInstalled) {
     Runtime.install({ logger: createTemporalRuntimeLogger('WARN') });
     runtimeInstalled = true;
   }
@@ -117,6 +121,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     deps: { db, mailer, publicUrl: 'http://assistflow.test', assertionKey, temporal: { client: workerClient, taskQueue } },
     workflowBundle,
     payloadCodec,
+    interceptors: options.workerInterceptors,
   });
   const workerRun = worker.run();
 

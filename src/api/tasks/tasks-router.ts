@@ -7,6 +7,7 @@ import type { ProcessRegistry } from '../../domain/tasks/process';
 import { decisionEventId, refuseActor, refuseDecision } from '../../domain/tasks/task';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { auditContext, clientAddress, type AuditLog } from '../audit/audit-log';
+import type { ApiMetrics } from '../metrics/api-metrics';
 import { actorOf } from '../auth/auth-router';
 import { HttpError, parseOr400, refusalError } from '../http-error';
 import { refusalFromWorkflow, withRefusalsAsHttp } from '../temporal-errors';
@@ -19,11 +20,13 @@ export function createTasksRouter({
   db,
   temporal,
   audit,
+  metrics,
   processes,
 }: {
   db: PrismaClient;
   temporal: { client: Client };
   audit: AuditLog;
+  metrics: Pick<ApiMetrics, 'recordDecision'>;
   /** Every process's steps, decisions and labels: the kit serves them all without naming any. */
   processes: ProcessRegistry;
 }): Router {
@@ -95,6 +98,7 @@ export function createTasksRouter({
       else throw err;
     }
     // The decision's audit entry was written by the activity that recorded it, in the same transaction.
+    if (!isRetry) metrics.recordDecision(row.process, row.step, body.decision);
     res.json({ taskId: row.id, caseId: result.caseId, stage: result.stage, stageLabel: processes.stageLabel(row.process, result.stage) });
   });
 
