@@ -464,7 +464,7 @@ test('measures follow the policy: refused with the reason, otherwise each become
 
     await handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: civil.id, decision: 'approve', comment: '已发放', actor: dept }] });
     expect(calls.recordMonitoringDecision.at(-1)).toMatchObject({ measure: { id: measureIds[0], status: 'DELIVERED' }, fromStage: 'MONITORED', toStage: 'MONITORED' });
-    await handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: industry.id, decision: 'reject', comment: '产业项目未获批', actor: worker }] });
+    await handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: industry.id, decision: 'reject', comment: '产业项目未获批', actor: head }] });
     expect(calls.recordMonitoringDecision.at(-1)).toMatchObject({ measure: { id: measureIds[1], status: 'NOT_DELIVERED' } });
     expect(await stageOf(handle)).toBe('MONITORED');
   });
@@ -592,7 +592,7 @@ const proposeExit = (handle: Handle, actor: Actor = worker, reason = '务工收�
 async function toExitReady(handle: Handle, calls: Calls) {
   await toMonitored(handle, calls);
   await handle.executeUpdate(addMeasuresUpdate, { args: [{ measures: [{ type: 'INDUSTRY', startDate: '2026-12-01' }], actor: worker }] });
-  await decide(handle, 'MEASURE_DELIVERY', worker, 'approve', '产业项目已落地');
+  await decide(handle, 'MEASURE_DELIVERY', head, 'approve', '产业项目已落地');
   for (let day = 0; day <= 200; day += 25) {
     await visitWith(handle);
     await env.sleep('25 days');
@@ -614,7 +614,7 @@ test('risk elimination is refused with every reason while its preconditions fail
 
       // Six months on, with a measure delivered but income below the line in one month and spending unresolved at the last visit.
       await handle.executeUpdate(addMeasuresUpdate, { args: [{ measures: [{ type: 'INDUSTRY', startDate: '2026-12-01' }], actor: worker }] });
-      await decide(handle, 'MEASURE_DELIVERY', worker, 'approve');
+      await decide(handle, 'MEASURE_DELIVERY', head, 'approve');
       for (let day = 0; day <= 200; day += 25) {
         await visitWith(handle, day === 100 ? { ...stableVisit, perCapitaIncome: 5000 } : day === 200 ? { ...stableVisit, unresolvedSpending: true } : stableVisit);
         await env.sleep('25 days');

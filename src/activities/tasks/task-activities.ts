@@ -40,6 +40,7 @@ export function openTaskRow(ref: TaskRef, workflowId: string, task: HumanTask): 
     allowedDecisions: task.allowedDecisions,
     submitterId: task.submitterId,
     separationOfDuties: task.separationOfDuties,
+    excludedActorIds: task.excludedActorIds ?? [],
     department: task.department ?? null,
     assigneeId: task.assigneeId,
     dueAt: new Date(task.dueAt),
@@ -167,7 +168,8 @@ export function createTaskActivities({ db, mailer, publicUrl, assertionKey, proc
           ? { id: task.assigneeId }
           : { role: task.role, jurisdictionCode: task.jurisdictionCode, ...(task.department ? { department: task.department } : {}) };
       // Whoever may act: the submitter of reviewed work may not, so is not reminded.
-      const excluded = !escalation && task.separationOfDuties && task.submitterId ? { NOT: { id: task.submitterId } } : {};
+      const notDeciders = task.separationOfDuties ? [task.submitterId, ...(task.excludedActorIds ?? [])].filter((id): id is string => !!id) : [];
+      const excluded = !escalation && notDeciders.length ? { id: { notIn: notDeciders } } : {};
       const recipients = await db.user.findMany({ where: { ...who, ...excluded, active: true }, select: { email: true } });
       const step = processes.stepLabel(process, task.step);
       const place = await placeOf(task.jurisdictionCode);

@@ -18,6 +18,7 @@ export function asHumanTask(t: Task, processes?: ProcessRegistry): HumanTask {
     allowedDecisions: t.allowedDecisions as Decision[],
     submitterId: t.submitterId,
     separationOfDuties: t.separationOfDuties,
+    excludedActorIds: t.excludedActorIds,
     assigneeId: t.assigneeId,
     department: t.department,
     status: t.status,

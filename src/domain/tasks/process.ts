@@ -112,7 +112,7 @@ function jurisdictionAt(level: JurisdictionLevelName, caseJurisdiction: string):
 export function taskSpecFor(
   definition: ProcessDefinition,
   step: string,
-  p: { caseJurisdiction: string; submitterId: string | null; settings: Record<string, unknown>; now: number },
+  p: { caseJurisdiction: string; submitterId: string | null; excludedActorIds?: string[]; settings: Record<string, unknown>; now: number },
 ): TaskSpec {
   const rule = definition.steps[step];
   if (!rule) throw new Error(`process ${definition.process} has no step ${step}`);
@@ -127,6 +127,7 @@ export function taskSpecFor(
     allowedDecisions: [...rule.decisions],
     submitterId: p.submitterId,
     separationOfDuties: rule.separationOfDuties,
+    ...(rule.separationOfDuties && p.excludedActorIds?.length && { excludedActorIds: p.excludedActorIds }),
     dueInMs,
     ...(dueAt !== undefined && { dueAt }),
     ...(rule.sla.remindBefore && { remindBeforeMs: settingMs(rule.sla.remindBefore, p.settings) }),

@@ -33,6 +33,8 @@ export interface TaskSpec {
   /** Who produced the work this step reviews; with separationOfDuties they may not decide it. */
   submitterId: string | null;
   separationOfDuties: boolean;
+  /** Others who produced or raised the step's subject along its chain (the reporter, an objection's filer): with separationOfDuties they may not decide it either. */
+  excludedActorIds?: string[];
   dueInMs: number;
   /** Only officers of this department may act (a department's measure). */
   department?: string | null;
@@ -58,6 +60,7 @@ export interface HumanTask {
   allowedDecisions: Decision[];
   submitterId: string | null;
   separationOfDuties: boolean;
+  excludedActorIds?: string[];
   assigneeId: string | null;
   department: string | null;
   status: TaskStatus;
@@ -106,6 +109,7 @@ export function openTask(id: string, spec: TaskSpec, now: number): HumanTask {
     escalatedToCode: null,
   };
   // Only what a step declares: tasks of processes that use none of it stay as small as before the kit.
+  if (spec.excludedActorIds?.length) task.excludedActorIds = [...new Set(spec.excludedActorIds)].filter((id) => id !== spec.submitterId);
   if (spec.remindBeforeMs) Object.assign(task, { remindBeforeMs: spec.remindBeforeMs, preReminded: false });
   if (spec.escalation) task.escalation = spec.escalation;
   if (spec.escalationAfterMs !== undefined) task.escalationAfterMs = spec.escalationAfterMs;
@@ -135,6 +139,9 @@ export function refuseActor(task: HumanTask | undefined, actor: Actor): Refusal 
   }
   if (task.separationOfDuties && task.submitterId === actor.userId) {
     return { code: ErrorCode.FORBIDDEN, reason: '不能审核自己提交的步骤：审核须由提交人以外的人员办理' };
+  }
+  if (task.separationOfDuties && task.excludedActorIds?.includes(actor.userId)) {
+    return { code: ErrorCode.FORBIDDEN, reason: '不能办理自己经手的事项：您曾登记、提出或办理过本步骤所审核的内容，须由其他人员办理' };
   }
   if (task.assigneeId && task.assigneeId !== actor.userId) {
     return { code: ErrorCode.FORBIDDEN, reason: '该任务已由其他人员认领' };
