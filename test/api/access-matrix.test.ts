@@ -57,6 +57,10 @@ const table: Record<string, Row> = {
   'GET /api/tasks':                                    ['+',     '+',     '-',     '-',     '-',     '-',     '-',     '-',      '-',      401],
   'POST /api/tasks/{id}/claim':                        [200,     200,     403,     403,     403,     403,     403,     403,      403,      401],
   'POST /api/tasks/{id}/complete':                     [200,     200,     403,     403,     403,     403,     403,     403,      403,      401],
+  // A home visit claimed by the village worker: freed by its claimer or a supervisor (its town, the district, admins);
+  // handed to the village head by a supervisor only.
+  'POST /api/tasks/{id}/release':                      [200,     403,     200,     200,     403,     403,     200,     403,      403,      401],
+  'POST /api/tasks/{id}/reassign':                     [403,     403,     200,     200,     403,     403,     200,     403,      403,      401],
   // Department alert lists: department officers only.
   'POST /api/imports/department-alerts':               [403,     403,     403,     403,     200,     403,     403,     403,      403,      401],
   // Policy: caseworkers read the version in force, the district and admins the history; only the district sets it.
@@ -194,6 +198,14 @@ async function call(route: string, user: User): Promise<{ status: number; body: 
       // A home visit of its own per cell: a claim or decision by one user would change what the next one meets.
       const task = await taskOf('village.worker', await openCase(), 'HOME_VISIT');
       return route.endsWith('claim') ? as('POST', `/api/tasks/${task.id}/claim`) : as('POST', `/api/tasks/${task.id}/complete`, { decision: 'approve' });
+    }
+    case 'POST /api/tasks/{id}/release':
+    case 'POST /api/tasks/{id}/reassign': {
+      // A claimed home visit of its own per cell.
+      const task = await taskOf('village.worker', await openCase(), 'HOME_VISIT');
+      const claimed = await stack.request('POST', `/api/tasks/${task.id}/claim`, { token: await stack.login('village.worker') });
+      expect(claimed.status).toBe(200);
+      return route.endsWith('release') ? as('POST', `/api/tasks/${task.id}/release`) : as('POST', `/api/tasks/${task.id}/reassign`, { username: 'village.head' });
     }
     case 'POST /api/imports/department-alerts': {
       const form = new FormData();

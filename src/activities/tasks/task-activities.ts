@@ -148,6 +148,23 @@ export function createTaskActivities({ db, mailer, publicUrl, assertionKey, proc
       ]);
     },
 
+    /** 释放 / 改派: the task's claim freed (`to` null) or handed to `to`, with its timeline entry and audit entry. Idempotent. */
+    async recordTaskAssignment({ caseId, taskId, from, to, actor, at }: TaskRef & { taskId: string; from: string | null; to: Actor | null; actor: Actor; at: number }) {
+      const kind = to ? 'TASK_REASSIGNED' : 'TASK_RELEASED';
+      const key = `${taskId}:${kind === 'TASK_REASSIGNED' ? 'reassign' : 'release'}:${at}`;
+      await db.$transaction(async (tx) => {
+        await tx.task.update({ where: { id: taskId }, data: { assigneeId: to?.userId ?? null } });
+        await tx.timelineEvent.createMany({
+          data: [{ id: key, caseId, at: new Date(at), kind, actorId: actor.userId, actorName: actor.username, comment: to ? `改派给${to.username}` : '已释放认领' }],
+          skipDuplicates: true,
+        });
+        await audit.record(
+          { action: to ? 'task.reassign' : 'task.release', actor: { userId: actor.userId, role: actor.role }, target: { type: 'Task', id: taskId }, before: { assigneeId: from }, after: { assigneeId: to?.userId ?? null, caseId }, key: `task.assign:${key}` },
+          tx,
+        );
+      });
+    },
+
     /**
      * A reminder ahead of the due time (`ahead`), at it, or an escalation one level up its path: marks the task, writes
      * the timeline, mails once.

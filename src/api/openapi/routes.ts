@@ -15,7 +15,7 @@ import {
 } from '../../domain/monitoring/schemas';
 import { defaultPolicySettings } from '../../domain/policy';
 import { putPolicySchema } from '../../domain/policy-schemas';
-import { completeTaskSchema, inboxQuerySchema } from '../../domain/tasks/schemas';
+import { completeTaskSchema, inboxQuerySchema, reassignTaskSchema } from '../../domain/tasks/schemas';
 import { idempotencyKeyHeaders } from '../idempotency-key';
 import { payloadsSchema } from '../temporal-codec-router';
 import { personalDataRouteDoc, userRouteDocs } from '../users/users-docs';
@@ -333,6 +333,37 @@ export const apiRoutes: readonly RouteDoc[] = [
         ...workflowRefusals,
         404: '任务不存在',
         409: '任务已办结或已被他人认领',
+      },
+    }),
+    ({
+      method: 'post',
+      path: '/api/tasks/{id}/release',
+      operationId: 'releaseTask',
+      summary: '释放认领',
+      description: '认领人本人，或上级督办人员（本乡镇的乡镇审核、区级审批、系统管理员）释放认领，任务回到所有可办理人员的待办中。停用账号时其认领自动释放。写入时间线和审计日志。',
+      auth: true,
+      params: taskParams,
+      responses: {
+        200: { description: '已释放', schema: taskViewSchema },
+        ...workflowRefusals,
+        404: '任务不存在',
+        409: '任务已办结或未被认领',
+      },
+    }),
+    ({
+      method: 'post',
+      path: '/api/tasks/{id}/reassign',
+      operationId: 'reassignTask',
+      summary: '改派任务',
+      description: '上级督办人员（本乡镇的乡镇审核、区级审批、系统管理员）把任务改派给可以办理它的在用账号（角色、辖区、部门相符，且不是本步骤审核内容的经手人）。写入时间线和审计日志。',
+      auth: true,
+      params: taskParams,
+      body: { json: reassignTaskSchema, example: { username: 'village.head' } },
+      responses: {
+        200: { description: '已改派', schema: taskViewSchema },
+        ...workflowRefusals,
+        404: '任务不存在',
+        409: '任务已办结，或已由此人办理',
       },
     }),
     ({

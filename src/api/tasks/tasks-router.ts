@@ -1,10 +1,11 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
-import { completeTaskSchema, inboxQuerySchema } from '../../domain/tasks/schemas';
+import { completeTaskSchema, inboxQuerySchema, reassignTaskSchema } from '../../domain/tasks/schemas';
 import { ErrorCode } from '../../domain/errors';
-import { claimTaskUpdate, completeTaskUpdate } from '../../domain/tasks/messages';
+import { claimTaskUpdate, completeTaskUpdate, reassignTaskUpdate, releaseTaskUpdate } from '../../domain/tasks/messages';
 import type { ProcessRegistry } from '../../domain/tasks/process';
-import { decisionEventId, refuseActor, refuseDecision } from '../../domain/tasks/task';
+import { decisionEventId, refuseActor, refuseDecision, refuseReassign, refuseRelease } from '../../domain/tasks/task';
+import type { Role } from '../../domain/roles';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { auditContext, clientAddress, type AuditLog } from '../audit/audit-log';
 import type { ApiMetrics } from '../metrics/api-metrics';
@@ -70,6 +71,33 @@ export function createTasksRouter({
       after: { assigneeId: actor.userId, caseId: row.caseId, step: row.step },
       key: `task.claim:${updateId}`,
     });
+    res.json(taskView(await db.task.findUniqueOrThrow({ where: { id: row.id } }), new Date(), processes));
+  });
+
+  /** 释放认领: the claimer, or a supervisor of the task (town, district, admin), frees it for everyone who may act on it. */
+  router.post('/:id/release', async (req, res) => {
+    const actor = actorOf(req);
+    const row = await db.task.findUnique({ where: { id: req.params.id } });
+    if (!row) throw taskNotFound();
+    const refusal = refuseRelease(asHumanTask(row, processes), actor);
+    if (refusal) throw refusalError(refusal);
+    // The timeline and audit entries are written by the activity that records the release.
+    await withRefusalsAsHttp(() => temporal.client.workflow.getHandle(row.workflowId).executeUpdate(releaseTaskUpdate, { args: [{ taskId: row.id, actor }] }));
+    res.json(taskView(await db.task.findUniqueOrThrow({ where: { id: row.id } }), new Date(), processes));
+  });
+
+  /** 改派: a supervisor hands the task to an active account that may act on it. */
+  router.post('/:id/reassign', async (req, res) => {
+    const actor = actorOf(req);
+    const { username } = parseOr400(reassignTaskSchema, req.body);
+    const row = await db.task.findUnique({ where: { id: req.params.id } });
+    if (!row) throw taskNotFound();
+    const user = await db.user.findFirst({ where: { username: username.toLowerCase(), active: true } });
+    if (!user) throw HttpError.validation([{ path: 'username', message: '该用户不存在或已停用' }]);
+    const to = { userId: user.id, username: user.username, role: user.role as Role, jurisdictionCode: user.jurisdictionCode, department: user.department };
+    const refusal = refuseReassign(asHumanTask(row, processes), actor, to);
+    if (refusal) throw refusalError(refusal);
+    await withRefusalsAsHttp(() => temporal.client.workflow.getHandle(row.workflowId).executeUpdate(reassignTaskUpdate, { args: [{ taskId: row.id, actor, to }] }));
     res.json(taskView(await db.task.findUniqueOrThrow({ where: { id: row.id } }), new Date(), processes));
   });
 

@@ -28,3 +28,9 @@ export const inboxQuerySchema = z.object({
     .default(50),
 });
 export type InboxQuery = z.infer<typeof inboxQuerySchema>;
+
+/** POST /api/tasks/:id/reassign: whom a supervisor hands the task to. */
+export const reassignTaskSchema = z.object(
+  { username: z.string({ error: '请填写接手人员的用户名' }).trim().min(1, '请填写接手人员的用户名').max(64, '用户名不超过64个字符') },
+  { error: '请求体应为JSON对象，包含 username' },
+);

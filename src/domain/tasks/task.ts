@@ -149,6 +149,35 @@ export function refuseActor(task: HumanTask | undefined, actor: Actor): Refusal 
   return null;
 }
 
+/**
+ * Whether `actor` supervises the task's work: the town reviewer over its villages' tasks, the district approver over
+ * every task of the district, and admins (who manage the accounts whose claims may need releasing).
+ */
+export function supervisesTask(actor: Actor, task: Pick<HumanTask, 'jurisdictionCode'>): boolean {
+  if (actor.role === 'ADMIN') return true;
+  if (actor.role === 'DISTRICT_APPROVER') return isWithin(task.jurisdictionCode, actor.jurisdictionCode);
+  return actor.role === 'TOWN_REVIEWER' && jurisdictionLevel(task.jurisdictionCode) === 'VILLAGE' && isWithin(task.jurisdictionCode, actor.jurisdictionCode);
+}
+
+/** Why this actor may not release the task's claim; null when they may: the claimer, or whoever supervises the task. */
+export function refuseRelease(task: HumanTask | undefined, actor: Actor): Refusal | null {
+  if (!task) return { code: ErrorCode.NOT_FOUND, reason: '任务不存在' };
+  if (task.status !== 'OPEN') return { code: ErrorCode.CONFLICT, reason: '该任务已办结，不能再次处理' };
+  if (!task.assigneeId) return { code: ErrorCode.CONFLICT, reason: '该任务未被认领，无需释放' };
+  if (task.assigneeId === actor.userId || supervisesTask(actor, task)) return null;
+  return { code: ErrorCode.FORBIDDEN, reason: '只有认领人本人或上级督办人员（乡镇审核、区级审批、系统管理员）可以释放该任务' };
+}
+
+/** Why the task may not be handed to `to` by `actor`; null when it may: a supervisor hands it to someone who may act on it. */
+export function refuseReassign(task: HumanTask | undefined, actor: Actor, to: Actor): Refusal | null {
+  if (!task) return { code: ErrorCode.NOT_FOUND, reason: '任务不存在' };
+  if (task.status !== 'OPEN') return { code: ErrorCode.CONFLICT, reason: '该任务已办结，不能再次处理' };
+  if (!supervisesTask(actor, task)) return { code: ErrorCode.FORBIDDEN, reason: '只有上级督办人员（乡镇审核、区级审批、系统管理员）可以改派任务' };
+  if (task.assigneeId === to.userId) return { code: ErrorCode.CONFLICT, reason: '该任务已由此人办理' };
+  const cannot = refuseActor({ ...task, assigneeId: null }, to);
+  return cannot ? { code: ErrorCode.VALIDATION, path: 'username', reason: `不能改派给该人员：${cannot.reason}` } : null;
+}
+
 /** Why this decision may not be taken; null when it may. The workflow's Update validator runs exactly this. */
 export function refuseDecision(task: HumanTask | undefined, request: DecisionRequest): Refusal | null {
   const refusal = refuseActor(task, request.actor);
