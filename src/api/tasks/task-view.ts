@@ -57,7 +57,15 @@ export function taskView(t: Task, now: Date, processes: ProcessRegistry) {
 
 /** An inbox page (GET /api/tasks): a page of each list, with the list's total. */
 export function inboxView(
-  lists: { mine: Task[]; total: number; escalated: Task[]; escalatedTotal: number },
+  lists: {
+    mine: Task[];
+    total: number;
+    escalated: Task[];
+    escalatedTotal: number;
+    /** 代办: absent colleagues' tasks, by colleague. */
+    delegated: { onBehalfOf: { userId: string; username: string; displayName: string }; tasks: Task[] }[];
+    delegatedTotal: number;
+  },
   paging: { page: number; pageSize: number },
   now: Date,
   processes: ProcessRegistry,
@@ -65,6 +73,10 @@ export function inboxView(
   return {
     items: lists.mine.map((t) => taskView(t, now, processes)),
     escalated: lists.escalated.map((t) => taskView(t, now, processes)),
+    delegated: lists.delegated.flatMap(({ onBehalfOf, tasks }) =>
+      tasks.map((t) => ({ ...taskView(t, now, processes), onBehalfOf, delegatedLabel: `代办（${onBehalfOf.displayName}）` })),
+    ),
+    delegatedTotal: lists.delegatedTotal,
     page: paging.page,
     pageSize: paging.pageSize,
     total: lists.total,
