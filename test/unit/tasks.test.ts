@@ -1,4 +1,4 @@
-import { escalationTarget, escalationTargetOf, isOverdue, nextClockEvent, openTask, refuseActor, refuseDecision, type TaskSpec } from '../../src/domain/tasks/task';
+import { escalationTarget, escalationTargetOf, isOverdue, nextClockEvent, openTask, refuseActor, refuseDecision, type EscalationPath, type TaskSpec } from '../../src/domain/tasks/task';
 import {
   acceptanceVocabulary,
   createProcessRegistry,
@@ -100,8 +100,8 @@ describe('SLA clock', () => {
 
 describe('escalation paths', () => {
   const village = '500154017001';
-  const tree = { path: 'TREE' } as const;
-  const roles = { path: 'ROLES', roles: ['COOPERATION_COORDINATOR', 'DISTRICT_APPROVER'] } as const;
+  const tree: EscalationPath = { path: 'TREE' };
+  const roles: EscalationPath = { path: 'ROLES', roles: ['COOPERATION_COORDINATOR', 'DISTRICT_APPROVER'] };
   const targets = (task: Parameters<typeof escalationTargetOf>[0]) => [1, 2, 3].map((level) => escalationTargetOf(task, level));
 
   test('up the tree from a village: the town reviewer at the town, the district approver at the district, then no one', () => {
