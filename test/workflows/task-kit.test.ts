@@ -39,9 +39,20 @@ interface Calls {
 /** Fakes of the kit's activities: they record what the workflow asked for (the real ones are tested against PostgreSQL). */
 function fakeActivities() {
   const calls: Calls = { recordTransition: [], notifyOverdueTask: [], recordTaskClaim: [] };
+  let gate: Promise<void> | null = null;
+  /** Holds every recording from now until the returned function is called (a slow database). */
+  const holdRecording = () => {
+    let release!: () => void;
+    gate = new Promise((resolve) => (release = resolve));
+    return () => {
+      gate = null;
+      release();
+    };
+  };
   const activities: Pick<TaskActivities, keyof Calls> = {
     async recordTransition(t) {
       calls.recordTransition.push(t);
+      if (gate) await gate;
     },
     async notifyOverdueTask(n) {
       calls.notifyOverdueTask.push(n);
@@ -50,7 +61,7 @@ function fakeActivities() {
       calls.recordTaskClaim.push(c);
     },
   };
-  return { calls, activities };
+  return { calls, activities, holdRecording };
 }
 
 let env: TestWorkflowEnvironment;
@@ -79,11 +90,15 @@ type Handle = WorkflowHandle<typeof kitTestWorkflow>;
 
 const settings = { stepDue: { REVIEW: 'P3D', VILLAGE_VISIT: 'P5D' }, remindBefore: 'P1D' };
 
-async function withKit(open: OpenStep[], test: (ctx: { handle: Handle; calls: Calls; caseId: string }) => Promise<void>, input: Partial<KitInput> = {}) {
+async function withKit(
+  open: OpenStep[],
+  test: (ctx: { handle: Handle; calls: Calls; caseId: string; holdRecording: () => () => void }) => Promise<void>,
+  input: Partial<KitInput> = {},
+) {
   sequence++;
   const taskQueue = `kit-test-${sequence}`;
   const caseId = `kit-${sequence}`;
-  const { calls, activities } = fakeActivities();
+  const { calls, activities, holdRecording } = fakeActivities();
   const w = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities, dataConverter });
   await w.runUntil(async () => {
     const handle = await env.client.workflow.start(kitTestWorkflow, {
@@ -94,12 +109,33 @@ async function withKit(open: OpenStep[], test: (ctx: { handle: Handle; calls: Ca
     try {
       // The tasks it opened are recorded before anything else happens.
       await eventually(() => calls.recordTransition.length >= 1);
-      await test({ handle, calls, caseId });
+      await failOnHang(handle, () => test({ handle, calls, caseId, holdRecording }));
     } finally {
       // An activity left in flight would hold the server's clock still; the server is torn down after each test anyway.
       await handle.terminate('test finished').catch(() => undefined);
     }
   });
+}
+
+/**
+ * Fails a test that hangs well before jest's timeout, with the workflow's stack trace: where it waits. Failing here
+ * also lets the workflow be terminated and the worker stop, so a hang does not leave the next test a busy server.
+ */
+async function failOnHang(handle: Handle, body: () => Promise<void>, afterMs = 60_000) {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      void handle
+        .query<string>('__stack_trace')
+        .catch((err: unknown) => `(no stack trace: ${String(err)})`)
+        .then((stack) => reject(new Error(`no progress within ${afterMs / 1000} s; the workflow waits at:\n${stack}`)));
+    }, afterMs);
+  });
+  try {
+    await Promise.race([body(), hang]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const opened = (calls: Calls) => calls.recordTransition.flatMap((t) => t.opened ?? []);
@@ -345,6 +381,26 @@ test('continue-as-new carries the open tasks with their clocks: ids count on, a 
     },
     { continueAfterDecisions: 1 },
   );
+});
+
+test('a decision that arrives while the workflow waits for a quiet moment to continue as new is answered, then the run continues', async () => {
+  await withKit([{ step: 'REVIEW', submitterId: worker.userId }], async ({ handle, calls, caseId, holdRecording }) => {
+    const review = openedOf(calls, 'REVIEW');
+    const firstRun = (await handle.describe()).runId;
+    // An Update is still recording when continue-as-new is asked for: the workflow waits for it to finish.
+    const release = holdRecording();
+    const opening = handle.executeUpdate(openStepsUpdate, { args: [[{ step: 'ACCEPTANCE' }]] });
+    await eventually(() => calls.recordTransition.length === 2);
+    await handle.signal(continueAsNewSignal);
+    // Meanwhile a decision is accepted: the wait must take it, or its Update (and the run) would wait forever.
+    const decision = decide(handle, review.id, head, 'approve');
+    await eventually(async () => (await handle.fetchHistory()).events?.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes));
+    release();
+    const [acceptance] = await opening;
+    expect(await decision).toEqual({ caseId, stage: 'REVIEW:approve' });
+    await eventually(async () => (await handle.describe()).runId !== firstRun);
+    expect(await handle.query(kitStateQuery)).toMatchObject({ run: 2, decided: 1, openTasks: [{ id: acceptance.id, step: 'ACCEPTANCE' }] });
+  });
 });
 
 test('every decision vocabulary: grades, acceptance, review; reasons where the vocabulary asks; a decision outside the step’s list is refused naming the allowed ones', async () => {

@@ -81,8 +81,9 @@ export async function kitTestWorkflow(input: KitInput): Promise<{ decided: numbe
       board.settle(task.id, { caseId: input.caseId, stage: `${task.step}:${request.decision}` });
       continue;
     }
-    // As a process does: only at a quiet moment, with nothing in flight.
-    await condition(() => allHandlersFinished() && board.quiet());
+    // Only at a quiet moment, with nothing in flight. A decision accepted meanwhile is taken first: its Update waits for
+    // this loop to settle it, so waiting for all handlers to finish without taking it would wait forever.
+    await condition(() => board.hasPendingDecision() || (allHandlersFinished() && board.quiet()));
     if (board.hasPendingDecision()) continue;
     void clocks;
     await continueAsNew<typeof kitTestWorkflow>({ ...input, open: [], resume: { board: board.snapshot(), decided, run: run + 1 } });
