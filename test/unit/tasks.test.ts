@@ -247,6 +247,10 @@ describe('process registry and the tasks a process opens', () => {
       escalation: { path: 'TREE' },
     });
     expect(specOf('FIXED')).toMatchObject({ jurisdictionCode: '500154017', dueInMs: 5 * day });
+    // Others excluded from deciding travel with a step under separation of duties only.
+    const excluding = (step: string) => taskSpecFor(definition, step, { caseJurisdiction: village, submitterId: 'u1', excludedActorIds: ['u2'], settings, now: 0 });
+    expect(excluding('REVIEW').excludedActorIds).toEqual(['u2']);
+    expect(excluding('FIXED')).not.toHaveProperty('excludedActorIds');
     expect(specOf('BY_ROLE')).toMatchObject({ jurisdictionCode: '500154', escalation: { path: 'ROLES', roles: ['COOPERATION_COORDINATOR', 'DISTRICT_APPROVER'] } });
   });
 

@@ -7,7 +7,7 @@ import { temporalTestServerPath } from '../../src/embedded/paths';
 import { ensureSearchAttributes } from '../../src/embedded/search-attributes-setup';
 import type { Actor } from '../../src/domain/roles';
 import { beijingQuarter, deadlineAt } from '../../src/domain/tasks/calendar';
-import { claimTaskUpdate, completeTaskUpdate, openTasksQuery, type Transition } from '../../src/domain/tasks/messages';
+import { claimTaskUpdate, completeTaskUpdate, openTasksQuery, reassignTaskUpdate, releaseTaskUpdate, type Transition } from '../../src/domain/tasks/messages';
 import type { HumanTask } from '../../src/domain/tasks/task';
 import { eventually } from '../support/eventually';
 import { testDataConverter as dataConverter } from '../support/history-codec';
@@ -30,15 +30,17 @@ const district: Actor = { userId: 'u-district', username: 'district.approver', r
 type TaskActivities = ReturnType<typeof createTaskActivities>;
 type Notice = Parameters<TaskActivities['notifyOverdueTask']>[0];
 type Claim = Parameters<TaskActivities['recordTaskClaim']>[0];
+type Assignment = Parameters<TaskActivities['recordTaskAssignment']>[0];
 interface Calls {
   recordTransition: Transition[];
   notifyOverdueTask: Notice[];
   recordTaskClaim: Claim[];
+  recordTaskAssignment: Assignment[];
 }
 
 /** Fakes of the kit's activities: they record what the workflow asked for (the real ones are tested against PostgreSQL). */
 function fakeActivities() {
-  const calls: Calls = { recordTransition: [], notifyOverdueTask: [], recordTaskClaim: [] };
+  const calls: Calls = { recordTransition: [], notifyOverdueTask: [], recordTaskClaim: [], recordTaskAssignment: [] };
   let gate: Promise<void> | null = null;
   /** Holds every recording from now until the returned function is called (a slow database). */
   const holdRecording = () => {
@@ -59,6 +61,9 @@ function fakeActivities() {
     },
     async recordTaskClaim(c) {
       calls.recordTaskClaim.push(c);
+    },
+    async recordTaskAssignment(a) {
+      calls.recordTaskAssignment.push(a);
     },
   };
   return { calls, activities, holdRecording };
@@ -281,13 +286,17 @@ test('a quarter-end deadline in Beijing time: opened 30 March, due 31 March 24:0
   });
 });
 
-test('separation of duties: the submitter’s own decision is refused by the Update’s validator, another caseworker’s is taken', async () => {
-  await withKit([{ step: 'REVIEW', submitterId: worker.userId }], async ({ handle, calls, caseId }) => {
+test('separation of duties: the submitter’s and an excluded actor’s decisions are refused by the Update’s validator, another caseworker’s is taken', async () => {
+  await withKit([{ step: 'REVIEW', submitterId: worker.userId, excludedActorIds: [clerk.userId, worker.userId] }], async ({ handle, calls, caseId }) => {
     const review = openedOf(calls, 'REVIEW');
-    expect(review).toMatchObject({ submitterId: worker.userId, separationOfDuties: true });
+    expect(review).toMatchObject({ submitterId: worker.userId, separationOfDuties: true, excludedActorIds: [clerk.userId] });
     expect(await refusalOf(decide(handle, review.id, worker, 'approve'))).toEqual({
       type: 'FORBIDDEN',
       message: '不能审核自己提交的步骤：审核须由提交人以外的人员办理',
+    });
+    expect(await refusalOf(decide(handle, review.id, clerk, 'approve'))).toEqual({
+      type: 'FORBIDDEN',
+      message: '不能办理自己经手的事项：您曾登记、提出或办理过本步骤所审核的内容，须由其他人员办理',
     });
     // Refused by the validator: no trace in history, nothing recorded.
     const history = await handle.fetchHistory();
@@ -304,7 +313,7 @@ test('separation of duties: the submitter’s own decision is refused by the Upd
   });
 });
 
-test('a claimed task is the claimer’s: another caseworker can neither decide nor claim it, the claimer decides', async () => {
+test('a claimed task is the claimer’s: another caseworker can neither decide nor claim it; released or reassigned by a supervisor, it changes hands; the claimer decides', async () => {
   await withKit([{ step: 'REVIEW', submitterId: worker.userId }], async ({ handle, calls, caseId }) => {
     const review = openedOf(calls, 'REVIEW');
     const claimed = await handle.executeUpdate(claimTaskUpdate, { args: [{ taskId: review.id, actor: head }] });
@@ -318,6 +327,21 @@ test('a claimed task is the claimer’s: another caseworker can neither decide n
     });
     // The submitter may not claim what they may not decide.
     expect(await refusalOf(handle.executeUpdate(claimTaskUpdate, { args: [{ taskId: review.id, actor: worker }] }))).toMatchObject({ type: 'FORBIDDEN' });
+
+    // Released by the claimer, the task is anyone's again; a supervisor (the town) hands it back.
+    expect(await refusalOf(handle.executeUpdate(releaseTaskUpdate, { args: [{ taskId: review.id, actor: clerk }] }))).toMatchObject({ type: 'FORBIDDEN' });
+    expect(await handle.executeUpdate(releaseTaskUpdate, { args: [{ taskId: review.id, actor: head }] })).toMatchObject({ assigneeId: null });
+    expect(await handle.executeUpdate(claimTaskUpdate, { args: [{ taskId: review.id, actor: clerk }] })).toMatchObject({ assigneeId: clerk.userId });
+    expect(await refusalOf(handle.executeUpdate(reassignTaskUpdate, { args: [{ taskId: review.id, actor: town, to: worker }] }))).toEqual({
+      type: 'VALIDATION',
+      message: '不能改派给该人员：不能审核自己提交的步骤：审核须由提交人以外的人员办理',
+    });
+    expect(await handle.executeUpdate(reassignTaskUpdate, { args: [{ taskId: review.id, actor: town, to: head }] })).toMatchObject({ assigneeId: head.userId });
+    expect(calls.recordTaskAssignment.map((a) => [a.from, a.to?.userId ?? null, a.actor.userId])).toEqual([
+      [head.userId, null, head.userId],
+      [clerk.userId, head.userId, town.userId],
+    ]);
+    expect(await refusalOf(decide(handle, review.id, clerk, 'approve'))).toEqual({ type: 'FORBIDDEN', message: '该任务已由其他人员认领' });
     expect(await decide(handle, review.id, head, 'return', '评议材料缺签名')).toEqual({ caseId, stage: 'REVIEW:return' });
     expect(await refusalOf(decide(handle, review.id, head, 'approve'))).toEqual({ type: 'CONFLICT', message: '该任务已办结，不能再次处理' });
   });

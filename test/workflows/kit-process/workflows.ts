@@ -13,6 +13,8 @@ import { kitProcess } from './process';
 export interface OpenStep {
   step: string;
   submitterId?: string | null;
+  /** Others who may not decide a step under separation of duties (earlier deciders, a reporter). */
+  excludedActorIds?: string[];
 }
 
 export interface KitInput {
@@ -48,8 +50,8 @@ export async function kitTestWorkflow(input: KitInput): Promise<{ decided: numbe
   let continueRequested = false;
 
   const openSteps = (steps: OpenStep[]) =>
-    steps.map(({ step, submitterId = null }) =>
-      board.open(taskSpecFor(kitProcess, step, { caseJurisdiction: input.villageCode, submitterId, settings: input.settings, now: Date.now() })),
+    steps.map(({ step, submitterId = null, excludedActorIds }) =>
+      board.open(taskSpecFor(kitProcess, step, { caseJurisdiction: input.villageCode, submitterId, excludedActorIds, settings: input.settings, now: Date.now() })),
     );
   setHandler(kitStateQuery, () => ({ run, runId: workflowInfo().runId, decided, openTasks: board.openTasks() }));
   setHandler(continueAsNewSignal, () => {
