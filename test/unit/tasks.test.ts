@@ -254,6 +254,17 @@ describe('process registry and the tasks a process opens', () => {
     expect(specOf('BY_ROLE')).toMatchObject({ jurisdictionCode: '500154', escalation: { path: 'ROLES', roles: ['COOPERATION_COORDINATOR', 'DISTRICT_APPROVER'] } });
   });
 
+  test('a step may take its decisions from a vocabulary of its own: its labels and reasons, in the spec and the registry', () => {
+    const mixed: ProcessDefinition = {
+      ...definition,
+      steps: { ...definition.steps, GRADE: { label: '评定', role: 'COOPERATION_COORDINATOR', level: 'DISTRICT', decisions: ['GOOD', 'POOR'], separationOfDuties: false, sla: { due: { duration: 'P3D' } }, vocabulary: gradeVocabulary } },
+    };
+    expect(specOf('GRADE', 0, mixed)).toMatchObject({ decisionLabels: { GOOD: '好', POOR: '差' }, reasonRequired: ['POOR'] });
+    const registry = createProcessRegistry([mixed]);
+    expect([registry.decisionLabel('sample', 'POOR', 'GRADE'), registry.decisionLabel('sample', 'return', 'REVIEW')]).toEqual(['差', '退回补充']);
+    expect(registry.reasonRequired('sample', 'GRADE')).toEqual(['POOR']);
+  });
+
   test('a deadline and a due period: the earlier of the two; a deadline alone is the due time', () => {
     // Opened 30 March noon Beijing: the quarter ends in 36 hours, before P5D.
     const march30 = Date.parse('2027-03-30T04:00:00Z');

@@ -1,15 +1,15 @@
-import type { ProcessRegistry } from '../../domain/tasks/process';
+import { vocabularyOf, type ProcessRegistry } from '../../domain/tasks/process';
 import type { Role } from '../../domain/roles';
 import { isOverdue, type Decision, type HumanTask } from '../../domain/tasks/task';
 import type { Task } from '../../generated/prisma/client';
 
 /** The read model's row in the shape the domain rules check, so the API refuses what the workflow would. */
 export function asHumanTask(t: Task, processes?: ProcessRegistry): HumanTask {
-  const definition = processes?.get(t.process);
+  const vocabulary = vocabularyOf(processes?.get(t.process), t.step);
   return {
-    ...(definition && {
-      reasonRequired: [...definition.vocabulary.reasonRequired],
-      decisionLabels: definition.vocabulary.labels,
+    ...(vocabulary && {
+      reasonRequired: [...vocabulary.reasonRequired],
+      decisionLabels: vocabulary.labels,
     }),
     id: t.id,
     step: t.step,
@@ -49,7 +49,7 @@ export function taskView(t: Task, now: Date, processes: ProcessRegistry) {
     escalationLevel: t.escalationLevel,
     escalatedToCode: t.escalatedToCode,
     allowedDecisions: t.allowedDecisions,
-    decisionLabels: Object.fromEntries(t.allowedDecisions.map((d) => [d, processes.decisionLabel(t.process, d)])),
+    decisionLabels: Object.fromEntries(t.allowedDecisions.map((d) => [d, processes.decisionLabel(t.process, d, t.step)])),
     /** The case's page in the web app. */
     casePath: processes.casePath(t.process, t.caseId),
   };
