@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { TemporalDeps } from '../deps';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { refuseCaseCreation } from '../../domain/access';
 import { ErrorCode } from '../../domain/errors';
@@ -12,10 +13,7 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import { caseRegisteredUpdate, monitoringCaseWorkflowType, type MonitoringCaseInput, type OpenCaseResult } from '../../domain/monitoring/messages';
 import { caseStageKey, overdueKey, processKey, townCodeKey } from '../../temporal/search-attributes';
 
-export interface TemporalDeps {
-  client: Client;
-  taskQueue: string;
-}
+export type { TemporalDeps } from '../deps';
 
 export type { OpenCaseResult } from '../../domain/monitoring/messages';
 
