@@ -71,10 +71,30 @@ export function createPayloadCodec(keys: readonly PayloadKey[]): PayloadCodec {
       return payloads.map((payload) => encrypt(payload, current));
     },
     async decode(payloads) {
-      // Payloads written before encryption was switched on stay readable; encode never writes one in clear.
-      return payloads.map((payload) => (metadataText(payload, 'encoding') === encryptedEncoding ? decrypt(payload, byId) : payload));
+      return payloads.map((payload) => {
+        if (metadataText(payload, 'encoding') === encryptedEncoding) return decrypt(payload, byId);
+        if (isEmptyTemporalPayload(payload)) return payload;
+        // Our encode never writes a payload in clear, so one in clear was written by someone without the key: a
+        // forged Update, signal or start, sent to Temporal around the API.
+        throw new PayloadCodecError(refusedPlaintextMessage(payload));
+      });
     },
   };
+}
+
+/**
+ * What Temporal itself writes in clear and a workflow may receive: a `binary/null` payload with no data (no value;
+ * the server and the web UI send it for an argument left out). It carries nothing, so nothing can be forged with it.
+ */
+export function isEmptyTemporalPayload(payload: Payload): boolean {
+  const keys = Object.keys(payload.metadata ?? {});
+  return keys.length === 1 && metadataText(payload, 'encoding') === 'binary/null' && (payload.data?.length ?? 0) === 0;
+}
+
+function refusedPlaintextMessage(payload: Payload): string {
+  const encoding = metadataText(payload, 'encoding') ?? '';
+  const shown = /^[A-Za-z0-9/._+-]{1,64}$/.test(encoding) ? `"${encoding}"` : 'an unknown encoding';
+  return `payload is not encrypted with a key of PAYLOAD_KEYS (${shown}): refused, only the API and the workers may send payloads`;
 }
 
 function metadataText(payload: Payload, key: string): string | undefined {

@@ -77,9 +77,21 @@ describe('payload codec', () => {
     expect(error.message).toBe('payload was encrypted with key id "k2025", which is not in PAYLOAD_KEYS');
   });
 
-  test('payloads written before encryption was switched on still decode', async () => {
-    const plain = payload();
-    expect(await createPayloadCodec([k2026a]).decode([plain])).toEqual([plain]);
+  test('a payload in clear is refused, whatever its encoding; only an empty binary/null passes (Temporal writes it)', async () => {
+    const codec = createPayloadCodec([k2026a]);
+    for (const plain of [payload(), defaultPayloadConverter.toPayload('x'), defaultPayloadConverter.toPayload(new Uint8Array([1])), { metadata: {}, data: Buffer.from('{}') }]) {
+      const error = await failureOf(codec.decode([plain]));
+      expect(error).toBeInstanceOf(PayloadCodecError);
+      expect(error.message).toMatch(/not encrypted/);
+      for (const value of Object.values(secret)) expect(error.message).not.toContain(value);
+    }
+    const empty = defaultPayloadConverter.toPayload(undefined);
+    expect(text(empty.metadata?.encoding)).toBe('binary/null');
+    expect(await codec.decode([empty])).toEqual([empty]);
+    // binary/null carrying data, or other metadata, is not what Temporal writes.
+    await expect(codec.decode([{ ...empty, data: Buffer.from('{"actor":1}') }])).rejects.toThrow(PayloadCodecError);
+    await expect(codec.decode([{ metadata: { ...empty.metadata, messageType: Buffer.from('x') } }])).rejects.toThrow(PayloadCodecError);
+    expect(await codec.decode([])).toEqual([]);
   });
 });
 
