@@ -4,7 +4,7 @@ import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporali
 import { createSmtpMailer } from './activities/mail/mailer';
 import { createApp } from './api/app';
 import { createTokenService } from './api/auth/tokens';
-import type { Config } from './config';
+import { apiHost, type Config } from './config';
 import { createPrisma } from './db/client';
 import type { PrismaClient } from './generated/prisma/client';
 import type { Logger } from './logger';
@@ -95,12 +95,14 @@ export async function runApi(config: Config, endpoints: Endpoints, logger: Logge
     imports: { maxBytes: config.IMPORT_MAX_BYTES },
     security: { refreshTtl: config.AUTH_REFRESH_TTL, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY },
   });
+  const host = apiHost(config);
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.PORT, () => resolve(s)).once('error', (err) => reject(new Error(`API cannot listen on port ${config.PORT}: ${err.message}`)));
+    const s = app.listen(config.PORT, host, () => resolve(s)).once('error', (err) => reject(new Error(`API cannot listen on ${host} port ${config.PORT}: ${err.message}`)));
   });
   const address = server.address();
-  const url = `http://localhost:${typeof address === 'object' && address ? address.port : config.PORT}`;
-  logger.info('api listening', { url });
+  const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${urlHost}:${typeof address === 'object' && address ? address.port : config.PORT}`;
+  logger.info('api listening', { url, host });
   return {
     url,
     async stop() {
