@@ -10,6 +10,7 @@ import { createAuditRouter } from './audit/audit-router';
 import { createAuthRouter, requireAuth } from './auth/auth-router';
 import { createSessionStore } from './auth/sessions';
 import type { TokenService } from './auth/tokens';
+import { createHouseholdsRouter } from './households/households-router';
 import { createHealthRouter } from './health-router';
 import { errorHandler, notFoundRoute } from './http-error';
 import { createImportsRouter } from './imports/imports-router';
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', requireAuth(deps));
   app.use('/api/monitoring-cases', createCasesRouter({ ...deps, audit }));
   app.use('/api/tasks', createTasksRouter({ ...deps, audit }));
+  app.use('/api/households', createHouseholdsRouter({ ...deps, audit }));
   app.use('/api/imports', createImportsRouter({ ...deps, audit }));
   app.use('/api/policy', createPolicyRouter({ ...deps, audit }));
   app.use('/api/audit', createAuditRouter({ ...deps, audit }));

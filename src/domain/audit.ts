@@ -24,6 +24,10 @@ export const auditActions = [
   'case.policy_change',
   /** Someone saw a household's ID number and phone whole (src/domain/personal-data.ts). */
   'case.view_personal_data',
+  /** A report of a household registered elsewhere, or with a case outside the reporter's sight: refused. */
+  'household.report_refused',
+  /** 户籍迁移: a household's registration moved to another village. */
+  'household.transfer',
   'task.decide',
   'task.claim',
   'policy.change',

@@ -57,6 +57,10 @@ const table: Record<string, Row> = {
   'GET /api/tasks':                                    ['+',     '+',     '-',     '-',     '-',     '-',     '-',     '-',      '-',      401],
   'POST /api/tasks/{id}/claim':                        [200,     200,     403,     403,     403,     403,     403,     403,      403,      401],
   'POST /api/tasks/{id}/complete':                     [200,     200,     403,     403,     403,     403,     403,     403,      403,      401],
+  // 户籍迁移: the old town's reviewers or the district (another town's reviewer: no such household, 404); both the
+  // old and the new town's people read it (the fixture moves a household from the demo village to the neighbour town).
+  'POST /api/households/transfers':                    [403,     403,     201,     201,     403,     403,     403,     403,      404,      401],
+  'GET /api/households/transfers':                     ['+',     '+',     '+',     '+',     403,     403,     '+',     '+',      '+',      401],
   // Department alert lists: department officers only.
   'POST /api/imports/department-alerts':               [403,     403,     403,     403,     200,     403,     403,     403,      403,      401],
   // Policy: caseworkers read the version in force, the district and admins the history; only the district sets it.
@@ -77,7 +81,7 @@ const table: Record<string, Row> = {
 const neighbourTown = '500154018';
 let stack: Stack;
 /** A case in HOME_VISIT (the village's visit and the departments' data matching open), one posted, one monitored. */
-const fixtures = { open: '', posted: '', monitored: '', homeVisitTask: '' };
+const fixtures = { open: '', posted: '', monitored: '', homeVisitTask: '', transfer: '' };
 let spareUserId = '';
 
 beforeAll(async () => {
@@ -98,10 +102,23 @@ beforeAll(async () => {
   fixtures.posted = await postedCase();
   fixtures.open = await openCase();
   fixtures.homeVisitTask = (await taskOf('village.worker', fixtures.open, 'HOME_VISIT')).id;
+  const moved = await stack.request('POST', '/api/households/transfers', {
+    token: await stack.login('district.approver'),
+    body: { idNumber: await householdWithoutCase(), toVillageCode: `${neighbourTown}001`, reason: '矩阵测试迁往邻镇' },
+  });
+  expect(moved.status).toBe(201);
+  fixtures.transfer = moved.body.id;
 }, 240_000);
 afterAll(async () => {
   await stack?.stop();
 });
+
+/** A household registered in the demo village with no case, for a transfer; returns its ID number. */
+async function householdWithoutCase(): Promise<string> {
+  const idNumber = newIdNumber();
+  await stack.db.household.create({ data: { idNumber, headName: '迁移户', villageCode: demoVillage, townCode: demoTown, memberCount: 2, laborCapacity: 'full', perCapitaIncome: 6000 } });
+  return idNumber;
+}
 
 async function openCase(): Promise<string> {
   const res = await stack.request('POST', '/api/monitoring-cases', { token: await stack.login('village.worker'), body: intakeBody({ phone: '13900001111' }) });
@@ -195,6 +212,10 @@ async function call(route: string, user: User): Promise<{ status: number; body: 
       const task = await taskOf('village.worker', await openCase(), 'HOME_VISIT');
       return route.endsWith('claim') ? as('POST', `/api/tasks/${task.id}/claim`) : as('POST', `/api/tasks/${task.id}/complete`, { decision: 'approve' });
     }
+    case 'POST /api/households/transfers':
+      return as('POST', '/api/households/transfers', { idNumber: await householdWithoutCase(), toVillageCode: `${demoTown}002`, reason: `矩阵测试迁移 ${user}` });
+    case 'GET /api/households/transfers':
+      return listed(await as('GET', '/api/households/transfers?pageSize=200'), (t) => t.id === fixtures.transfer);
     case 'POST /api/imports/department-alerts': {
       const form = new FormData();
       const csv = `姓名,身份证号,部门,预警事由,金额,日期,村（社区）代码\r\n矩阵,${newIdNumber()},民政,临时救助,100,2026-10-01,${demoVillage}\r\n`;

@@ -183,7 +183,7 @@ async function openLead(db: PrismaClient, temporal: TemporalDeps, actor: Actor, 
   if (!('refusal' in result)) return { caseId: result.caseId, created: true };
   const { refusal } = result;
   if (refusal.code === ErrorCode.CONFLICT && result.caseId) return { caseId: result.caseId, created: false };
-  if (refusal.code === ErrorCode.CONFLICT) return { field: 'idNumber', message: retryLater, retryable: true };
+  if (refusal.code === ErrorCode.CONFLICT && !result.householdNotHere) return { field: 'idNumber', message: retryLater, retryable: true };
   return { field: refusal.code === ErrorCode.VALIDATION || refusal.code === ErrorCode.FORBIDDEN ? 'villageCode' : 'idNumber', message: refusal.reason, retryable: false };
 }
 

@@ -71,6 +71,16 @@ export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; t
         },
         key: `case.start:${caseId}`,
       });
+    if ('refusal' in result && result.householdNotHere) {
+      // Who tried to report a household they may not register, and which; the answer told them nothing of it.
+      await audit.record({
+        action: 'household.report_refused',
+        ...auditContext(req),
+        target: { type: 'Household', id: result.householdNotHere.householdId },
+        after: { villageCode: household.villageCode, why: result.householdNotHere.why },
+      });
+      throw refusalError(result.refusal);
+    }
     if ('refusal' in result) {
       // The reporter's retry of a report whose first attempt opened the case but died before recording it (found by
       // `npm run chaos`, API killed mid-request): record the start now; the key keeps it to one entry.

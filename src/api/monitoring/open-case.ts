@@ -3,7 +3,8 @@ import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type 
 import { TypedSearchAttributes } from '@temporalio/common';
 import { refuseCaseCreation } from '../../domain/access';
 import { ErrorCode, type Refusal } from '../../domain/errors';
-import { jurisdictionLevel } from '../../domain/jurisdictions';
+import { householdNotHereReason } from '../../domain/households';
+import { isWithin, jurisdictionLevel } from '../../domain/jurisdictions';
 import { monitoringWorkflowId } from '../../domain/monitoring/case';
 import type { CreateMonitoringCase } from '../../domain/monitoring/schemas';
 import type { Actor } from '../../domain/roles';
@@ -17,7 +18,11 @@ export interface TemporalDeps {
   taskQueue: string;
 }
 
-export type OpenCaseResult = { caseId: string } | { refusal: Refusal; caseId?: string };
+/**
+ * `householdNotHere`: refused with the answer that says nothing about the household (registered elsewhere, or with a
+ * case outside the caller's sight); the caller audits the attempt.
+ */
+export type OpenCaseResult = { caseId: string } | { refusal: Refusal; caseId?: string; householdNotHere?: { householdId: string; why: 'registered_elsewhere' | 'open_case_outside_scope' } };
 
 const alreadyOpen = '该户已有正在办理的监测案件，同一户同时只能有一个案件';
 
@@ -44,9 +49,17 @@ export async function openMonitoringCase(
     where: { idNumber: household.idNumber },
     include: { cases: { where: { closedAt: null }, select: { id: true } } },
   });
+  const notHere = (why: 'registered_elsewhere' | 'open_case_outside_scope'): OpenCaseResult => ({
+    refusal: { code: ErrorCode.CONFLICT, reason: householdNotHereReason },
+    householdNotHere: { householdId: existing!.id, why },
+  });
+  // Outside the caller's sight nothing is said of the household: not where it lives, nor that it has a case.
+  if (existing && !isWithin(existing.villageCode, actor.jurisdictionCode)) return notHere(existing.cases.length ? 'open_case_outside_scope' : 'registered_elsewhere');
   if (existing?.cases.length) return { refusal: { code: ErrorCode.CONFLICT, reason: alreadyOpen }, caseId: existing.cases[0].id };
+  // A household belongs to its village: a report from another one changes nothing of it (a transfer moves it).
+  if (existing && existing.villageCode !== village.code) return notHere('registered_elsewhere');
 
-  // Households are reference data: kept current here; the workflow only ever sees the id.
+  // Households are reference data, kept current here by their own village; the workflow only ever sees the id.
   const fields = {
     headName: household.headName,
     // Absent keeps the phone on record (Prisma skips undefined).

@@ -13,6 +13,7 @@ import {
   rollbackSchema,
   visitSchema,
 } from '../../domain/monitoring/schemas';
+import { householdTransferSchema as householdTransferBodySchema, listHouseholdTransfersSchema } from '../../domain/households';
 import { defaultPolicySettings } from '../../domain/policy';
 import { putPolicySchema } from '../../domain/policy-schemas';
 import { completeTaskSchema, inboxQuerySchema } from '../../domain/tasks/schemas';
@@ -29,6 +30,8 @@ import {
   codecPayloadsSchema,
   exitProposedSchema,
   healthSchema,
+  householdTransferListSchema,
+  householdTransferSchema,
   importResultSchema,
   inboxSchema,
   lockedErrorSchema,
@@ -55,6 +58,7 @@ export const tags = [
   { name: '监测对象', description: '防止返贫动态监测：登记、识别、走访、帮扶措施' },
   { name: '任务', description: '待办任务：认领、办理（通过、退回补充、不予通过）' },
   { name: '部门预警', description: '行业部门上传筛查预警名单' },
+  { name: '户籍迁移', description: '农户登记在村与村之间迁移，原乡镇和迁入乡镇都可查看' },
   { name: '政策设置', description: '办理时限、监测线等政策参数，按版本生效' },
   { name: '审计日志', description: '操作留痕与哈希链校验' },
   { name: '报表', description: '防止返贫动态监测报表：JSON、CSV、XLSX' },
@@ -180,7 +184,11 @@ export const apiRoutes: readonly RouteDoc[] = [
       responses: {
         201: { description: '已登记，返回案件', schema: caseViewSchema },
         403: '无权在该村登记',
-        409: { description: '该户已有正在办理的案件（`caseId`）', schema: caseConflictSchema },
+        409: {
+          description:
+            '该户已有正在办理的案件（`caseId`，仅当该户在您的辖区内）；或该身份证号不能在此村登记（已在其他村登记，或不在您的辖区内：回答不说明是否存在、在哪里、有无案件）',
+          schema: caseConflictSchema,
+        },
       },
     }),
     ({
@@ -367,6 +375,34 @@ export const apiRoutes: readonly RouteDoc[] = [
         400: '文件不是 CSV/XLSX、无法读取、过大、没有数据或缺少必需的列（什么都没有写入）',
         403: '只有行业部门人员可以上传',
       },
+    }),
+  ]),
+  ...routes('户籍迁移', [
+    ({
+      method: 'post',
+      path: '/api/households/transfers',
+      operationId: 'transferHousehold',
+      summary: '办理户籍迁移',
+      description:
+        '把农户的登记从原村迁到另一个村（社区），仅原乡镇的审核人员或区级审定人员办理；有正在办理的案件时不能迁移。原乡镇和迁入乡镇都能在迁移记录中看到，并记入审计日志。',
+      auth: true,
+      body: { json: householdTransferBodySchema, example: { idNumber: '11010519491231002X', toVillageCode: demoVillage, reason: '全户随子女迁居' } },
+      responses: {
+        201: { description: '已迁移', schema: householdTransferSchema },
+        403: '只有原乡镇审核人员或区级审定人员可以办理户籍迁移',
+        404: '您的辖区内没有该身份证号登记的农户',
+        409: '该户已登记在此村，或有正在办理的监测案件',
+      },
+    }),
+    ({
+      method: 'get',
+      path: '/api/households/transfers',
+      operationId: 'listHouseholdTransfers',
+      summary: '户籍迁移记录',
+      description: '迁出或迁入您辖区的迁移，新的在前，分页；身份证号已脱敏。行业部门和协作帮扶人员不能查看。',
+      auth: true,
+      query: listHouseholdTransfersSchema,
+      responses: { 200: { description: '一页迁移记录', schema: householdTransferListSchema }, 403: '无权查看户籍迁移记录' },
     }),
   ]),
   ...routes('政策设置', [
