@@ -8,9 +8,10 @@ import { actorOf } from '../auth/auth-router';
 import { HttpError, refusalError } from '../http-error';
 import type { TemporalDeps } from '../monitoring/open-case';
 import { importDepartmentAlerts } from './department-alert-import';
+import { defaultImportMaxBytes, xlsxExpansionFactor } from './read-table';
 
 /** IMPORT_MAX_BYTES's default (src/config.ts), for an app built without it. */
-export const defaultImportMaxBytes = 10 * 1024 * 1024;
+export { defaultImportMaxBytes } from './read-table';
 
 const fileProblem = (message: string) => HttpError.validation([{ path: 'file', message }]);
 
@@ -56,7 +57,7 @@ export function createImportsRouter({
     const refusal = refuseDepartmentAlertImport(actor);
     if (refusal) throw refusalError(refusal);
     const file = await receiveFile(upload, req, res, maxBytes);
-    const result = await importDepartmentAlerts({ db, temporal, logger }, actor, file.buffer);
+    const result = await importDepartmentAlerts({ db, temporal, logger, maxUnpackedBytes: maxBytes * xlsxExpansionFactor }, actor, file.buffer);
     if ('problem' in result) throw fileProblem(result.problem);
     // Counts only: the rows' people stay out of the log; the alerts stored name their import and case.
     const { rejected, ...counts } = result;
