@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { LoginThrottle } from '../domain/login-throttle';
+import { createDbLoginThrottle, type LoginThrottleStore } from './auth/db-login-throttle';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Logger } from '../logger';
 import { createAuditLog, type AuditLog } from './audit/audit-log';
@@ -35,8 +35,8 @@ export interface AppDeps {
   logger: Logger;
   /** Uploads (department alert lists); maxBytes is IMPORT_MAX_BYTES, 10 MB by default. */
   imports?: { maxBytes: number };
-  /** Defaults: sessions of P1D, no CORS, no trusted proxy, a login throttle of this app's own. */
-  security?: { refreshTtl?: string; corsOrigins?: readonly string[]; trustProxy?: number | string; loginThrottle?: LoginThrottle };
+  /** Defaults: sessions of P1D, no CORS, no trusted proxy, the login throttle's counts in the database, shared by every instance. */
+  security?: { refreshTtl?: string; corsOrigins?: readonly string[]; trustProxy?: number | string; loginThrottle?: LoginThrottleStore };
   /** Defaults to the audit log in `db`. */
   audit?: AuditLog;
 }
@@ -50,7 +50,7 @@ export function createApp(deps: AppDeps): Express {
   const audit = deps.audit ?? createAuditLog(deps.db);
   const sessions = createSessionStore(deps.db, deps.security?.refreshTtl ?? 'P1D');
   // In memory: one count per API instance (see LoginThrottle).
-  const loginThrottle = deps.security?.loginThrottle ?? new LoginThrottle();
+  const loginThrottle = deps.security?.loginThrottle ?? createDbLoginThrottle(deps.db);
   app.use(requestLog(deps.logger));
   app.use(helmet());
   app.use(corsFor(deps.security?.corsOrigins ?? [], { except: ['/api/temporal-codec'] }));
