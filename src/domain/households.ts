@@ -3,6 +3,7 @@ import { ErrorCode, type Refusal } from './errors';
 import { isWithin } from './jurisdictions';
 import { householdSchema } from './monitoring/schemas';
 import type { Actor } from './roles';
+import { hiddenCharacterMessage, isReadableText } from './text';
 
 /**
  * The answer to a report of a household this village may not register: registered in another village (only a
@@ -15,7 +16,7 @@ export const householdNotHereReason = '该身份证号不能在此村登记，�
 export const householdTransferSchema = z.object({
   idNumber: householdSchema.shape.idNumber,
   toVillageCode: householdSchema.shape.villageCode,
-  reason: z.string({ error: '请填写迁移原因' }).trim().min(2, '请填写迁移原因（至少2个字）').max(500, '迁移原因不超过500字'),
+  reason: z.string({ error: '请填写迁移原因' }).trim().min(2, '请填写迁移原因（至少2个字）').max(500, '迁移原因不超过500字').refine(isReadableText, hiddenCharacterMessage('迁移原因')),
 });
 export type HouseholdTransferRequest = z.infer<typeof householdTransferSchema>;
 
