@@ -59,7 +59,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(createDocsRouter()); // public: /api/openapi.json and /docs
   app.use('/api/health', createHealthRouter(deps));
   app.use('/api/auth', createAuthRouter({ ...deps, audit, sessions, loginThrottle }));
-  app.use('/api/temporal-codec', createTemporalCodecRouter(deps)); // requireAuth inside, after the CORS preflight
+  app.use('/api/temporal-codec', createTemporalCodecRouter({ ...deps, audit })); // requireAuth inside, after the CORS preflight
   app.use('/api', requireAuth(deps));
   app.use('/api/monitoring-cases', createCasesRouter({ ...deps, audit }));
   app.use('/api/tasks', createTasksRouter({ ...deps, audit }));

@@ -195,3 +195,46 @@ describe('the Temporal UI codec endpoint', () => {
     expect(res).toEqual({ status: 400, body: { error: 'validation', issues: [{ path: 'payloads', message: expect.stringContaining('"k1999"') }] } });
   });
 });
+
+describe('numbers typed into free text', () => {
+  const idNumber = () => newIdNumber();
+  const masked = (id: string) => `${id.slice(0, 6)}********${id.slice(-4)}`;
+
+  test('a comment with an ID number and a phone shows them masked in the case view, to everyone who reads it', async () => {
+    const id = idNumber();
+    const created = await stack.request('POST', '/api/monitoring-cases', {
+      token: await stack.login('village.worker'),
+      body: { household: { headName: '文本户', idNumber: newIdNumber(), villageCode: demoVillage, memberCount: 2, laborCapacity: 'full' }, category: 'MARGINAL', channel: 'CADRE_VISIT', riskTypes: ['ILLNESS'], perCapitaIncome: 5000 },
+    });
+    const inbox = await stack.request('GET', `/api/tasks?caseId=${created.body.id}`, { token: await stack.login('village.worker') });
+    const task = inbox.body.items.find((t: { caseId: string }) => t.caseId === created.body.id);
+    const comment = `已核实，户主配偶身份证${id}，联系电话13812345678`;
+    expect((await stack.request('POST', `/api/tasks/${task.id}/complete`, { token: await stack.login('village.worker'), body: { decision: 'approve', comment } })).status).toBe(200);
+    for (const username of ['village.worker', 'town.reviewer', 'district.approver']) {
+      const view = await stack.request('GET', `/api/monitoring-cases/${created.body.id}`, { token: await stack.login(username) });
+      const text = JSON.stringify(view.body);
+      expect([username, text.includes(id), text.includes('13812345678')]).toEqual([username, false, false]);
+      expect(view.body.timeline.map((e: { comment: string | null }) => e.comment)).toContain(`已核实，户主配偶身份证${masked(id)}，联系电话138****5678`);
+    }
+  });
+
+  test('the codec endpoint masks them in the JSON it decodes (still valid payloads), and each decode is audited', async () => {
+    const token = await stack.login('district.approver');
+    const id = idNumber();
+    const original = defaultPayloadConverter.toPayload({ caseId: 'c-1', householdId: 'h-13812345678', idNumber: id, note: `电话13812345678，身份证${id}` });
+    const [encrypted] = await stack.payloadCodec.encode([original]);
+    const before = await stack.db.auditEntry.count({ where: { action: 'codec.decode' } });
+    const res = await stack.request('POST', '/api/temporal-codec/decode', { token, body: { payloads: [payloadToJson(encrypted), payloadToJson(encrypted)] }, headers: { 'x-namespace': 'default' } });
+    expect(res.status).toBe(200);
+    expect(defaultPayloadConverter.fromPayload(payloadFromJson(res.body.payloads[0]))).toEqual({
+      caseId: 'c-1',
+      householdId: 'h-13812345678',
+      idNumber: masked(id),
+      note: `电话138****5678，身份证${masked(id)}`,
+    });
+    const entries = await stack.db.auditEntry.findMany({ where: { action: 'codec.decode' }, orderBy: { id: 'asc' } });
+    expect(entries).toHaveLength(before + 1);
+    const approver = await stack.db.user.findUniqueOrThrow({ where: { username: 'district.approver' } });
+    expect(entries.at(-1)).toMatchObject({ actorId: approver.id, after: { count: 2, namespace: 'default' } });
+  });
+});

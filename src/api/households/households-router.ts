@@ -3,6 +3,7 @@ import { ErrorCode } from '../../domain/errors';
 import { householdTransferReadScope, householdTransferSchema, listHouseholdTransfersSchema, refuseHouseholdTransfer } from '../../domain/households';
 import { jurisdictionLevel, townOf } from '../../domain/jurisdictions';
 import { maskIdNumber } from '../../domain/id-number';
+import { maskPersonalDataInText } from '../../domain/personal-data';
 import type { HouseholdTransfer, PrismaClient } from '../../generated/prisma/client';
 import { auditContext, type AuditLog } from '../audit/audit-log';
 import { actorOf } from '../auth/auth-router';
@@ -21,7 +22,7 @@ async function transferViews(db: PrismaClient, rows: TransferRow[]) {
     idNumber: maskIdNumber(r.household.idNumber),
     from: place(r.fromVillageCode, r.fromTownCode),
     to: place(r.toVillageCode, r.toTownCode),
-    reason: r.reason,
+    reason: maskPersonalDataInText(r.reason),
     by: actors.get(r.actorId) ?? null,
     at: r.at.toISOString(),
   }));
