@@ -2,16 +2,21 @@ import type { PayloadCodec } from '@temporalio/common';
 import { bundleWorkflowCode, NativeConnection, Worker, type BundleOptions, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from './activities';
 import type { ActivityDeps } from './activities/deps';
-import { assistFlowDataConverter, failureConverterPath } from './temporal/data-converter';
+import { ApplicationFailure } from '@temporalio/common';
+import { assistFlowDataConverter, failureConverterPath, payloadConverterPath } from './temporal/data-converter';
+import { markRefusedPayloads } from './temporal/payload-codec';
+import { isRefusedPayload, refusedPayloadType } from './temporal/refused-payload';
 
 const workflowsPath = require.resolve('./workflows');
+/** Drops signals and refuses Updates, queries and starts whose payloads the codec refused (runs in the sandbox). */
+const workflowInterceptorModules = [require.resolve('./temporal/refused-payload-interceptor')];
 
 /**
  * The workflow bundle a worker runs, for callers that build it once ahead (tests): it carries the failure converter,
  * which runs inside the workflow sandbox, so workflow failures are encrypted like activity failures.
  */
 export function bundleAssistFlowWorkflows(options: Pick<BundleOptions, 'logger'> = {}): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath, failureConverterPath, ...options });
+  return bundleWorkflowCode({ workflowsPath, failureConverterPath, payloadConverterPath, workflowInterceptorModules, ...options });
 }
 
 /** The one way a worker is built, by the worker process, the all-in-one start and the tests. */
@@ -32,7 +37,22 @@ export async function createAssistFlowWorker(options: {
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities(options.deps),
-    dataConverter: assistFlowDataConverter(options.payloadCodec),
+    // Refused payloads reach the workflow's interceptor as markers, not as errors that fail its tasks.
+    dataConverter: assistFlowDataConverter(markRefusedPayloads(options.payloadCodec)),
+    interceptors: {
+      workflowModules: workflowInterceptorModules,
+      // An activity's arguments are written by our workflows; one that arrives refused was not: it fails for good.
+      activity: [
+        () => ({
+          inbound: {
+            execute: (input, next) => {
+              if (input.args.some(isRefusedPayload)) throw ApplicationFailure.create({ type: refusedPayloadType, nonRetryable: true, message: 'activity input refused: not encrypted with a key of PAYLOAD_KEYS' });
+              return next(input);
+            },
+          },
+        }),
+      ],
+    },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
   });

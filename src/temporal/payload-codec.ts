@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
+import { refusedPayload } from './refused-payload';
 
 /** One AES-256 key. Its id travels in each payload's metadata, so payloads stay readable after the key rotates. */
 export interface PayloadKey {
@@ -78,6 +79,36 @@ export function createPayloadCodec(keys: readonly PayloadKey[]): PayloadCodec {
         // forged Update, signal or start, sent to Temporal around the API.
         throw new PayloadCodecError(refusedPlaintextMessage(payload));
       });
+    },
+  };
+}
+
+/**
+ * The worker's view of the codec: a payload it refuses becomes a refused-payload marker instead of an error, so that
+ * the workflow's interceptor can drop the signal or refuse the Update that carried it (src/temporal/refused-payload.ts)
+ * rather than fail every workflow task after it. Encoding is unchanged.
+ */
+export function markRefusedPayloads(codec: PayloadCodec): PayloadCodec {
+  return {
+    encode: (payloads) => codec.encode(payloads),
+    async decode(payloads) {
+      try {
+        return await codec.decode(payloads);
+      } catch (error) {
+        if (!(error instanceof PayloadCodecError)) throw error;
+        // One by one, so that only the refused payloads are replaced.
+        return Promise.all(
+          payloads.map((payload) =>
+            codec.decode([payload]).then(
+              ([decoded]) => decoded,
+              (e: unknown) => {
+                if (e instanceof PayloadCodecError) return refusedPayload();
+                throw e;
+              },
+            ),
+          ),
+        );
+      }
     },
   };
 }
