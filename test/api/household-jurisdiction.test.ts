@@ -62,6 +62,15 @@ describe('a household registered in another village', () => {
     expect(await stack.db.household.findUniqueOrThrow({ where: { id: household.id } })).toEqual(household);
   });
 
+  test('two villages reporting a new household at once: one registers it, the other is refused, nothing overwritten', async () => {
+    const idNumber = newIdNumber();
+    const [near, far] = await Promise.all([report('village.worker', idNumber, demoVillage, '本村户主'), report('far.village', idNumber, neighbourVillage, '邻镇户主')]);
+    expect([near.status, far.status].sort()).toEqual([201, 409]);
+    const winner = near.status === 201 ? { villageCode: demoVillage, headName: '本村户主' } : { villageCode: neighbourVillage, headName: '邻镇户主' };
+    expect(near.status === 201 ? far : near).toEqual(notHere);
+    expect(await stack.db.household.findUniqueOrThrow({ where: { idNumber } })).toMatchObject(winner);
+  });
+
   test('its own village may update its details as before', async () => {
     const { idNumber, household } = await registered(demoVillage);
     const res = await report('village.worker', idNumber, demoVillage, '本村更正户主');

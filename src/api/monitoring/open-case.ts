@@ -9,7 +9,7 @@ import { monitoringWorkflowId } from '../../domain/monitoring/case';
 import type { CreateMonitoringCase } from '../../domain/monitoring/schemas';
 import type { Actor } from '../../domain/roles';
 import { policyInForceAt } from '../../db/policy-versions';
-import type { PrismaClient } from '../../generated/prisma/client';
+import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import { caseRegisteredUpdate, monitoringCaseWorkflow, type MonitoringCaseInput } from '../../workflows/monitoring/monitoring-case';
 import { caseStageKey, overdueKey, processKey, townCodeKey } from '../../workflows/search-attributes';
 
@@ -70,7 +70,22 @@ export async function openMonitoringCase(
     laborCapacity: household.laborCapacity,
     perCapitaIncome: body.perCapitaIncome,
   };
-  const saved = await db.household.upsert({ where: { idNumber: household.idNumber }, create: { idNumber: household.idNumber, ...fields }, update: fields });
+  // Written only where it is registered in this village (or new): a transfer or another village's report racing this
+  // one cannot be overwritten, since the update names the village it expects.
+  const keep = () => db.household.updateMany({ where: { idNumber: household.idNumber, villageCode: village.code }, data: fields });
+  if ((await keep()).count === 0) {
+    try {
+      await db.household.create({ data: { idNumber: household.idNumber, ...fields } });
+    } catch (error) {
+      if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')) throw error;
+      // Registered meanwhile: in this village it is ours to update, elsewhere it is not.
+      if ((await keep()).count === 0) {
+        const elsewhere = await db.household.findUniqueOrThrow({ where: { idNumber: household.idNumber }, select: { id: true } });
+        return { refusal: { code: ErrorCode.CONFLICT, reason: householdNotHereReason }, householdNotHere: { householdId: elsewhere.id, why: 'registered_elsewhere' } };
+      }
+    }
+  }
+  const saved = await db.household.findUniqueOrThrow({ where: { idNumber: household.idNumber }, select: { id: true } });
 
   const caseId = randomUUID();
   const input: MonitoringCaseInput = {
