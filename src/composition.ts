@@ -100,7 +100,8 @@ export async function runApi(config: Config, endpoints: Endpoints, logger: Logge
     const s = app.listen(config.PORT, host, () => resolve(s)).once('error', (err) => reject(new Error(`API cannot listen on ${host} port ${config.PORT}: ${err.message}`)));
   });
   const address = server.address();
-  const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  // localhost for every interface and for the loopback (the printed URLs and README use it; clients try both families).
+  const urlHost = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${typeof address === 'object' && address ? address.port : config.PORT}`;
   logger.info('api listening', { url, host });
   return {
