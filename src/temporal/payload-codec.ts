@@ -114,8 +114,11 @@ export function markRefusedPayloads(codec: PayloadCodec): PayloadCodec {
 }
 
 /**
- * What Temporal itself writes in clear and a workflow may receive: a `binary/null` payload with no data (no value;
- * the server and the web UI send it for an argument left out). It carries nothing, so nothing can be forged with it.
+ * The one payload that passes in clear: `binary/null` with no data and no other metadata, the form "no value" takes
+ * without a codec. It carries nothing, so nothing can be forged with it; it is let through so that a tool of
+ * Temporal's sending an empty argument is not refused. What Temporal itself sends the workers was checked against
+ * the dev server (test/api/forged-temporal-requests.test.ts): its own queries (`__stack_trace`,
+ * `__temporal_workflow_metadata`) carry no arguments, and a Schedule starts with the arguments our client encrypted.
  */
 export function isEmptyTemporalPayload(payload: Payload): boolean {
   const keys = Object.keys(payload.metadata ?? {});
