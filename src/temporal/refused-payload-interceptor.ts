@@ -3,12 +3,18 @@ import { log, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
 import { isRefusedPayload, refusedPayloadType } from './refused-payload';
 
 const refused = (args: readonly unknown[]) => args.some(isRefusedPayload);
+/**
+ * Every signal of ours carries one object, encrypted. One without it (sent with no input, or an empty `binary/null`,
+ * which needs no key) would throw in its handler and fail every workflow task after it, like a refused payload.
+ */
+const unusableSignal = (args: readonly unknown[]) => refused(args) || args.length === 0 || args.some((a) => a === undefined || a === null);
 const refusal = (what: string) =>
   ApplicationFailure.create({ type: refusedPayloadType, nonRetryable: true, message: `${what} refused: its payload is not encrypted with a key of PAYLOAD_KEYS` });
 
 /**
  * Workflow interceptors (registered in the bundle by src/worker-runtime.ts) for payloads the worker's codec refused:
- * - a signal is dropped, with a warning in the worker's log: the case goes on as if it had not been sent;
+ * - a signal is dropped, with a warning in the worker's log: the case goes on as if it had not been sent (and so is
+ *   a signal with no argument at all, which needs no key to send);
  * - an Update is rejected by validation, so it never enters history (or fails before it changes anything, when the
  *   Update has no validator); a query fails;
  * - a start fails the workflow it would have started;
@@ -19,8 +25,8 @@ export const interceptors: WorkflowInterceptorsFactory = () => ({
   inbound: [
     {
       async handleSignal(input, next) {
-        if (!refused(input.args)) return next(input);
-        log.warn('signal dropped: its payload is not encrypted with a key of PAYLOAD_KEYS', { signalName: input.signalName });
+        if (!unusableSignal(input.args)) return next(input);
+        log.warn('signal dropped: it has no argument, or one not encrypted with a key of PAYLOAD_KEYS', { signalName: input.signalName });
       },
       validateUpdate(input, next) {
         if (refused(input.args)) throw refusal(`Update ${input.name}`);
