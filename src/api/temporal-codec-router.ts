@@ -20,7 +20,7 @@ export const payloadsSchema = z.object({
 });
 
 /**
- * The Temporal remote codec server protocol (`POST /decode`, `/encode`, `{payloads: [...]}` with base64 fields), for
+ * The Temporal remote codec server protocol, decode only (`POST /decode`, `{payloads: [...]}` with base64 fields), for
  * the Temporal web UI and `temporal --codec-endpoint`. It answers CORS preflights itself, before authentication,
  * because a browser sends no Authorization header on them; everything else is behind requireAuth.
  */
@@ -42,20 +42,19 @@ export function createTemporalCodecRouter(deps: {
     next();
   });
 
-  for (const operation of ['decode', 'encode'] as const) {
-    router.post(`/${operation}`, async (req, res) => {
-      const { payloads } = parseOr400(payloadsSchema, req.body);
-      const result = await payloadCodec[operation](payloads.map(payloadFromJson)).catch((error: unknown) => {
-        throw error instanceof PayloadCodecError ? HttpError.validation([{ path: 'payloads', message: `载荷无法解密：${error.message}` }]) : error;
-      });
-      // Who read personal data out of Temporal: ids only, never the payloads.
-      deps.logger.info(`temporal payloads ${operation}d`, { userId: actorOf(req).userId, count: payloads.length, namespace: req.get('x-namespace') });
-      if (operation === 'decode') {
-        await deps.audit.record({ action: 'codec.decode', ...auditContext(req), target: { type: 'TemporalPayloads', id: null }, after: { count: payloads.length, namespace: req.get('x-namespace') ?? null } });
-      }
-      res.json({ payloads: (operation === 'decode' ? result.map(maskedForDisplay) : result).map(payloadToJson) });
+  // Decode only. An /encode would be an encryption oracle: whoever holds a district or admin token and reaches Temporal
+  // could have a forged Update encrypted with our keys and send it around the API. Nothing needs it: the UI's write
+  // actions are off and our queries take no arguments.
+  router.post('/decode', async (req, res) => {
+    const { payloads } = parseOr400(payloadsSchema, req.body);
+    const result = await payloadCodec.decode(payloads.map(payloadFromJson)).catch((error: unknown) => {
+      throw error instanceof PayloadCodecError ? HttpError.validation([{ path: 'payloads', message: `载荷无法解密：${error.message}` }]) : error;
     });
-  }
+    // Who read personal data out of Temporal: ids only, never the payloads.
+    deps.logger.info('temporal payloads decoded', { userId: actorOf(req).userId, count: payloads.length, namespace: req.get('x-namespace') });
+    await deps.audit.record({ action: 'codec.decode', ...auditContext(req), target: { type: 'TemporalPayloads', id: null }, after: { count: payloads.length, namespace: req.get('x-namespace') ?? null } });
+    res.json({ payloads: result.map(maskedForDisplay).map(payloadToJson) });
+  });
   return router;
 }
 

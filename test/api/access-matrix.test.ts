@@ -34,7 +34,6 @@ const table: Record<string, Row> = {
   'GET /api/openapi.json':                             [200,     200,     200,     200,     200,     200,     200,     200,      200,      200],
   // Decrypted workflow payloads: the district and admins (operators).
   'POST /api/temporal-codec/decode':                   [403,     403,     403,     200,     403,     403,     200,     403,      403,      401],
-  'POST /api/temporal-codec/encode':                   [403,     403,     403,     200,     403,     403,     200,     403,      403,      401],
   // Cases: village, town and district caseworkers report within their jurisdiction; departments only by import.
   'POST /api/monitoring-cases':                        [201,     201,     201,     201,     403,     403,     403,     403,      403,      401],
   'GET /api/monitoring-cases':                         ['+',     '+',     '+',     '+',     '-',     '-',     '+',     '-',      '-',      401],
@@ -182,8 +181,7 @@ async function call(route: string, user: User): Promise<{ status: number; body: 
     case 'GET /api/openapi.json':
       return as('GET', '/api/openapi.json');
     case 'POST /api/temporal-codec/decode':
-    case 'POST /api/temporal-codec/encode':
-      return as('POST', route.split(' ')[1], { payloads: [] });
+      return as('POST', '/api/temporal-codec/decode', { payloads: [] });
     case 'POST /api/monitoring-cases':
       return as('POST', '/api/monitoring-cases', intakeBody());
     case 'GET /api/monitoring-cases':

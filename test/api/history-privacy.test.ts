@@ -154,14 +154,18 @@ describe('the Temporal UI codec endpoint', () => {
     }
   });
 
-  test('encodes what it then decodes', async () => {
+  test('decodes what the codec encoded; it encodes nothing itself (that would let a token holder forge messages)', async () => {
     const token = await stack.login('district.approver');
     const original = defaultPayloadConverter.toPayload({ note: '编码往返' });
-    const encoded = await stack.request('POST', '/api/temporal-codec/encode', { token, body: { payloads: [payloadToJson(original)] } });
-    expect(encoded.status).toBe(200);
-    expect(Buffer.from(encoded.body.payloads[0].metadata.encoding, 'base64').toString()).toBe('binary/encrypted');
-    const decoded = await stack.request('POST', '/api/temporal-codec/decode', { token, body: encoded.body });
+    const decoded = await stack.request('POST', '/api/temporal-codec/decode', { token, body: { payloads: (await stack.payloadCodec.encode([original])).map(payloadToJson) } });
     expect(decoded.body).toEqual({ payloads: [payloadToJson(original)] });
+    // No encryption oracle: /encode is no route, for anyone.
+    for (const username of ['district.approver', 'admin']) {
+      const encode = await stack.request('POST', '/api/temporal-codec/encode', { token: await stack.login(username), body: { payloads: [payloadToJson(original)] } });
+      expect([username, encode.status]).toEqual([username, 404]);
+    }
+    // And a payload in clear is refused, not passed back.
+    expect((await stack.request('POST', '/api/temporal-codec/decode', { token, body: { payloads: [payloadToJson(original)] } })).status).toBe(400);
     // Proto JSON, as the temporal CLI sends it, leaves out an empty list.
     expect(await stack.request('POST', '/api/temporal-codec/decode', { token, body: {} })).toEqual({ status: 200, body: { payloads: [] } });
   });

@@ -153,25 +153,21 @@ export const apiRoutes: readonly RouteDoc[] = [
       auth: false,
       responses: { 200: { description: 'OpenAPI 3.1 文档', schema: openApiDocumentSchema } },
     }),
-    ...(['decode', 'encode'] as const).map((operation) =>
-      ({
-        method: 'post' as const,
-        path: `/api/temporal-codec/${operation}` as const,
-        operationId: `temporalCodec${operation === 'decode' ? 'Decode' : 'Encode'}`,
-        summary: operation === 'decode' ? 'Temporal 载荷解密（远程编解码协议）' : 'Temporal 载荷加密（远程编解码协议）',
-        description:
-          operation === 'decode'
-            ? '供 Temporal Web UI 和 `temporal --codec-endpoint` 使用，字段为 base64。仅区级审定人员和系统管理员可用：载荷中有农户个人信息。解密后的 JSON 中身份证号、电话、银行账号已脱敏；每次调用记入审计日志（codec.decode）。未用本系统密钥加密的载荷一律拒绝（400）。'
-            : '供 Temporal Web UI 和 `temporal --codec-endpoint` 使用，字段为 base64。仅区级审定人员和系统管理员可用。',
-          auth: true,
-        body: { json: payloadsSchema, example: { payloads: [{ metadata: { encoding: 'anNvbi9wbGFpbg==' }, data: 'eyJhIjoxfQ==' }] } },
-        responses: {
-          200: { description: '处理后的载荷，顺序不变', schema: codecPayloadsSchema },
-          400: '载荷无法解密（未加密、密钥不在 PAYLOAD_KEYS 中或数据被改动），或格式有误',
-          403: '仅区级审定人员和系统管理员可用',
-        },
-      }),
-    ),
+    ({
+      method: 'post',
+      path: '/api/temporal-codec/decode',
+      operationId: 'temporalCodecDecode',
+      summary: 'Temporal 载荷解密（远程编解码协议）',
+      description:
+        '供 Temporal Web UI 和 `temporal --codec-endpoint` 使用，字段为 base64。仅区级审定人员和系统管理员可用：载荷中有农户个人信息。解密后的 JSON 中身份证号、电话、银行账号已脱敏；每次调用记入审计日志（codec.decode）。未用本系统密钥加密的载荷一律拒绝（400）。不提供加密（encode）：那会让人绕过接口伪造工作流消息。',
+      auth: true,
+      body: { json: payloadsSchema, example: { payloads: [{ metadata: { encoding: 'YmluYXJ5L2VuY3J5cHRlZA==' }, data: 'AAAA' }] } },
+      responses: {
+        200: { description: '解密后的载荷，顺序不变', schema: codecPayloadsSchema },
+        400: '载荷无法解密（未加密、密钥不在 PAYLOAD_KEYS 中或数据被改动），或格式有误',
+        403: '仅区级审定人员和系统管理员可用',
+      },
+    }),
   ]),
   ...routes('监测对象', [
     ({
