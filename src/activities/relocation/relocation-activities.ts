@@ -64,7 +64,7 @@ export const writeRelocationChange: CaseWriter = async (tx, transition: Transiti
     // The finding on the household's open monitoring case, beside its other leads' evidence.
     const { monitoringCaseId, visitId, riskTypes, actorId, actorName, note } = change.evidence;
     await tx.timelineEvent.createMany({
-      data: [{ id: `${visitId}:evidence`, caseId: monitoringCaseId, at: when, kind: 'RELOCATION_EVIDENCE', actorId, actorName, comment: `易地搬迁后续扶持走访发现返贫风险（${riskTypes.join('、')}）${note ? `：${note}` : ''}` }],
+      data: [{ id: `${visitId}:monitoring-evidence`, caseId: monitoringCaseId, at: when, kind: 'RELOCATION_EVIDENCE', actorId, actorName, comment: `易地搬迁后续扶持走访发现返贫风险（${riskTypes.join('、')}）${note ? `：${note}` : ''}` }],
       skipDuplicates: true,
     });
   }

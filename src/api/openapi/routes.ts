@@ -19,6 +19,7 @@ import { completeTaskSchema, inboxQuerySchema } from '../../domain/tasks/schemas
 import { idempotencyKeyHeaders } from '../idempotency-key';
 import { payloadsSchema } from '../temporal-codec-router';
 import { personalDataRouteDoc, userRouteDocs } from '../users/users-docs';
+import { relocationRouteDocs, relocationTag } from '../relocation/relocation-docs';
 import type { RouteDoc } from './registry';
 import {
   auditListSchema,
@@ -53,6 +54,7 @@ import {
 export const tags = [
   { name: '认证', description: '登录、刷新令牌、退出' },
   { name: '监测对象', description: '防止返贫动态监测：登记、识别、走访、帮扶措施' },
+  relocationTag,
   { name: '任务', description: '待办任务：认领、办理（通过、退回补充、不予通过）' },
   { name: '部门预警', description: '行业部门上传筛查预警名单' },
   { name: '政策设置', description: '办理时限、监测线等政策参数，按版本生效' },
@@ -437,4 +439,5 @@ export const apiRoutes: readonly RouteDoc[] = [
     }),
   ]),
   ...routes('用户管理', userRouteDocs),
+  ...relocationRouteDocs,
 ];
