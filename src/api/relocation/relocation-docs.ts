@@ -13,7 +13,7 @@ import {
 } from '../../domain/relocation/schemas';
 import { idempotencyKeyHeaders } from '../idempotency-key';
 import type { RouteDoc } from '../openapi/registry';
-import { taskViewSchema } from '../openapi/response-schemas';
+import { caseConflictSchema, taskViewSchema } from '../openapi/response-schemas';
 
 /** The OpenAPI descriptions of the relocation routes (src/api/openapi/routes.ts lists them). */
 
@@ -112,7 +112,6 @@ const relocationListSchema = z.object({
   pageSize: z.number().int(),
   total: z.number().int(),
 });
-const conflictSchema = z.object({ error: z.literal('conflict'), reason: z.string(), caseId: z.string().optional().meta({ description: '该户的搬迁户案件' }) });
 const entryResultSchema = z.object({ entryId: z.string(), case: relocationViewSchema });
 
 const tags = ['易地搬迁后续扶持'];
@@ -153,7 +152,7 @@ export const relocationRouteDocs: RouteDoc[] = [
       json: createRelocationSchema,
       example: { household: { headName: '演示搬迁户', idNumber: '11010519491231002X', villageCode: demoVillage, memberCount: 4, laborCapacity: 'full' }, siteCode: 'DJ-JZ-01', relocatedAt: '2026-06-01' },
     },
-    responses: { 201: { description: '已登记，返回案件', schema: relocationViewSchema }, 403: '无权在该村登记', 409: { description: '该户已有搬迁户案件（`caseId`）', schema: conflictSchema } },
+    responses: { 201: { description: '已登记，返回案件', schema: relocationViewSchema }, 403: '无权在该村登记', 409: { description: '该户已有搬迁户案件（`caseId`）', schema: caseConflictSchema } },
   },
   {
     method: 'get',
