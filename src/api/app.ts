@@ -20,6 +20,7 @@ import { rejectNulCharacters } from './unstorable-text';
 import { createCasesRouter } from './monitoring/cases-router';
 import { createRelocationsRouter } from './relocation/relocations-router';
 import { createSitesRouter } from './relocation/sites-router';
+import { createRelocationReportRouter } from './relocation/report-router';
 import { createPolicyRouter } from './policy/policy-router';
 import { createReportsRouter } from './reports/reports-router';
 import { createTasksRouter } from './tasks/tasks-router';
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/policy', createPolicyRouter({ ...deps, audit }));
   app.use('/api/audit', createAuditRouter({ ...deps, audit }));
   app.use('/api/users', createUsersRouter({ ...deps, audit }));
+  app.use('/api/reports/relocation', createRelocationReportRouter({ ...deps, audit }));
   app.use('/api/reports', createReportsRouter({ ...deps, audit }));
   app.use(methodNotAllowed(apiRoutes));
   app.use(notFoundRoute);

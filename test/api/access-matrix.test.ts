@@ -85,6 +85,7 @@ const table: Record<string, Row> = {
   'PATCH /api/relocations/{id}/employment/{entryId}':  [200,     200,     200,     403,     404,     404,     403,     404,      404,      401],
   'POST /api/relocations/{id}/projects':               [201,     201,     201,     403,     404,     404,     403,     404,      404,      401],
   'POST /api/relocations/{id}/visits':                 [201,     201,     201,     403,     404,     404,     403,     404,      404,      401],
+  'GET /api/reports/relocation':                       [200,     200,     200,     200,     403,     403,     200,     200,      200,      401],
 };
 
 const neighbourTown = '500154018';
@@ -252,6 +253,8 @@ async function call(route: string, user: User): Promise<{ status: number; body: 
       return as('POST', `/api/users/${spareUserId}/password`, { password: 'matrix-password-2' });
     case 'GET /api/reports/monitoring':
       return as('GET', '/api/reports/monitoring');
+    case 'GET /api/reports/relocation':
+      return as('GET', '/api/reports/relocation');
     case 'GET /api/relocation-sites':
       return as('GET', '/api/relocation-sites');
     case 'POST /api/relocation-sites':

@@ -162,3 +162,32 @@ test('a visit at risk refers the household into monitoring; with a monitoring ca
   expect(missingRisk.status).toBe(400);
   expect(missingRisk.body.issues[0].path).toBe('riskTypes');
 }, 120_000);
+
+test('the report counts per site and town, over the caller\'s jurisdiction, as JSON, CSV and XLSX', async () => {
+  const created = await newCase();
+  await baselineDone(created.id);
+  await as('village.worker', 'POST', `/api/relocations/${created.id}/employment`, { memberName: '报表成员', employer: '报表工厂', industry: '制造', monthlyPay: 3000, startDate: '2026-01-01' });
+  const report = await as('town.reviewer', 'GET', '/api/reports/relocation?siteCode=DJ-JZ-01');
+  expect(report.status).toBe(200);
+  expect(report.body.bySite).toEqual([expect.objectContaining({ siteCode: 'DJ-JZ-01', townName: '大进镇' })]);
+  const site = report.body.bySite[0];
+  expect(site.households).toBeGreaterThanOrEqual(1);
+  expect(site.employmentMet).toBeGreaterThanOrEqual(1);
+  expect(site.withLabour).toBeLessThanOrEqual(site.households);
+  expect(report.body.byTown.map((t: any) => t.townCode)).toEqual(['500154017']);
+  expect(report.body.totals.households).toBe(site.households);
+  const district = await as('district.approver', 'GET', '/api/reports/relocation');
+  expect(district.body.byTown.length).toBeGreaterThan(30);
+  expect((await as('town.reviewer', 'GET', '/api/reports/relocation?townCode=500154018')).status).toBe(403);
+  expect((await as('dept.officer', 'GET', '/api/reports/relocation')).status).toBe(403);
+  const csv = await fetch(`${stack.url}/api/reports/relocation?format=csv`, { headers: { authorization: `Bearer ${await stack.login('town.reviewer')}` } });
+  expect(csv.headers.get('content-type')).toContain('text/csv');
+  const bytes = Buffer.from(await csv.arrayBuffer());
+  expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+  const text = bytes.subarray(3).toString('utf8');
+  expect(text.split('\r\n')[0]).toBe('分组,代码,名称,乡镇（街道）代码,乡镇（街道）,搬迁户数,有劳动能力户数,就业目标达标户数,产业目标达标户数,存在风险户数,走访逾期户数');
+  expect(text).not.toContain('演示搬迁户');
+  const xlsx = await fetch(`${stack.url}/api/reports/relocation?format=xlsx`, { headers: { authorization: `Bearer ${await stack.login('town.reviewer')}` } });
+  expect(xlsx.status).toBe(200);
+  expect(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+});

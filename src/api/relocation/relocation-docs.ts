@@ -11,6 +11,7 @@ import {
   projectSchema,
   relocationVisitSchema,
 } from '../../domain/relocation/schemas';
+import { relocationReportQuerySchema } from '../../domain/relocation/reports';
 import { idempotencyKeyHeaders } from '../idempotency-key';
 import type { RouteDoc } from '../openapi/registry';
 import { caseConflictSchema, taskViewSchema } from '../openapi/response-schemas';
@@ -113,6 +114,17 @@ const relocationListSchema = z.object({
   total: z.number().int(),
 });
 const entryResultSchema = z.object({ entryId: z.string(), case: relocationViewSchema });
+
+const counts = { households: z.number().int(), withLabour: z.number().int(), employmentMet: z.number().int(), projectMet: z.number().int(), atRisk: z.number().int(), overdueVisits: z.number().int() };
+const relocationReportSchema = z.object({
+  generatedAt: isoTime,
+  asOf: z.string(),
+  scope: z.object({ code: z.string(), name: z.string() }),
+  filters: z.object({ siteCode: z.string().nullable(), townCode: z.string().nullable() }),
+  totals: z.object(counts),
+  bySite: z.array(z.object({ siteCode: z.string(), siteName: z.string(), townCode: z.string(), townName: z.string(), ...counts })),
+  byTown: z.array(z.object({ townCode: z.string(), townName: z.string(), ...counts })),
+});
 
 const tags = ['易地搬迁后续扶持'];
 export const relocationTag = { name: '易地搬迁后续扶持', description: '安置点、搬迁户基线调查、就业和产业台账、后续扶持走访、转入监测' } as const;
@@ -243,6 +255,21 @@ export const relocationRouteDocs: RouteDoc[] = [
       201: { description: '已登记', schema: z.object({ visitId: z.string(), monitoringCaseId: z.string().nullable(), nextVisitTaskId: z.string(), case: relocationViewSchema }) },
       ...refusals,
       409: '尚未完成基线调查，或已结案',
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/reports/relocation',
+    operationId: 'relocationReport',
+    summary: '易地搬迁后续扶持报表',
+    description:
+      '按安置点和乡镇（街道）统计：搬迁户数、有劳动能力户数、就业目标达标户数、产业目标达标户数、存在风险户数、走访逾期户数（目标按北京时间当日判断）。范围为本人辖区；`format=csv`（UTF-8 带 BOM）或 `xlsx` 为附件下载，中文表头，并记入审计日志。不含姓名和身份证号。',
+    tags,
+    auth: true,
+    query: relocationReportQuerySchema,
+    responses: {
+      200: { description: '报表', schema: relocationReportSchema, files: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] },
+      403: '无权查看，或乡镇不在辖区内',
     },
   },
 ];
