@@ -21,6 +21,7 @@ import { createCasesRouter } from './monitoring/cases-router';
 import { createRelocationsRouter } from './relocation/relocations-router';
 import { createSitesRouter } from './relocation/sites-router';
 import { createRelocationReportRouter } from './relocation/report-router';
+import { createRelocationImportRouter } from './relocation/import-router';
 import { createPolicyRouter } from './policy/policy-router';
 import { createReportsRouter } from './reports/reports-router';
 import { createTasksRouter } from './tasks/tasks-router';
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/relocations', createRelocationsRouter({ ...deps, audit }));
   app.use('/api/relocation-sites', createSitesRouter({ ...deps, audit }));
   app.use('/api/tasks', createTasksRouter({ ...deps, audit, metrics, processes: deps.processes ?? processRegistry }));
+  app.use('/api/imports/relocations', createRelocationImportRouter({ ...deps, audit }));
   app.use('/api/imports', createImportsRouter({ ...deps, audit, metrics }));
   app.use('/api/policy', createPolicyRouter({ ...deps, audit }));
   app.use('/api/audit', createAuditRouter({ ...deps, audit }));

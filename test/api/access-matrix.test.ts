@@ -85,6 +85,8 @@ const table: Record<string, Row> = {
   'PATCH /api/relocations/{id}/employment/{entryId}':  [200,     200,     200,     403,     404,     404,     403,     404,      404,      401],
   'POST /api/relocations/{id}/projects':               [201,     201,     201,     403,     404,     404,     403,     404,      404,      401],
   'POST /api/relocations/{id}/visits':                 [201,     201,     201,     403,     404,     404,     403,     404,      404,      401],
+  // A town's or the district's list; the neighbour town may upload, its rows in the demo town are rejected one by one.
+  'POST /api/imports/relocations':                     [403,     403,     200,     200,     403,     403,     403,     403,      200,      401],
   'GET /api/reports/relocation':                       [200,     200,     200,     200,     403,     403,     200,     200,      200,      401],
 };
 
@@ -253,6 +255,13 @@ async function call(route: string, user: User): Promise<{ status: number; body: 
       return as('POST', `/api/users/${spareUserId}/password`, { password: 'matrix-password-2' });
     case 'GET /api/reports/monitoring':
       return as('GET', '/api/reports/monitoring');
+    case 'POST /api/imports/relocations': {
+      const form = new FormData();
+      const csv = `户主姓名,身份证号,村（社区）代码,家庭人口,劳动能力,安置点代码,搬迁入住日期\r\n矩阵,${newIdNumber()},${demoVillage},3,有劳动能力,DJ-JZ-01,2026-06-01\r\n`;
+      form.append('file', new Blob([Buffer.from(csv, 'utf8')]), 'relocations.csv');
+      const res = await fetch(`${stack.url}/api/imports/relocations`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {}, body: form });
+      return { status: res.status, body: await res.json() };
+    }
     case 'GET /api/reports/relocation':
       return as('GET', '/api/reports/relocation');
     case 'GET /api/relocation-sites':

@@ -191,3 +191,50 @@ test('the report counts per site and town, over the caller\'s jurisdiction, as J
   expect(xlsx.status).toBe(200);
   expect(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
 });
+
+test('a list imports one case per valid row, names each bad field, and the same file twice creates nothing', async () => {
+  const existing = await newCase();
+  const existingId = (await stack.db.household.findUniqueOrThrow({ where: { id: existing.household.id } })).idNumber;
+  const good = newIdNumber();
+  const twice = newIdNumber();
+  const csv = [
+    '户主姓名,身份证号,联系电话,村（社区）代码,家庭人口,劳动能力,安置点代码,搬迁入住日期',
+    `导入一,${good},13800001111,${demoVillage},3,有劳动能力,DJ-JZ-01,2026/6/1`,
+    `导入二,110105194912310021,,${demoVillage},3,full,DJ-JZ-01,2026-06-01`,
+    `导入三,${newIdNumber()},,${demoVillage},3,很强,NO-SITE,2026-13-01`,
+    `导入四,${existingId},,${demoVillage},3,none,DJ-JZ-01,2026-06-01`,
+    `导入五,${twice},,500154018001,2,partial,DJ-FS-01,2026-06-01`,
+    `导入六,${twice},,${demoVillage},2,partial,DJ-FS-01,2026-06-01`,
+  ].join('\r\n');
+  const upload = async () => {
+    const form = new FormData();
+    form.append('file', new Blob([Buffer.from(csv, 'utf8')]), 'relocations.csv');
+    const res = await fetch(`${stack.url}/api/imports/relocations`, { method: 'POST', headers: { authorization: `Bearer ${await stack.login('town.reviewer')}` }, body: form });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const before = await stack.db.relocationCase.count();
+  const first = await upload();
+  expect(first.status).toBe(200);
+  expect(first.body).toMatchObject({ alreadyImported: false, casesCreated: 1, duplicates: 1, accepted: 2 });
+  expect(first.body.rejected.map((r: any) => [r.row, r.field])).toEqual([
+    [3, 'idNumber'],
+    [4, 'laborCapacity'],
+    [4, 'siteCode'],
+    [4, 'relocatedAt'],
+    [6, 'villageCode'],
+    [7, 'idNumber'],
+  ]);
+  expect(first.body.rejected.every((r: any) => /[\u4e00-\u9fff]/.test(r.message))).toBe(true);
+  expect(await stack.db.relocationCase.count()).toBe(before + 1);
+  const imported = await stack.db.household.findUniqueOrThrow({ where: { idNumber: good }, include: { relocationCases: true } });
+  expect(imported.relocationCases[0]).toMatchObject({ siteCode: 'DJ-JZ-01', relocatedAt: '2026-06-01', stage: 'BASELINE_SURVEY' });
+
+  const second = await upload();
+  expect(second.body).toMatchObject({ alreadyImported: true, importId: first.body.importId, casesCreated: 0 });
+  expect(await stack.db.relocationCase.count()).toBe(before + 1);
+  // Only the town and the district import.
+  const form = new FormData();
+  form.append('file', new Blob([Buffer.from(csv, 'utf8')]), 'relocations.csv');
+  const refused = await fetch(`${stack.url}/api/imports/relocations`, { method: 'POST', headers: { authorization: `Bearer ${await stack.login('village.worker')}` }, body: form });
+  expect(refused.status).toBe(403);
+}, 120_000);

@@ -272,4 +272,29 @@ export const relocationRouteDocs: RouteDoc[] = [
       403: '无权查看，或乡镇不在辖区内',
     },
   },
+  {
+    method: 'post',
+    path: '/api/imports/relocations',
+    operationId: 'importRelocations',
+    summary: '导入搬迁户名单',
+    description:
+      '乡镇审核人员或区级审定人员上传 CSV（UTF-8、UTF-16 或 GBK）或 XLSX，第一行为表头：户主姓名、身份证号、村（社区）代码、家庭人口、劳动能力（有劳动能力/弱劳动能力/无劳动能力）、安置点代码、搬迁入住日期（可选：联系电话）。每个有效行登记一个搬迁户案件，如同 `POST /api/relocations`；有问题的行逐项列出 `{row, field, message}`；已有案件的户计为重复。同一文件再次上传不再登记（`alreadyImported: true`）。单次最多500户。',
+    tags,
+    auth: true,
+    body: { multipartFile: { description: 'CSV 或 XLSX 文件' } },
+    responses: {
+      200: {
+        description: '导入结果',
+        schema: z.object({
+          importId: z.string(),
+          alreadyImported: z.boolean(),
+          accepted: z.number().int(),
+          rejected: z.array(z.object({ row: z.number().int(), field: z.string(), message: z.string() })),
+          casesCreated: z.number().int(),
+          duplicates: z.number().int(),
+        }),
+      },
+      403: '只有乡镇审核人员或区级审定人员可以导入',
+    },
+  },
 ];

@@ -1,20 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { Router, type Request } from 'express';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
-import { jurisdictionLevel } from '../../domain/jurisdictions';
-import { defaultRelocationSettings, relocationStageLabels, relocationWorkflowId, type RelocationStage } from '../../domain/relocation/case';
-import { canReadRelocation, refuseRelocationStart, refuseRelocationWrite, relocationReadScope, type RelocationWrite } from '../../domain/relocation/access';
+import { relocationStageLabels, type RelocationStage } from '../../domain/relocation/case';
+import { canReadRelocation, refuseRelocationWrite, relocationReadScope, type RelocationWrite } from '../../domain/relocation/access';
 import {
   addEmploymentUpdate,
   addProjectUpdate,
   endEmploymentUpdate,
   recordBaselineUpdate,
   recordRelocationVisitUpdate,
-  relocationCaseWorkflowType,
-  relocationRegisteredUpdate,
-  type RelocationCaseInput,
 } from '../../domain/relocation/messages';
 import {
   baselineSchema,
@@ -27,16 +21,15 @@ import {
 } from '../../domain/relocation/schemas';
 import type { Actor } from '../../domain/roles';
 import type { TemporalDeps } from '../../activities/monitoring/intake';
-import { caseStageKey, overdueKey, processKey, townCodeKey } from '../../temporal/search-attributes';
 import { auditContext, type AuditLog } from '../audit/audit-log';
 import { actorOf } from '../auth/auth-router';
 import { HttpError, parseOr400, refusalError } from '../http-error';
 import { idempotencyKeyOf } from '../idempotency-key';
 import { withRefusalsAsHttp } from '../temporal-errors';
 import { loadRelocationView } from './relocation-view';
+import { startRelocationCase } from './start-case';
 
 const caseNotFound = () => new HttpError(404, { error: 'not_found', reason: '搬迁户案件不存在或不在您的辖区内' });
-const alreadyOpen = '该户已有易地搬迁后续扶持案件，同一户只能有一个案件（已结案的案件在就业变化时自动恢复跟踪）';
 
 /** The answer Temporal gave the Update `updateId` in the workflow's current run, or null when it has none. */
 async function answerOf<R>(handle: WorkflowHandle, updateId: string): Promise<{ value: R } | null> {
@@ -56,64 +49,14 @@ export function createRelocationsRouter({ db, temporal, audit }: { db: PrismaCli
     const actor = actorOf(req);
     const body = parseOr400(createRelocationSchema, req.body);
     const { household } = body;
-    const village = await db.jurisdiction.findUnique({ where: { code: household.villageCode } });
-    if (!village || jurisdictionLevel(village.code) !== 'VILLAGE') throw HttpError.validation([{ path: 'household.villageCode', message: '村（社区）代码不存在，请从辖区列表中选择' }]);
-    const refusal = refuseRelocationStart(actor, village.code);
-    if (refusal) throw refusalError(refusal);
-    const site = await db.resettlementSite.findUnique({ where: { code: body.siteCode } });
-    if (!site) throw HttpError.validation([{ path: 'siteCode', message: '安置点不存在，请从安置点列表中选择' }]);
-
-    const existing = await db.household.findUnique({ where: { idNumber: household.idNumber }, include: { relocationCases: { select: { id: true } } } });
-    if (existing?.relocationCases.length) throw new HttpError(409, { error: 'conflict', reason: alreadyOpen, caseId: existing.relocationCases[0].id });
-    // The same household record monitoring uses: kept current here, the workflow sees only its id.
-    const fields = {
-      headName: household.headName,
-      phone: household.phone,
-      villageCode: village.code,
-      townCode: village.code.slice(0, 9),
-      memberCount: household.memberCount,
-      laborCapacity: household.laborCapacity,
-    };
-    const saved = await db.household.upsert({ where: { idNumber: household.idNumber }, create: { idNumber: household.idNumber, perCapitaIncome: 0, ...fields }, update: fields });
-
-    const caseId = randomUUID();
-    const input: RelocationCaseInput = {
-      caseId,
-      householdId: saved.id,
-      villageCode: village.code,
-      siteCode: site.code,
-      relocatedAt: body.relocatedAt,
-      laborCapacity: household.laborCapacity,
-      createdBy: actor,
-      openedAt: new Date().toISOString(),
-      settings: defaultRelocationSettings,
-    };
-    const start = new WithStartWorkflowOperation(relocationCaseWorkflowType, {
-      workflowId: relocationWorkflowId(saved.id),
-      taskQueue: temporal.taskQueue,
-      args: [input],
-      workflowIdConflictPolicy: 'FAIL',
-      typedSearchAttributes: new TypedSearchAttributes([
-        { key: processKey, value: 'relocation' },
-        { key: caseStageKey, value: 'BASELINE_SURVEY' },
-        { key: townCodeKey, value: village.code.slice(0, 9) },
-        { key: overdueKey, value: false },
-      ]),
-    });
-    try {
-      await temporal.client.workflow.executeUpdateWithStart(relocationRegisteredUpdate, { startWorkflowOperation: start });
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        const open = await db.relocationCase.findFirst({ where: { householdId: saved.id }, select: { id: true } });
-        throw new HttpError(409, { error: 'conflict', reason: alreadyOpen, ...(open && { caseId: open.id }) });
-      }
-      throw err;
-    }
+    const result = await startRelocationCase({ db, temporal }, actor, body);
+    if ('refusal' in result) throw refusalError(result.refusal, result.caseId ? { caseId: result.caseId } : {});
+    const { caseId } = result;
     await audit.record({
       action: 'relocation.start',
       ...auditContext(req),
       target: { type: 'RelocationCase', id: caseId },
-      after: { stage: 'BASELINE_SURVEY', household: { idNumber: household.idNumber, villageCode: village.code, memberCount: household.memberCount, laborCapacity: household.laborCapacity }, siteCode: site.code, relocatedAt: body.relocatedAt },
+      after: { stage: 'BASELINE_SURVEY', household: { idNumber: household.idNumber, villageCode: household.villageCode, memberCount: household.memberCount, laborCapacity: household.laborCapacity }, siteCode: body.siteCode, relocatedAt: body.relocatedAt },
       key: `relocation.start:${caseId}`,
     });
     res.status(201).json(await loadRelocationView(db, caseId));

@@ -83,6 +83,23 @@ CREATE TABLE "RelocationVisit" (
     CONSTRAINT "RelocationVisit_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "RelocationImport" (
+    "id" TEXT NOT NULL,
+    "fileSha256" TEXT NOT NULL,
+    "format" TEXT NOT NULL,
+    "uploadedById" TEXT NOT NULL,
+    "rowCount" INTEGER NOT NULL,
+    "accepted" INTEGER NOT NULL DEFAULT 0,
+    "casesCreated" INTEGER NOT NULL DEFAULT 0,
+    "duplicates" INTEGER NOT NULL DEFAULT 0,
+    "rejected" JSONB NOT NULL DEFAULT '[]',
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "completedAt" TIMESTAMP(3),
+
+    CONSTRAINT "RelocationImport_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE INDEX "ResettlementSite_townCode_idx" ON "ResettlementSite"("townCode");
 
@@ -109,6 +126,9 @@ CREATE INDEX "RelocationProject_caseId_idx" ON "RelocationProject"("caseId");
 
 -- CreateIndex
 CREATE INDEX "RelocationVisit_caseId_at_idx" ON "RelocationVisit"("caseId", "at");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "RelocationImport_fileSha256_key" ON "RelocationImport"("fileSha256");
 
 -- AddForeignKey
 ALTER TABLE "RelocationCase" ADD CONSTRAINT "RelocationCase_householdId_fkey" FOREIGN KEY ("householdId") REFERENCES "Household"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
