@@ -32,8 +32,8 @@ async function newCase(over: Record<string, unknown> = {}): Promise<any> {
   expect(res.status).toBe(201);
   return res.body;
 }
-async function baselineDone(caseId: string) {
-  const res = await as('village.worker', 'POST', `/api/relocations/${caseId}/baseline`, baseline);
+async function baselineDone(caseId: string, headers?: Record<string, string>) {
+  const res = await as('village.worker', 'POST', `/api/relocations/${caseId}/baseline`, baseline, headers);
   expect(res.status).toBe(201);
   return res.body;
 }
@@ -75,7 +75,9 @@ test('a case is opened by the town, its baseline survey is in the village inbox,
   expect(task).toMatchObject({ process: 'relocation', stepLabel: '基线调查', processLabel: '易地扶贫搬迁后续扶持', casePath: `/relocations/${created.id}` });
   expect((await as('village.worker', 'POST', `/api/tasks/${task.id}/complete`, { decision: 'approve' })).status).toBe(400);
   expect((await as('town.reviewer', 'POST', `/api/relocations/${created.id}/baseline`, baseline)).status).toBe(403);
-  const surveyed = await baselineDone(created.id);
+  const surveyed = await baselineDone(created.id, { 'idempotency-key': `baseline-${created.id}` });
+  // A retry with the same key gets the first answer, not "already recorded".
+  expect((await baselineDone(created.id, { 'idempotency-key': `baseline-${created.id}` })).stage).toBe('FOLLOW_UP');
   expect(surveyed.case).toMatchObject({ stage: 'FOLLOW_UP', baseline: { laborForceCount: 2, healthStatusLabel: '健康' } });
   expect(surveyed.case.openTasks.map((t: any) => t.step)).toEqual(['FOLLOW_UP_VISIT']);
   expect((await as('village.worker', 'POST', `/api/relocations/${created.id}/baseline`, baseline)).status).toBe(409);

@@ -127,7 +127,14 @@ export function createRelocationsRouter({ db, temporal, audit }: { db: PrismaCli
    * Runs one of the case's Updates, refusals as HTTP errors. With an `Idempotency-Key` the Update id is the action, case,
    * user and key: a retry Temporal has answered (in the current run) gets that answer again and records nothing twice.
    */
-  async function caseUpdate<R>(req: Request, actor: Actor, row: { id: string; workflowId: string }, action: string, run: (h: WorkflowHandle, o: { updateId?: string }) => Promise<R>): Promise<R> {
+  async function caseUpdate<R>(
+    req: Request,
+    actor: Actor,
+    row: { id: string; workflowId: string },
+    action: string,
+    ready: () => void,
+    run: (h: WorkflowHandle, o: { updateId?: string }) => Promise<R>,
+  ): Promise<R> {
     const key = idempotencyKeyOf(req);
     const updateId = key && `relocation.${action}:${row.id}:${actor.userId}:${key}`;
     const handle = temporal.client.workflow.getHandle(row.workflowId);
@@ -136,6 +143,8 @@ export function createRelocationsRouter({ db, temporal, audit }: { db: PrismaCli
         const first = await answerOf<R>(handle, updateId);
         if (first) return first.value;
       }
+      // Checked after the retry lookup: the first request may have changed the answer (a baseline already recorded).
+      ready();
       return run(handle, { updateId });
     });
   }
@@ -145,8 +154,10 @@ export function createRelocationsRouter({ db, temporal, audit }: { db: PrismaCli
     const actor = actorOf(req);
     const baseline = parseOr400(baselineSchema, req.body);
     const row = await caseFor(req, actor, 'baseline');
-    if (row.stage !== 'BASELINE_SURVEY') throw new HttpError(409, { error: 'conflict', reason: '基线调查已登记' });
-    const result = await caseUpdate(req, actor, row, 'baseline', (h, o) => h.executeUpdate(recordBaselineUpdate, { args: [{ baseline, actor }], ...o }));
+    const ready = () => {
+      if (row.stage !== 'BASELINE_SURVEY') throw new HttpError(409, { error: 'conflict', reason: '基线调查已登记' });
+    };
+    const result = await caseUpdate(req, actor, row, 'baseline', ready, (h, o) => h.executeUpdate(recordBaselineUpdate, { args: [{ baseline, actor }], ...o }));
     await audit.record({ action: 'relocation.baseline', ...auditContext(req), target: { type: 'RelocationCase', id: row.id }, before: { stage: row.stage }, after: { stage: result.stage, laborCapacity: baseline.laborCapacity }, key: `relocation.baseline:${row.id}` });
     res.status(201).json({ stage: result.stage, case: await loadRelocationView(db, row.id) });
   });
@@ -155,7 +166,7 @@ export function createRelocationsRouter({ db, temporal, audit }: { db: PrismaCli
     const actor = actorOf(req);
     const entry = parseOr400(employmentSchema, req.body);
     const row = await caseFor(req, actor, 'employment');
-    const { entryId } = await caseUpdate(req, actor, row, 'employment', (h, o) => h.executeUpdate(addEmploymentUpdate, { args: [{ entry, actor }], ...o }));
+    const { entryId } = await caseUpdate(req, actor, row, 'employment', () => undefined, (h, o) => h.executeUpdate(addEmploymentUpdate, { args: [{ entry, actor }], ...o }));
     await audit.record({ action: 'relocation.employment', ...auditContext(req), target: { type: 'RelocationCase', id: row.id }, after: { entryId, employer: entry.employer, industry: entry.industry, monthlyPay: entry.monthlyPay, startDate: entry.startDate, endDate: entry.endDate ?? null }, key: `relocation.employment:${entryId}` });
     res.status(201).json({ entryId, case: await loadRelocationView(db, row.id) });
   });
@@ -168,7 +179,7 @@ export function createRelocationsRouter({ db, temporal, audit }: { db: PrismaCli
     const entry = await db.relocationEmployment.findUnique({ where: { id: req.params.entryId } });
     if (!entry || entry.caseId !== row.id) throw new HttpError(404, { error: 'not_found', reason: '就业记录不存在' });
     if (endDate <= entry.startDate) throw HttpError.validation([{ path: 'endDate', message: '结束日期应晚于开始日期' }]);
-    await caseUpdate(req, actor, row, 'employment-end', (h, o) => h.executeUpdate(endEmploymentUpdate, { args: [{ entryId: entry.id, endDate, actor }], ...o }));
+    await caseUpdate(req, actor, row, 'employment-end', () => undefined, (h, o) => h.executeUpdate(endEmploymentUpdate, { args: [{ entryId: entry.id, endDate, actor }], ...o }));
     await audit.record({ action: 'relocation.employment_end', ...auditContext(req), target: { type: 'RelocationCase', id: row.id }, before: { entryId: entry.id, endDate: entry.endDate }, after: { entryId: entry.id, endDate }, key: `relocation.employment_end:${entry.id}:${endDate}` });
     res.json({ entryId: entry.id, case: await loadRelocationView(db, row.id) });
   });
@@ -177,7 +188,7 @@ export function createRelocationsRouter({ db, temporal, audit }: { db: PrismaCli
     const actor = actorOf(req);
     const entry = parseOr400(projectSchema, req.body);
     const row = await caseFor(req, actor, 'project');
-    const { entryId } = await caseUpdate(req, actor, row, 'project', (h, o) => h.executeUpdate(addProjectUpdate, { args: [{ entry, actor }], ...o }));
+    const { entryId } = await caseUpdate(req, actor, row, 'project', () => undefined, (h, o) => h.executeUpdate(addProjectUpdate, { args: [{ entry, actor }], ...o }));
     await audit.record({ action: 'relocation.project', ...auditContext(req), target: { type: 'RelocationCase', id: row.id }, after: { entryId, ...entry }, key: `relocation.project:${entryId}` });
     res.status(201).json({ entryId, case: await loadRelocationView(db, row.id) });
   });
@@ -187,8 +198,10 @@ export function createRelocationsRouter({ db, temporal, audit }: { db: PrismaCli
     const actor = actorOf(req);
     const visit = parseOr400(relocationVisitSchema, req.body);
     const row = await caseFor(req, actor, 'visit');
-    if (row.stage !== 'FOLLOW_UP') throw new HttpError(409, { error: 'conflict', reason: row.stage === 'CLOSED' ? '该户已稳定达标结案，无需后续扶持走访' : '请先完成基线调查' });
-    const result = await caseUpdate(req, actor, row, 'visit', (h, o) => h.executeUpdate(recordRelocationVisitUpdate, { args: [{ visit, actor }], ...o }));
+    const ready = () => {
+      if (row.stage !== 'FOLLOW_UP') throw new HttpError(409, { error: 'conflict', reason: row.stage === 'CLOSED' ? '该户已稳定达标结案，无需后续扶持走访' : '请先完成基线调查' });
+    };
+    const result = await caseUpdate(req, actor, row, 'visit', ready, (h, o) => h.executeUpdate(recordRelocationVisitUpdate, { args: [{ visit, actor }], ...o }));
     await audit.record({ action: 'relocation.visit', ...auditContext(req), target: { type: 'RelocationCase', id: row.id }, after: { visitId: result.visitId, atRisk: visit.atRisk, riskTypes: visit.riskTypes ?? [], monitoringCaseId: result.monitoringCaseId }, key: `relocation.visit:${result.visitId}` });
     res.status(201).json({ visitId: result.visitId, monitoringCaseId: result.monitoringCaseId, nextVisitTaskId: result.nextVisitTaskId, case: await loadRelocationView(db, row.id) });
   });
