@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -126,6 +129,14 @@ async function withCase(
       await test({ handle, calls, caseId, workflowId });
     } finally {
       await eventually(async () => ((await handle.describe()).raw.pendingActivities ?? []).length === 0, 10_000).catch(() => undefined);
+      // `RECORD_RELOCATION_HISTORIES=<version> npx jest test/workflows/relocation-case.test.ts` saves each path's history
+      // under histories/relocation-<version> for the replay test.
+      if (process.env.RECORD_RELOCATION_HISTORIES) {
+        const name = expect.getState().currentTestName!.replace(/[^\w]+/g, '-').replace(/^-|-$/g, '').toLowerCase();
+        const dir = path.join(__dirname, 'histories', `relocation-${process.env.RECORD_RELOCATION_HISTORIES}`);
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, `${name}.binpb`), temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish());
+      }
       await handle.terminate('test finished').catch(() => undefined);
     }
   });
@@ -153,6 +164,10 @@ async function targetsMet(handle: Handle) {
   await handle.executeUpdate(addProjectUpdate, { args: [{ entry: project, actor: worker }] });
   return entryId;
 }
+
+test('the workflow bundle holds no zod (schemas are imported for their types only)', () => {
+  expect(bundle.code).not.toMatch(/node_modules\/zod\//);
+});
 
 test('the case registers with its baseline survey for the village; recording the baseline opens quarterly follow-up', async () => {
   await withCase(async ({ handle, calls, caseId }) => {
