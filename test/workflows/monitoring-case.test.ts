@@ -29,7 +29,7 @@ import {
   type MonitoringCaseInput,
 } from '../../src/workflows/monitoring/monitoring-case';
 import { caseStageKey, overdueKey } from '../../src/temporal/search-attributes';
-import { claimTaskUpdate, completeTaskUpdate } from '../../src/workflows/tasks/task-board';
+import { claimTaskUpdate, completeTaskUpdate, reassignTaskUpdate, releaseTaskUpdate } from '../../src/workflows/tasks/task-board';
 import { annualSweepWorkflow } from '../../src/workflows/monitoring/annual-sweep';
 import { eventually } from '../support/eventually';
 import { testDataConverter as dataConverter } from '../support/history-codec';
@@ -99,6 +99,7 @@ function fakeActivities() {
     openMonitoringCase: [],
     verifyActorAssertion: [],
     recordTaskClaim: [],
+    recordTaskAssignment: [],
     notifyOverdueTask: [],
     recordTransition: [],
     registerMonitoringCase: [],
@@ -138,6 +139,7 @@ function fakeActivities() {
       return { caseId: 'referred' };
     },
     recordTaskClaim: record('recordTaskClaim'),
+    recordTaskAssignment: record('recordTaskAssignment'),
     notifyOverdueTask: record('notifyOverdueTask'),
     notifyIdentificationOverdue: record('notifyIdentificationOverdue'),
     async loadPolicyVersion(a) {
@@ -464,7 +466,7 @@ test('measures follow the policy: refused with the reason, otherwise each become
 
     await handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: civil.id, decision: 'approve', comment: '已发放', actor: dept }] });
     expect(calls.recordMonitoringDecision.at(-1)).toMatchObject({ measure: { id: measureIds[0], status: 'DELIVERED' }, fromStage: 'MONITORED', toStage: 'MONITORED' });
-    await handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: industry.id, decision: 'reject', comment: '产业项目未获批', actor: worker }] });
+    await handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: industry.id, decision: 'reject', comment: '产业项目未获批', actor: head }] });
     expect(calls.recordMonitoringDecision.at(-1)).toMatchObject({ measure: { id: measureIds[1], status: 'NOT_DELIVERED' } });
     expect(await stageOf(handle)).toBe('MONITORED');
   });
@@ -535,6 +537,32 @@ test('a claimed task can be decided only by its assignee', async () => {
   });
 });
 
+test('a claim is released by its claimer or a supervisor, and a supervisor reassigns a task to someone who may act on it', async () => {
+  await withCase(async ({ handle, calls }) => {
+    await decide(handle, 'HOME_VISIT', worker, 'approve');
+    const taskId = await openTaskId(handle, 'VILLAGE_REVIEW');
+    const third: Actor = { ...head, userId: 'u-third', username: 'village.third' };
+    const release = (actor: Actor) => handle.executeUpdate(releaseTaskUpdate, { args: [{ taskId, actor }] });
+    const reassign = (actor: Actor, to: Actor) => handle.executeUpdate(reassignTaskUpdate, { args: [{ taskId, actor, to }] });
+    expect(await refusalOf(release(head))).toMatchObject({ type: 'CONFLICT', message: '该任务未被认领，无需释放' });
+    await handle.executeUpdate(claimTaskUpdate, { args: [{ taskId, actor: head }] });
+    // Another caseworker of the village may not free it; the claimer may.
+    expect(await refusalOf(release(third))).toMatchObject({ type: 'FORBIDDEN' });
+    expect(await release(head)).toMatchObject({ id: taskId, assigneeId: null });
+    // Only a supervisor reassigns, and only to someone who may act: not the visit's own submitter, not another role.
+    expect(await refusalOf(reassign(head, third))).toMatchObject({ type: 'FORBIDDEN' });
+    expect(await refusalOf(reassign(town, worker))).toMatchObject({ type: 'VALIDATION', message: expect.stringContaining('不能改派给该人员') });
+    expect(await refusalOf(reassign(town, dept))).toMatchObject({ type: 'VALIDATION' });
+    expect(await reassign(town, third)).toMatchObject({ assigneeId: third.userId });
+    expect(await refusalOf(decide(handle, 'VILLAGE_REVIEW', head, 'approve'))).toMatchObject({ type: 'FORBIDDEN', message: expect.stringContaining('认领') });
+    expect(await decide(handle, 'VILLAGE_REVIEW', third, 'approve')).toMatchObject({ stage: 'PUBLIC_POSTING' });
+    expect(calls.recordTaskAssignment.map((a) => [a.from, a.to?.userId ?? null, a.actor.userId])).toEqual([
+      [head.userId, null, head.userId],
+      [null, third.userId, town.userId],
+    ]);
+  });
+});
+
 test('an open step is reminded at its due time, then escalated to the town and the district after each further period', async () => {
   await withCase(async ({ handle, calls }) => {
     const visitNotices = () => calls.notifyOverdueTask.filter((n) => n.task.step === 'HOME_VISIT');
@@ -592,7 +620,7 @@ const proposeExit = (handle: Handle, actor: Actor = worker, reason = '务工收�
 async function toExitReady(handle: Handle, calls: Calls) {
   await toMonitored(handle, calls);
   await handle.executeUpdate(addMeasuresUpdate, { args: [{ measures: [{ type: 'INDUSTRY', startDate: '2026-12-01' }], actor: worker }] });
-  await decide(handle, 'MEASURE_DELIVERY', worker, 'approve', '产业项目已落地');
+  await decide(handle, 'MEASURE_DELIVERY', head, 'approve', '产业项目已落地');
   for (let day = 0; day <= 200; day += 25) {
     await visitWith(handle);
     await env.sleep('25 days');
@@ -614,7 +642,7 @@ test('risk elimination is refused with every reason while its preconditions fail
 
       // Six months on, with a measure delivered but income below the line in one month and spending unresolved at the last visit.
       await handle.executeUpdate(addMeasuresUpdate, { args: [{ measures: [{ type: 'INDUSTRY', startDate: '2026-12-01' }], actor: worker }] });
-      await decide(handle, 'MEASURE_DELIVERY', worker, 'approve');
+      await decide(handle, 'MEASURE_DELIVERY', head, 'approve');
       for (let day = 0; day <= 200; day += 25) {
         await visitWith(handle, day === 100 ? { ...stableVisit, perCapitaIncome: 5000 } : day === 200 ? { ...stableVisit, unresolvedSpending: true } : stableVisit);
         await env.sleep('25 days');

@@ -40,6 +40,7 @@ export function openTaskRow(ref: TaskRef, workflowId: string, task: HumanTask): 
     allowedDecisions: task.allowedDecisions,
     submitterId: task.submitterId,
     separationOfDuties: task.separationOfDuties,
+    excludedActorIds: task.excludedActorIds ?? [],
     department: task.department ?? null,
     assigneeId: task.assigneeId,
     dueAt: new Date(task.dueAt),
@@ -63,8 +64,11 @@ async function writeTransition(tx: Tx, t: Transition, writers: TaskKitDeps['case
       where: { id: task.id },
       data: { status: 'COMPLETED', decision: request.decision, comment: request.comment ?? null, completedById: request.actor.userId, assigneeId: request.actor.userId, completedAt: when },
     });
+    // 代办: both people on the record, who acted and on whose behalf.
+    const onBehalfOf = request.actor.onBehalfOf ?? null;
+    const actorName = onBehalfOf ? `${request.actor.username}（代${onBehalfOf.username}办理）` : request.actor.username;
     await tx.timelineEvent.createMany({
-      data: [{ id: decisionEventId(task.id), caseId: t.caseId, at: when, kind: 'TASK_DECIDED', step: task.step, actorId: request.actor.userId, actorName: request.actor.username, decision: request.decision, comment: request.comment ?? null, fromStage, toStage }],
+      data: [{ id: decisionEventId(task.id), caseId: t.caseId, at: when, kind: 'TASK_DECIDED', step: task.step, actorId: request.actor.userId, actorName, decision: request.decision, comment: request.comment ?? null, fromStage, toStage }],
       skipDuplicates: true,
     });
     // The decision's audit entry is written where the decision is recorded: none can exist without the other.
@@ -74,7 +78,7 @@ async function writeTransition(tx: Tx, t: Transition, writers: TaskKitDeps['case
         actor: { userId: request.actor.userId, role: request.actor.role },
         target: { type: 'Task', id: task.id },
         before: { status: 'OPEN' },
-        after: { status: 'COMPLETED', decision: request.decision, comment: request.comment ?? null, caseId: t.caseId, process: t.process, step: task.step, caseStage: toStage },
+        after: { status: 'COMPLETED', decision: request.decision, comment: request.comment ?? null, caseId: t.caseId, process: t.process, step: task.step, caseStage: toStage, ...(onBehalfOf && { onBehalfOf: onBehalfOf.userId }) },
         clientAddress: request.clientAddress ?? null,
         key: `task.decide:${task.id}:${request.actor.userId}:${request.decision}`,
       },
@@ -147,6 +151,23 @@ export function createTaskActivities({ db, mailer, publicUrl, assertionKey, proc
       ]);
     },
 
+    /** 释放 / 改派: the task's claim freed (`to` null) or handed to `to`, with its timeline entry and audit entry. Idempotent. */
+    async recordTaskAssignment({ caseId, taskId, from, to, actor, at }: TaskRef & { taskId: string; from: string | null; to: Actor | null; actor: Actor; at: number }) {
+      const kind = to ? 'TASK_REASSIGNED' : 'TASK_RELEASED';
+      const key = `${taskId}:${kind === 'TASK_REASSIGNED' ? 'reassign' : 'release'}:${at}`;
+      await db.$transaction(async (tx) => {
+        await tx.task.update({ where: { id: taskId }, data: { assigneeId: to?.userId ?? null } });
+        await tx.timelineEvent.createMany({
+          data: [{ id: key, caseId, at: new Date(at), kind, actorId: actor.userId, actorName: actor.username, comment: to ? `改派给${to.username}` : '已释放认领' }],
+          skipDuplicates: true,
+        });
+        await audit.record(
+          { action: to ? 'task.reassign' : 'task.release', actor: { userId: actor.userId, role: actor.role }, target: { type: 'Task', id: taskId }, before: { assigneeId: from }, after: { assigneeId: to?.userId ?? null, caseId }, key: `task.assign:${key}` },
+          tx,
+        );
+      });
+    },
+
     /**
      * A reminder ahead of the due time (`ahead`), at it, or an escalation one level up its path: marks the task, writes
      * the timeline, mails once.
@@ -167,7 +188,8 @@ export function createTaskActivities({ db, mailer, publicUrl, assertionKey, proc
           ? { id: task.assigneeId }
           : { role: task.role, jurisdictionCode: task.jurisdictionCode, ...(task.department ? { department: task.department } : {}) };
       // Whoever may act: the submitter of reviewed work may not, so is not reminded.
-      const excluded = !escalation && task.separationOfDuties && task.submitterId ? { NOT: { id: task.submitterId } } : {};
+      const notDeciders = task.separationOfDuties ? [task.submitterId, ...(task.excludedActorIds ?? [])].filter((id): id is string => !!id) : [];
+      const excluded = !escalation && notDeciders.length ? { id: { notIn: notDeciders } } : {};
       const recipients = await db.user.findMany({ where: { ...who, ...excluded, active: true }, select: { email: true } });
       const step = processes.stepLabel(process, task.step);
       const place = await placeOf(task.jurisdictionCode);

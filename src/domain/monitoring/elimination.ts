@@ -47,6 +47,13 @@ export function previousChainStep(step: MonitoringStep): MonitoringStep | undefi
   return i > 0 ? chain[i - 1] : undefined;
 }
 
+/** The steps before `step` in its chain (identification's or the exit's): whoever decided them produced what `step` decides. */
+export function earlierChainSteps(step: MonitoringStep): MonitoringStep[] {
+  const chain: readonly MonitoringStep[] = isExitStep(step) ? exitSteps : identificationSteps;
+  const i = chain.indexOf(step);
+  return i > 0 ? chain.slice(0, i) : [];
+}
+
 /** The visit task of a followed household: monthly while monitored, at the recheck interval once its risk is eliminated. */
 export function visitTaskSpec(stage: Stage, villageCode: string, submitterId: string | null, policy: PolicySettings): TaskSpec {
   const spec = stepTaskSpec('VISIT', villageCode, submitterId, policy);

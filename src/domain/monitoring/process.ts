@@ -17,12 +17,14 @@ const steps: Record<MonitoringStep, StepDefinition> = {
   ANNOUNCEMENT: { label: '公告', role: 'DISTRICT_APPROVER', level: 'DISTRICT', decisions: ['approve'], separationOfDuties: false, sla: stepDue('ANNOUNCEMENT') },
   // Departments compare their records; a finding that rules the household out ends the case.
   DATA_MATCHING: { label: '信息比对', role: 'DEPARTMENT_OFFICER', level: 'DISTRICT', decisions: ['approve', 'reject'], separationOfDuties: false, sla: stepDue('DATA_MATCHING') },
-  // approve: objection not upheld; return: upheld, evaluate again; reject: upheld, not included.
+  // approve: objection not upheld; return: upheld, evaluate again; reject: upheld, not included. Neither the filer nor
+  // the evaluator whose evaluation it contests decides it.
   OBJECTION: { label: '公示异议处理', role: 'VILLAGE_CASEWORKER', level: 'VILLAGE', decisions: ['approve', 'return', 'reject'], separationOfDuties: true, sla: stepDue('OBJECTION') },
   // Done by recording the visit (POST …/visits), not by a decision.
   VISIT: { label: '定期走访', role: 'VILLAGE_CASEWORKER', level: 'VILLAGE', decisions: [], separationOfDuties: false, sla: { due: { setting: 'followUpVisitInterval' } } },
   // approve: delivered; reject: could not be delivered (with the reason). A department's measure goes to its officers instead.
-  MEASURE_DELIVERY: { label: '落实帮扶措施', role: 'VILLAGE_CASEWORKER', level: 'VILLAGE', decisions: ['approve', 'reject'], separationOfDuties: false, sla: { due: { setting: 'measureDeliveryDue' } } },
+  // Whoever planned the measure does not confirm its delivery.
+  MEASURE_DELIVERY: { label: '落实帮扶措施', role: 'VILLAGE_CASEWORKER', level: 'VILLAGE', decisions: ['approve', 'reject'], separationOfDuties: true, sla: { due: { setting: 'measureDeliveryDue' } } },
   // approve with the finding as comment: the household was re-examined.
   ANNUAL_REVIEW: { label: '年度集中排查', role: 'VILLAGE_CASEWORKER', level: 'VILLAGE', decisions: ['approve'], separationOfDuties: false, sla: { due: { setting: 'annualReviewDue' } } },
   // The exit's chain keeps the identification's clocks.
@@ -43,9 +45,13 @@ export const monitoringProcess: ProcessDefinition = {
 
 export const stepLabels = Object.fromEntries(Object.entries(steps).map(([step, s]) => [step, s.label])) as Record<MonitoringStep, string>;
 
-/** The task for a step of a case in `villageCode`, due per the pinned policy. */
-export function stepTaskSpec(step: MonitoringStep, villageCode: string, submitterId: string | null, policy: PolicySettings, now = 0): TaskSpec {
-  return taskSpecFor(monitoringProcess, step, { caseJurisdiction: villageCode, submitterId, settings: policy as unknown as Record<string, unknown>, now });
+/**
+ * The task for a step of a case in `villageCode`, due per the pinned policy. `excludedActorIds`: who else produced or
+ * raised what the step decides (the reporter, earlier deciders on the chain, an objection's filer), for the steps
+ * that separate duties.
+ */
+export function stepTaskSpec(step: MonitoringStep, villageCode: string, submitterId: string | null, policy: PolicySettings, now = 0, excludedActorIds?: string[]): TaskSpec {
+  return taskSpecFor(monitoringProcess, step, { caseJurisdiction: villageCode, submitterId, excludedActorIds, settings: policy as unknown as Record<string, unknown>, now });
 }
 
 /** The delivery task of a measure: its department's officers at the district, or the village when no department is responsible. */

@@ -18,8 +18,23 @@ export interface ClaimRequest {
   actor: Actor;
 }
 
+export interface ReleaseRequest {
+  taskId: string;
+  actor: Actor;
+}
+export interface ReassignRequest {
+  taskId: string;
+  actor: Actor;
+  /** Who takes the task over: the API has checked the account is active. */
+  to: Actor;
+}
+
 export const completeTaskUpdate = { type: 'update', name: 'completeTask' } as UpdateDefinition<DecisionResult, [DecisionRequest], 'completeTask'>;
 export const claimTaskUpdate = { type: 'update', name: 'claimTask' } as UpdateDefinition<HumanTask, [ClaimRequest], 'claimTask'>;
+/** 释放认领: the claimer, or a supervisor, frees a claimed task for everyone who may act on it. */
+export const releaseTaskUpdate = { type: 'update', name: 'releaseTask' } as UpdateDefinition<HumanTask, [ReleaseRequest], 'releaseTask'>;
+/** 改派: a supervisor hands a task to someone who may act on it. */
+export const reassignTaskUpdate = { type: 'update', name: 'reassignTask' } as UpdateDefinition<HumanTask, [ReassignRequest], 'reassignTask'>;
 export const openTasksQuery = { type: 'query', name: 'openTasks' } as QueryDefinition<HumanTask[], [], 'openTasks'>;
 
 /** A timeline entry of the read model: who did what, when. The id is its idempotency key. */

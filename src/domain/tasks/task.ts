@@ -33,6 +33,8 @@ export interface TaskSpec {
   /** Who produced the work this step reviews; with separationOfDuties they may not decide it. */
   submitterId: string | null;
   separationOfDuties: boolean;
+  /** Others who produced or raised the step's subject along its chain (the reporter, an objection's filer): with separationOfDuties they may not decide it either. */
+  excludedActorIds?: string[];
   dueInMs: number;
   /** Only officers of this department may act (a department's measure). */
   department?: string | null;
@@ -58,6 +60,7 @@ export interface HumanTask {
   allowedDecisions: Decision[];
   submitterId: string | null;
   separationOfDuties: boolean;
+  excludedActorIds?: string[];
   assigneeId: string | null;
   department: string | null;
   status: TaskStatus;
@@ -106,6 +109,7 @@ export function openTask(id: string, spec: TaskSpec, now: number): HumanTask {
     escalatedToCode: null,
   };
   // Only what a step declares: tasks of processes that use none of it stay as small as before the kit.
+  if (spec.excludedActorIds?.length) task.excludedActorIds = [...new Set(spec.excludedActorIds)].filter((id) => id !== spec.submitterId);
   if (spec.remindBeforeMs) Object.assign(task, { remindBeforeMs: spec.remindBeforeMs, preReminded: false });
   if (spec.escalation) task.escalation = spec.escalation;
   if (spec.escalationAfterMs !== undefined) task.escalationAfterMs = spec.escalationAfterMs;
@@ -133,13 +137,47 @@ export function refuseActor(task: HumanTask | undefined, actor: Actor): Refusal 
   if ((task.department ?? null) !== null && task.department !== actor.department) {
     return { code: ErrorCode.FORBIDDEN, reason: '该任务由其他部门办理' };
   }
-  if (task.separationOfDuties && task.submitterId === actor.userId) {
+  // Separation of duties holds for both people when one stands in for another.
+  const people = [actor.userId, ...(actor.onBehalfOf ? [actor.onBehalfOf.userId] : [])];
+  if (task.separationOfDuties && task.submitterId && people.includes(task.submitterId)) {
     return { code: ErrorCode.FORBIDDEN, reason: '不能审核自己提交的步骤：审核须由提交人以外的人员办理' };
   }
-  if (task.assigneeId && task.assigneeId !== actor.userId) {
+  if (task.separationOfDuties && task.excludedActorIds?.some((id) => people.includes(id))) {
+    return { code: ErrorCode.FORBIDDEN, reason: '不能办理自己经手的事项：您曾登记、提出或办理过本步骤所审核的内容，须由其他人员办理' };
+  }
+  if (task.assigneeId && !people.includes(task.assigneeId)) {
     return { code: ErrorCode.FORBIDDEN, reason: '该任务已由其他人员认领' };
   }
   return null;
+}
+
+/**
+ * Whether `actor` supervises the task's work: the town reviewer over its villages' tasks, the district approver over
+ * every task of the district, and admins (who manage the accounts whose claims may need releasing).
+ */
+export function supervisesTask(actor: Actor, task: Pick<HumanTask, 'jurisdictionCode'>): boolean {
+  if (actor.role === 'ADMIN') return true;
+  if (actor.role === 'DISTRICT_APPROVER') return isWithin(task.jurisdictionCode, actor.jurisdictionCode);
+  return actor.role === 'TOWN_REVIEWER' && jurisdictionLevel(task.jurisdictionCode) === 'VILLAGE' && isWithin(task.jurisdictionCode, actor.jurisdictionCode);
+}
+
+/** Why this actor may not release the task's claim; null when they may: the claimer, or whoever supervises the task. */
+export function refuseRelease(task: HumanTask | undefined, actor: Actor): Refusal | null {
+  if (!task) return { code: ErrorCode.NOT_FOUND, reason: '任务不存在' };
+  if (task.status !== 'OPEN') return { code: ErrorCode.CONFLICT, reason: '该任务已办结，不能再次处理' };
+  if (!task.assigneeId) return { code: ErrorCode.CONFLICT, reason: '该任务未被认领，无需释放' };
+  if (task.assigneeId === actor.userId || supervisesTask(actor, task)) return null;
+  return { code: ErrorCode.FORBIDDEN, reason: '只有认领人本人或上级督办人员（乡镇审核、区级审批、系统管理员）可以释放该任务' };
+}
+
+/** Why the task may not be handed to `to` by `actor`; null when it may: a supervisor hands it to someone who may act on it. */
+export function refuseReassign(task: HumanTask | undefined, actor: Actor, to: Actor): Refusal | null {
+  if (!task) return { code: ErrorCode.NOT_FOUND, reason: '任务不存在' };
+  if (task.status !== 'OPEN') return { code: ErrorCode.CONFLICT, reason: '该任务已办结，不能再次处理' };
+  if (!supervisesTask(actor, task)) return { code: ErrorCode.FORBIDDEN, reason: '只有上级督办人员（乡镇审核、区级审批、系统管理员）可以改派任务' };
+  if (task.assigneeId === to.userId) return { code: ErrorCode.CONFLICT, reason: '该任务已由此人办理' };
+  const cannot = refuseActor({ ...task, assigneeId: null }, to);
+  return cannot ? { code: ErrorCode.VALIDATION, path: 'username', reason: `不能改派给该人员：${cannot.reason}` } : null;
 }
 
 /** Why this decision may not be taken; null when it may. The workflow's Update validator runs exactly this. */

@@ -22,6 +22,7 @@ import {
   followUpStages,
   keptFindings,
   monitoredStages,
+  earlierChainSteps,
   nextExitStage,
   previousChainStep,
   visitTaskSpec,
@@ -138,10 +139,22 @@ export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promis
   const forCase = (spec: TaskSpec): TaskSpec => (legacy ? { ...spec, escalation: undefined } : spec);
   /** Who last completed each step: the submitter of the step after it (separation of duties). */
   const completedBy: Partial<Record<MonitoringStep, string>> = resume?.completedBy ?? {};
+  /** Who proposed the exit under review: they produced what its chain decides. */
+  let exitProposedBy: string | null = null;
+  /**
+   * Separation of duties across the whole chain: nobody decides a step whose subject they produced or raised — the
+   * reporter, whoever decided an earlier step of the chain, the exit's proposer, and for an objection the evaluator
+   * whose evaluation it contests (its filer is its submitter).
+   */
+  const producersOf = (step: MonitoringStep): string[] => {
+    if (step === 'OBJECTION') return [completedBy[stage === 'EXIT_POSTING' ? 'EXIT_VILLAGE_REVIEW' : 'VILLAGE_REVIEW']].filter((id): id is string => !!id);
+    const earlier = earlierChainSteps(step).map((s) => completedBy[s]);
+    return [input.createdBy.userId, ...(isExitStep(step) && exitProposedBy ? [exitProposedBy] : []), ...earlier].filter((id): id is string => !!id);
+  };
   const specFor = (step: MonitoringStep, submitterId?: string) => {
     const before = previousChainStep(step);
     const submitter = submitterId ?? (before ? (completedBy[before] ?? null) : input.createdBy.userId);
-    return forCase(stepTaskSpec(step, input.villageCode, submitter, settings));
+    return forCase(stepTaskSpec(step, input.villageCode, submitter, settings, 0, producersOf(step)));
   };
   const visitSpec = (submitterId: string) => forCase(visitTaskSpec(stage, input.villageCode, submitterId, settings));
   const record = (step: StepRecord<MonitoringChange>) => tasks.record(step);
@@ -266,6 +279,7 @@ export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promis
       // Another proposal may have been accepted since this one was validated.
       if (stage !== 'MONITORED') refuse(ErrorCode.CONFLICT, '该户的风险消除已在审核中');
       const at = Date.now();
+      exitProposedBy = actor.userId;
       const task = tasks.open(specFor('EXIT_VISIT', actor.userId));
       moveTo('EXIT_VISIT');
       await record({
@@ -376,7 +390,8 @@ export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promis
 
   /** Continues as new at a quiet moment: no decision, handler or notice in flight, so nothing is lost between the runs. */
   async function continueAsNewWhenQuiet(): Promise<void> {
-    await condition(() => allHandlersFinished() && tasks.quiet());
+    // A decision accepted meanwhile waits for this loop to settle it: take it first, then try again.
+    await condition(() => tasks.hasPendingDecision() || (allHandlersFinished() && tasks.quiet()));
     if (!allHandlersFinished() || !tasks.quiet()) return;
     const memory: FollowUpMemory = {
       stage,

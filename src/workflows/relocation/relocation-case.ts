@@ -324,7 +324,8 @@ export async function relocationCaseWorkflow(input: RelocationCaseInput): Promis
   }
 
   async function continueAsNewWhenQuiet(): Promise<void> {
-    await condition(() => allHandlersFinished() && tasks.quiet());
+    // A supervision decision accepted meanwhile waits for the main loop to settle it: take it first, then try again.
+    await condition(() => tasks.hasPendingDecision() || (allHandlersFinished() && tasks.quiet()));
     if (!allHandlersFinished() || !tasks.quiet()) return;
     const memory: RelocationMemory = { stage, board: tasks.snapshot(), laborCapacity, employment, projects, entries, visits, metSince, targetsDueAt, lastVisitAtRisk, monitoringCaseId };
     await continueAsNew<typeof relocationCaseWorkflow>({ ...input, resume: memory });

@@ -10,12 +10,14 @@ import {
 import type { RetryPolicy } from '@temporalio/common';
 import type { Refusal } from '../../domain/errors';
 import type { Actor } from '../../domain/roles';
-import { claimTaskUpdate, completeTaskUpdate, openTasksQuery, type DecisionResult, type Transition } from '../../domain/tasks/messages';
+import { claimTaskUpdate, completeTaskUpdate, openTasksQuery, reassignTaskUpdate, releaseTaskUpdate, type DecisionResult, type Transition } from '../../domain/tasks/messages';
 import {
   nextClockEvent,
   openTask,
   refuseActor,
   refuseDecision,
+  refuseReassign,
+  refuseRelease,
   type ClockEvent,
   type DecisionRequest,
   type HumanTask,
@@ -26,7 +28,7 @@ import { overdueKey } from '../../temporal/search-attributes';
 
 /** The shared human-task primitive inside a workflow: task state, decision Updates, SLA clocks, recording. */
 
-export { claimTaskUpdate, completeTaskUpdate, openTasksQuery } from '../../domain/tasks/messages';
+export { claimTaskUpdate, completeTaskUpdate, openTasksQuery, reassignTaskUpdate, releaseTaskUpdate } from '../../domain/tasks/messages';
 export type { DecisionResult } from '../../domain/tasks/messages';
 
 type TaskActivities = ReturnType<typeof createTaskActivities>;
@@ -142,6 +144,32 @@ export class TaskBoard<R extends DecisionResult = DecisionResult> {
       },
       { validator: ({ taskId, actor }) => this.validate(this.refusal(taskId) ?? refuseActor(this.tasks.get(taskId), actor)) },
     );
+    setHandler(
+      releaseTaskUpdate,
+      async ({ taskId, actor }) => {
+        const task = this.tasks.get(taskId);
+        const refusal = this.refusal(taskId) ?? refuseRelease(task, actor);
+        if (refusal || !task) throw failure(refusal!);
+        const from = task.assigneeId;
+        task.assigneeId = null;
+        await taskActivities.recordTaskAssignment({ ...this.ref, taskId, from, to: null, actor, at: Date.now() });
+        return { ...task };
+      },
+      { validator: ({ taskId, actor }) => this.validate(this.refusal(taskId) ?? refuseRelease(this.tasks.get(taskId), actor)) },
+    );
+    setHandler(
+      reassignTaskUpdate,
+      async ({ taskId, actor, to }) => {
+        const task = this.tasks.get(taskId);
+        const refusal = this.refusal(taskId) ?? refuseReassign(task, actor, to);
+        if (refusal || !task) throw failure(refusal!);
+        const from = task.assigneeId;
+        task.assigneeId = to.userId;
+        await taskActivities.recordTaskAssignment({ ...this.ref, taskId, from, to, actor, at: Date.now() });
+        return { ...task };
+      },
+      { validator: ({ taskId, actor, to }) => this.validate(this.refusal(taskId) ?? refuseReassign(this.tasks.get(taskId), actor, to)) },
+    );
   }
 
   private refusal(taskId: string): Refusal | null {
@@ -163,7 +191,7 @@ export class TaskBoard<R extends DecisionResult = DecisionResult> {
   private raceRefusal(taskId: string, actor: Actor): Refusal | null {
     const task = this.tasks.get(taskId);
     if (!task || task.status !== 'OPEN') return { code: 'CONFLICT', reason: '该任务已办结，不能再次处理' };
-    if (task.assigneeId && task.assigneeId !== actor.userId) return { code: 'FORBIDDEN', reason: '该任务已由其他人员认领' };
+    if (task.assigneeId && task.assigneeId !== actor.userId && task.assigneeId !== actor.onBehalfOf?.userId) return { code: 'FORBIDDEN', reason: '该任务已由其他人员认领' };
     return null;
   }
 
