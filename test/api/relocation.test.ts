@@ -137,6 +137,14 @@ test('a visit at risk refers the household into monitoring; with a monitoring ca
   expect(visit.status).toBe(201);
   expect(visit.body.monitoringCaseId).toEqual(expect.any(String));
   expect(visit.body.case).toMatchObject({ atRisk: true, monitoringCaseId: visit.body.monitoringCaseId });
+  // What anyone with access to Temporal sees of the relocation case: no name, no ID number, no member's name in clear.
+  const row = await stack.db.relocationCase.findUniqueOrThrow({ where: { id: referredCase.id }, include: { household: true } });
+  const raw = JSON.stringify(await stack.temporal.workflow.getHandle(row.workflowId).fetchHistory());
+  const decodedBase64 = [...raw.matchAll(/"([A-Za-z0-9+/]{16,}={0,2})"/g)].map((m) => Buffer.from(m[1], 'base64').toString('utf8')).join('');
+  for (const secret of [row.household.idNumber, row.household.headName, '务工中断']) {
+    expect(raw).not.toContain(secret);
+    expect(decodedBase64).not.toContain(secret);
+  }
   const monitoring = await as('village.worker', 'GET', `/api/monitoring-cases/${visit.body.monitoringCaseId}`);
   expect(monitoring.body).toMatchObject({ stage: 'HOME_VISIT', channel: 'CADRE_VISIT', relocationId: referredCase.id, riskTypes: [{ code: 'UNSTABLE_EMPLOYMENT' }] });
   expect(monitoring.body.household.id).toBe(referredCase.household.id);
