@@ -19,6 +19,8 @@ import { methodNotAllowed } from './openapi/method-not-allowed';
 import { apiRoutes } from './openapi/routes';
 import { rejectNulCharacters } from './unstorable-text';
 import { createCasesRouter } from './monitoring/cases-router';
+import { createCooperationRouter } from './cooperation/cooperation-router';
+import { createCooperationReportRouter } from './cooperation/cooperation-report';
 import { createPolicyRouter } from './policy/policy-router';
 import { createReportsRouter } from './reports/reports-router';
 import { createTasksRouter } from './tasks/tasks-router';
@@ -84,6 +86,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/users', createUsersRouter({ ...deps, audit }));
   app.use('/api/delegations', createDelegationsRouter({ ...deps, audit }));
   app.use('/api/reports', createReportsRouter({ ...deps, audit }));
+  app.use('/api/reports/cooperation', createCooperationReportRouter({ ...deps, audit }));
+  app.use('/api/cooperation', createCooperationRouter({ ...deps, audit, processes: deps.processes ?? processRegistry }));
   app.use(methodNotAllowed(apiRoutes));
   app.use(notFoundRoute);
   app.use(errorHandler(deps.logger));

@@ -24,6 +24,7 @@ export const writeCooperationChange: CaseWriter = async (tx, transition: Transit
         agreedAt: input.agreedAt,
         stage,
         carryOverFrom: input.carryOverFrom ?? null,
+        requestKey: input.requestKey ?? null,
         settings: input.settings as object,
         createdById: input.createdBy.userId,
         createdAt: when,

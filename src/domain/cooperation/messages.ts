@@ -35,6 +35,8 @@ export interface CooperationPlanInput {
   createdBy: Actor;
   settings: CooperationSettings;
   carryOverFrom?: string | null;
+  /** The creating request's Idempotency-Key with its user id, for a retry's answer. */
+  requestKey?: string | null;
 }
 
 export interface CooperationTaskInput {

@@ -29,6 +29,7 @@ CREATE TABLE "CooperationPlan" (
     "grade" TEXT,
     "closing" JSONB,
     "carryOverFrom" TEXT,
+    "requestKey" TEXT,
     "settings" JSONB NOT NULL,
     "createdById" TEXT NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL,
