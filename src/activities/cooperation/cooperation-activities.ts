@@ -30,7 +30,7 @@ export const writeCooperationChange: CaseWriter = async (tx, transition: Transit
         createdAt: when,
       },
     });
-    await tx.cooperationPlanTarget.createMany({ data: input.targets.map((t) => ({ planId: input.planId, indicator: t.indicator, target: t.target })), skipDuplicates: true });
+    await tx.cooperationPlanTarget.createMany({ data: input.targets.map((t, position) => ({ planId: input.planId, indicator: t.indicator, target: t.target, position })), skipDuplicates: true });
     await tx.cooperationTask.createMany({ data: input.tasks.map((t) => taskRow(input.planId, t, when)), skipDuplicates: true });
   }
   if (change.addTask) {
@@ -38,7 +38,8 @@ export const writeCooperationChange: CaseWriter = async (tx, transition: Transit
   }
   if (change.target) {
     const { planId, indicator, target } = change.target;
-    await tx.cooperationPlanTarget.upsert({ where: { planId_indicator: { planId, indicator } }, update: { target }, create: { planId, indicator, target } });
+    const position = await tx.cooperationPlanTarget.count({ where: { planId } });
+    await tx.cooperationPlanTarget.upsert({ where: { planId_indicator: { planId, indicator } }, update: { target }, create: { planId, indicator, target, position } });
   }
   if (change.reassignTask) {
     await tx.cooperationTask.update({ where: { id: change.reassignTask.taskId }, data: { responsibleUnit: change.reassignTask.responsibleUnit } });

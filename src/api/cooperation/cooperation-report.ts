@@ -22,7 +22,7 @@ export const cooperationCsvHeader = ['年度', '协作伙伴代码', '协作伙�
 export async function buildCooperationReport(db: PrismaClient, filters: { year: number | null; partnerCode: string | null }, now: Date) {
   const plans = await db.cooperationPlan.findMany({
     where: { ...(filters.year !== null && { year: filters.year }), ...(filters.partnerCode && { partnerCode: filters.partnerCode }) },
-    include: { partner: true, targets: true, tasks: { include: { reports: { where: { status: 'ACCEPTED' }, select: { actuals: true } } } } },
+    include: { partner: true, targets: { orderBy: { position: 'asc' } }, tasks: { include: { reports: { where: { status: 'ACCEPTED' }, select: { actuals: true } } } } },
     orderBy: [{ year: 'asc' }, { partnerCode: 'asc' }],
   });
   const indicators = new Map((await db.cooperationIndicator.findMany()).map((i) => [i.code, i]));

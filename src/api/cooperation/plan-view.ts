@@ -28,7 +28,7 @@ export async function loadPlanView(db: PrismaClient, planId: string, actor: Acto
   const indicators = await db.cooperationIndicator.findMany();
   const byCode = new Map(indicators.map((i) => [i.code, i]));
   const accepted = plan.tasks.flatMap((t) => t.reports.filter((r) => r.status === 'ACCEPTED').map((r) => r.actuals as Record<string, number>));
-  const targetOrder = [...plan.targets].sort((a, b) => (byCode.get(a.indicator)?.createdAt.getTime() ?? 0) - (byCode.get(b.indicator)?.createdAt.getTime() ?? 0) || a.indicator.localeCompare(b.indicator));
+  const targetOrder = [...plan.targets].sort((a, b) => a.position - b.position);
   const visibleTasks = plan.tasks.filter((t) => scope.all || t.responsibleUnit === scope.department);
   const caseIds = [plan.id, ...visibleTasks.map((t) => t.id)];
   const [openTasks, timeline] = await Promise.all([

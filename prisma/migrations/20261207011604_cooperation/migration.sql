@@ -43,6 +43,7 @@ CREATE TABLE "CooperationPlanTarget" (
     "planId" TEXT NOT NULL,
     "indicator" TEXT NOT NULL,
     "target" DOUBLE PRECISION NOT NULL,
+    "position" INTEGER NOT NULL,
 
     CONSTRAINT "CooperationPlanTarget_pkey" PRIMARY KEY ("planId","indicator")
 );
