@@ -119,8 +119,11 @@ export async function cooperationTaskWorkflow(input: CooperationTaskInput): Prom
   );
 
   // The quarters: the one under way opens now (a plan agreed in February owes Q1 at once), later ones at their start.
+  // A second after it, so the new quarter's timer never fires at the instant the last quarter's report falls due (its
+  // reminder timer): the time-skipping server was seen to fail a workflow task that completed and cancelled both.
+  const opensAt = (quarter: number) => quarterStartAt(year, quarter) + 1000;
   let nextQuarter = 1;
-  while (nextQuarter <= 4 && quarterStartAt(year, nextQuarter) <= Date.now()) nextQuarter++;
+  while (nextQuarter <= 4 && opensAt(nextQuarter) <= Date.now()) nextQuarter++;
   const yearEnd = yearEndAt(year, settings);
   if (nextQuarter > 1 && Date.now() < quarterStartAt(year + 1, 1)) openReport(`${year}Q${nextQuarter - 1}`);
   await record({ at: Date.now(), timeline: [{ id: `${def.id}:started`, at: Date.now(), kind: 'TASK_STARTED', comment: def.title, toStage: stage }], change: { taskStage: { taskId: def.id, stage } } });
@@ -128,7 +131,7 @@ export async function cooperationTaskWorkflow(input: CooperationTaskInput): Prom
 
   const result = (): CooperationTaskResult => ({ taskId: def.id, stage: stage as 'GRADED' | 'DROPPED', grade, finished });
   for (;;) {
-    const nextAt = stage === 'REPORTING' ? (nextQuarter <= 4 ? quarterStartAt(year, nextQuarter) : yearEnd) : null;
+    const nextAt = stage === 'REPORTING' ? (nextQuarter <= 4 ? opensAt(nextQuarter) : yearEnd) : null;
     const ready = () => tasks.hasPendingDecision() || dropped !== null || reassignments.length > 0;
     const wait = nextAt === null ? null : nextAt - Date.now();
     if (wait === null) await condition(ready);
