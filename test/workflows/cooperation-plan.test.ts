@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -272,6 +275,15 @@ test('a whole year of a plan in skipped time, closed, and its unfinished task ca
     const nextRegistration = transitions.find((t) => t.caseId === nextInput.planId && (t.change as CooperationChange | undefined)?.registerPlan);
     expect((nextRegistration!.change as CooperationChange).registerPlan!.input.tasks[0]).toMatchObject({ title: '消费帮扶专馆', carriedFromTaskId: consumption.id, dueDate: `${year + 1}-12-31` });
     expect(nextRegistration!.timeline![0].comment).toBe(`承接${planId}未完成任务`);
+    // `RECORD_HISTORIES=<version>` saves the year's histories (the plan and each task) for the replay test.
+    if (process.env.RECORD_HISTORIES) {
+      const dir = path.join(__dirname, 'histories', process.env.RECORD_HISTORIES);
+      fs.mkdirSync(dir, { recursive: true });
+      const save = async (name: string, handle: WorkflowHandle) =>
+        fs.writeFileSync(path.join(dir, `${name}.binpb`), temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish());
+      await save('cooperation-plan-year', plan);
+      for (const t of [labour, consumption, training]) await save(`cooperation-task-${t.id.replace('task-', '')}`, child(t.id));
+    }
     await next.terminate('test finished');
   });
 }, 300_000);

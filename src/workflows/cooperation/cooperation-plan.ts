@@ -1,4 +1,4 @@
-import { allHandlersFinished, ApplicationFailure, condition, setHandler, startChild, type ChildWorkflowHandle } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, setHandler, startChild, upsertSearchAttributes, type ChildWorkflowHandle } from '@temporalio/workflow';
 import { durationMs } from '../../domain/duration';
 import { ErrorCode } from '../../domain/errors';
 import {
@@ -21,6 +21,7 @@ import { cooperationTaskSpec } from '../../domain/cooperation/process';
 import { responsibleUnitLabel } from '../../domain/cooperation/reference';
 import { isWithin } from '../../domain/jurisdictions';
 import type { Actor } from '../../domain/roles';
+import { caseStageKey } from '../../temporal/search-attributes';
 import { TaskBoard, type StepRecord } from '../tasks/task-board';
 import { cooperationTaskWorkflow } from './cooperation-task';
 
@@ -198,6 +199,7 @@ export async function cooperationPlanWorkflow(input: CooperationPlanInput): Prom
     const at = Date.now();
     const from = stage;
     stage = to;
+    upsertSearchAttributes([{ key: caseStageKey, value: stage }]);
     const { change, ...rest } = extra;
     await record({ at, timeline: rest.decided ? [] : [{ id: `${planId}:${to}:${at}`, at, kind: 'PLAN_STAGE', fromStage: from, toStage: to }], ...rest, change: { ...change, planStage: { planId, stage: to } } });
   };
