@@ -160,3 +160,60 @@ test('amendments: a target changed and a task added, with the reason in the time
   await eventually(async () => (await stack.db.task.count({ where: { caseId: added.body.taskId, status: 'OPEN' } })) === 0);
   expect((await as('coordinator', 'POST', `/api/cooperation/plans/${planId}/amendments`, { amendment: { kind: 'DROP_TASK', taskId: added.body.taskId }, reason: '再取消' })).status).toBe(409);
 });
+
+test('last year’s plan: year-end evaluation through /api/tasks, closed, its unfinished task carried into this year’s plan', async () => {
+  // A plan of a year already over opens its year-end evaluation at once.
+  const created = await as('coordinator', 'POST', '/api/cooperation/plans', {
+    partnerCode: 'SHANDONG_WEIFANG',
+    year: year - 1,
+    agreedAt: `${year - 1}-02-15`,
+    targets: [{ indicator: 'INVESTMENT', target: 1000 }],
+    tasks: [
+      { title: '鲁渝产业园招商', category: 'INDUSTRY_COOPERATION', responsibleUnit: 'DEVELOPMENT_REFORM', dueDate: `${year - 1}-12-31`, indicators: ['INVESTMENT'] },
+      { title: '潍坊消费帮扶', category: 'CONSUMPTION', responsibleUnit: 'COOPERATION_OFFICE', dueDate: `${year - 1}-12-31`, indicators: ['CONSUMPTION'] },
+    ],
+  });
+  expect(created.status).toBe(201);
+  const planId = created.body.id;
+  const [park, consumption] = created.body.tasks;
+  const passwordHash = await hashPassword(demoPassword);
+  await stack.db.user.create({ data: { username: 'dev.officer', displayName: '发改', email: 'dev.officer@demo.assistflow.local', passwordHash, role: 'DEPARTMENT_OFFICER', jurisdictionCode: demoDistrict, department: 'DEVELOPMENT_REFORM' } });
+
+  const inboxTask = (user: string, caseId: string, step: string) =>
+    eventually(async () => (await as(user, 'GET', `/api/tasks?caseId=${caseId}`)).body.items?.find((t: any) => t.step === step), 30_000);
+  const decide = async (user: string, caseId: string, step: string, decision: string, comment?: string) => {
+    const task = await inboxTask(user, caseId, step);
+    const res = await as(user, 'POST', `/api/tasks/${task.id}/complete`, { decision, ...(comment && { comment }) });
+    expect({ step, status: res.status, body: res.body }).toMatchObject({ step, status: 200 });
+    return res.body;
+  };
+  // Reports are over for it.
+  expect((await as('dev.officer', 'POST', `/api/cooperation/plans/${planId}/tasks/${park.id}/reports`, { period: `${year - 1}Q4`, actuals: { INVESTMENT: 10 } })).status).toBe(409);
+  expect(await decide('dev.officer', park.id, 'SELF_ASSESSMENT', 'DONE')).toMatchObject({ stage: 'GRADING', stageLabel: '年度评定' });
+  await decide('coordinator', consumption.id, 'SELF_ASSESSMENT', 'NOT_DONE', '专馆未建成');
+  await decide('coordinator', park.id, 'GRADING', 'FAIRLY_GOOD');
+  await decide('coordinator.two', consumption.id, 'GRADING', 'POOR', '未完成');
+  await decide('coordinator', planId, 'GRADING', 'AVERAGE');
+  // The coordinator who graded cannot sign off (the district's step, separation of duties); the district approver does.
+  expect((await as('coordinator', 'POST', `/api/tasks/${(await inboxTask('district.approver', planId, 'SIGN_OFF')).id}/complete`, { decision: 'approve' })).status).toBe(403);
+  expect(await decide('district.approver', planId, 'SIGN_OFF', 'approve')).toMatchObject({ stage: 'CLOSED', stageLabel: '已办结' });
+
+  const closed = (await as('district.approver', 'GET', `/api/cooperation/plans/${planId}`)).body;
+  expect(closed).toMatchObject({ stage: 'CLOSED', grade: 'AVERAGE', gradeLabel: '一般', closing: { grade: 'AVERAGE', unfinishedTaskIds: [consumption.id] } });
+  expect(closed.tasks.map((t: any) => [t.title, t.finished, t.grade, t.stage])).toEqual([
+    ['鲁渝产业园招商', true, 'FAIRLY_GOOD', 'GRADED'],
+    ['潍坊消费帮扶', false, 'POOR', 'GRADED'],
+  ]);
+  expect(closed.openTasks).toEqual([]);
+
+  const next = await as('coordinator', 'POST', '/api/cooperation/plans', {
+    partnerCode: 'SHANDONG_WEIFANG',
+    year,
+    agreedAt: `${year}-02-20`,
+    targets: [{ indicator: 'CONSUMPTION', target: 50 }],
+    tasks: [],
+    carryOverFrom: planId,
+  });
+  expect(next.status).toBe(201);
+  expect(next.body).toMatchObject({ carryOverFrom: planId, tasks: [{ title: '潍坊消费帮扶', responsibleUnit: 'COOPERATION_OFFICE', dueDate: `${year}-12-31`, carriedFromTaskId: consumption.id, stage: 'REPORTING' }] });
+});

@@ -13,7 +13,7 @@ import {
   type CooperationTaskDef,
   type PlanClosing,
 } from '../../domain/cooperation/messages';
-import { carriedTask, cooperationPlanId, cooperationPlanWorkflowId, refusePeriod } from '../../domain/cooperation/plan';
+import { carriedTask, cooperationPlanId, cooperationPlanWorkflowId, refusePeriod, yearEndAt } from '../../domain/cooperation/plan';
 import { defaultCooperationSettings } from '../../domain/cooperation/process';
 import { cooperationOffice, partnerKindLabels, responsibleUnitLabel, type PartnerKind } from '../../domain/cooperation/reference';
 import {
@@ -304,6 +304,7 @@ export function createCooperationRouter({
       if (bad) throw HttpError.validation([{ path: 'period', message: bad }]);
       const foreign = Object.keys(body.actuals).filter((c) => !task.indicators.includes(c));
       if (foreign.length) throw HttpError.validation(foreign.map((c) => ({ path: `actuals.${c}`, message: `该任务不涉及指标 ${c}，可报告：${task.indicators.join('、')}` })));
+      if (Date.now() >= yearEndAt(plan.year, { ...defaultCooperationSettings, ...(plan.settings as object) })) throw new HttpError(409, { error: 'conflict', reason: `${plan.year}年度已进入年终评定，不能再报送季度报告` });
       if (task.stage !== 'REPORTING') throw new HttpError(409, { error: 'conflict', reason: `该任务当前为“${processes.stageLabel('cooperation', task.stage)}”，不能再报送季度报告` });
       const earlier = await db.cooperationReport.findFirst({ where: { taskId: task.id, period: body.period, status: { in: ['SUBMITTED', 'ACCEPTED'] } } });
       if (earlier) throw new HttpError(409, { error: 'conflict', reason: `${body.period}的报告已报送（${earlier.status === 'ACCEPTED' ? '已采纳' : '待审核'}），不能重复报送`, reportId: earlier.id });

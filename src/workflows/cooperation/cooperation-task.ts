@@ -106,7 +106,7 @@ export async function cooperationTaskWorkflow(input: CooperationTaskInput): Prom
     },
     {
       validator: ({ period, actuals, actor }) => {
-        if (stage !== 'REPORTING') refuse(ErrorCode.CONFLICT, '该任务已进入年终评定或已取消，不能再报送季度报告');
+        if (stage !== 'REPORTING' || Date.now() >= yearEndAt(year, settings)) refuse(ErrorCode.CONFLICT, '该任务已进入年终评定或已取消，不能再报送季度报告');
         if (!actsFor(actor, unit, district)) refuse(ErrorCode.FORBIDDEN, `季度报告须由责任单位（${responsibleUnitLabel(unit)}）报送`);
         const bad = refusePeriod(period, year, Date.now());
         if (bad) throw ApplicationFailure.create({ type: ErrorCode.VALIDATION, message: bad, nonRetryable: true, details: ['period'] });
