@@ -58,13 +58,13 @@ const steps: Record<CooperationStep, StepDefinition> = {
     separationOfDuties: false,
     sla: { deadline: endOfFebruary, escalation: { ...unitEscalation, roles: [...unitEscalation.roles] }, escalationAfter },
   },
-  // A task's grade, and the plan's.
+  // A task's grade, and the plan's; not by the coordinator who self-assessed an office task.
   GRADING: {
     label: '年度评定等次',
     role: 'COOPERATION_COORDINATOR',
     level: 'DISTRICT',
     decisions: grades,
-    separationOfDuties: false,
+    separationOfDuties: true,
     sla: { deadline: endOfFebruary, escalation: { ...coordinatorEscalation, roles: [...coordinatorEscalation.roles] }, escalationAfter },
   },
   // approve: the year's evaluation stands and the plan closes; return: grade the plan again.
