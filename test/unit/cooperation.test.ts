@@ -95,7 +95,11 @@ describe('the process definition', () => {
     for (const step of ['SELF_ASSESSMENT', 'GRADING', 'SIGN_OFF'] as const) expect(yearEnd(step).dueAt).toBe(beijing('2028-03-01T00:00:00'));
     expect(yearEnd('GRADING')).toMatchObject({ allowedDecisions: ['GOOD', 'FAIRLY_GOOD', 'AVERAGE', 'POOR'], decisionLabels: { GOOD: '好', FAIRLY_GOOD: '较好', AVERAGE: '一般', POOR: '差' } });
     expect(yearEnd('SELF_ASSESSMENT')).toMatchObject({ department: 'EDUCATION', allowedDecisions: ['DONE', 'NOT_DONE'] });
-    expect(cooperationProcess.vocabulary.labels).toMatchObject({ accept: '采纳', return: '退回修改', approve: '通过' });
+    expect(yearEnd('SELF_ASSESSMENT')).toMatchObject({ decisionLabels: { DONE: '已完成', NOT_DONE: '未完成' }, reasonRequired: ['NOT_DONE'] });
+    expect(spec('REPORT_REVIEW').decisionLabels).toEqual({ accept: '采纳', return: '退回修改' });
+    // The sign-off is a review: the kit's own labels (通过 / 退回补充).
+    expect(yearEnd('SIGN_OFF')).toMatchObject({ allowedDecisions: ['approve', 'return'] });
+    expect(cooperationProcess.vocabulary.labels).toMatchObject({ approve: '通过', return: '退回补充' });
   });
 });
 

@@ -1,17 +1,16 @@
 import { planReadScope, type PlanScope } from '../../domain/cooperation/access';
 import type { PlanClosing } from '../../domain/cooperation/messages';
 import { cooperationStageLabels, reportStatusLabels, rollUp, type ReportStatus } from '../../domain/cooperation/plan';
-import { cooperationProcess } from '../../domain/cooperation/process';
 import { partnerKindLabels, responsibleUnitLabel, taskCategoryLabels, type PartnerKind, type TaskCategory } from '../../domain/cooperation/reference';
 import type { Actor } from '../../domain/roles';
-import type { ProcessRegistry } from '../../domain/tasks/process';
+import { gradeVocabulary, type ProcessRegistry } from '../../domain/tasks/process';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { taskView } from '../tasks/task-view';
 
 /** A plan as the API shows it, read from the read model; the roll-up is computed from the accepted reports. */
 
 const stageLabel = (stage: string) => cooperationStageLabels[stage as keyof typeof cooperationStageLabels] ?? stage;
-const vocabulary = cooperationProcess.vocabulary.labels;
+const grades: Record<string, string> = gradeVocabulary.labels;
 
 /** Whether the scope may see a plan whose tasks belong to these units. */
 export function planVisible(scope: PlanScope, units: readonly string[]): boolean {
@@ -44,7 +43,7 @@ export async function loadPlanView(db: PrismaClient, planId: string, actor: Acto
     stage: plan.stage,
     stageLabel: stageLabel(plan.stage),
     grade: plan.grade,
-    gradeLabel: plan.grade ? (vocabulary[plan.grade] ?? plan.grade) : null,
+    gradeLabel: plan.grade ? (grades[plan.grade] ?? plan.grade) : null,
     carryOverFrom: plan.carryOverFrom,
     createdAt: plan.createdAt.toISOString(),
     closedAt: plan.closedAt?.toISOString() ?? null,
@@ -65,7 +64,7 @@ export async function loadPlanView(db: PrismaClient, planId: string, actor: Acto
       stageLabel: stageLabel(t.stage),
       finished: t.finished,
       grade: t.grade,
-      gradeLabel: t.grade ? (vocabulary[t.grade] ?? t.grade) : null,
+      gradeLabel: t.grade ? (grades[t.grade] ?? t.grade) : null,
       carriedFromTaskId: t.carriedFromTaskId,
       reports: t.reports.map((r) => ({
         id: r.id,
@@ -89,7 +88,7 @@ export async function loadPlanView(db: PrismaClient, planId: string, actor: Acto
       stepLabel: e.step ? processes.stepLabel('cooperation', e.step) : null,
       actorName: e.actorName,
       decision: e.decision,
-      decisionLabel: e.decision ? processes.decisionLabel('cooperation', e.decision) : null,
+      decisionLabel: e.decision ? processes.decisionLabel('cooperation', e.decision, e.step ?? undefined) : null,
       comment: e.comment,
       fromStage: e.fromStage,
       toStage: e.toStage,

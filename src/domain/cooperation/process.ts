@@ -18,12 +18,7 @@ export const defaultCooperationSettings: CooperationSettings = {
 
 /** 自评: the unit says whether the task is done; an unfinished task can be carried into next year's plan. */
 export const selfAssessmentLabels = { DONE: '已完成', NOT_DONE: '未完成' } as const;
-
-/** One vocabulary for the process: acceptance for reports, grades, self-assessment, review for the sign-off. */
-const vocabulary: DecisionVocabulary = {
-  labels: { ...reviewVocabulary.labels, ...acceptanceVocabulary.labels, ...gradeVocabulary.labels, ...selfAssessmentLabels },
-  reasonRequired: [...new Set([...reviewVocabulary.reasonRequired, ...acceptanceVocabulary.reasonRequired, ...gradeVocabulary.reasonRequired, 'NOT_DONE'])],
-};
+const selfAssessmentVocabulary: DecisionVocabulary = { labels: { ...selfAssessmentLabels }, reasonRequired: ['NOT_DONE'] };
 
 const grades = Object.keys(gradeVocabulary.labels);
 const unitEscalation = { path: 'ROLES', roles: ['COOPERATION_COORDINATOR', 'DISTRICT_APPROVER'] } as const;
@@ -47,6 +42,7 @@ const steps: Record<CooperationStep, StepDefinition> = {
     role: 'COOPERATION_COORDINATOR',
     level: 'DISTRICT',
     decisions: Object.keys(acceptanceVocabulary.labels),
+    vocabulary: acceptanceVocabulary,
     separationOfDuties: true,
     sla: { due: { setting: 'reviewDue' }, escalation: { ...coordinatorEscalation, roles: [...coordinatorEscalation.roles] }, escalationAfter },
   },
@@ -55,6 +51,7 @@ const steps: Record<CooperationStep, StepDefinition> = {
     role: 'DEPARTMENT_OFFICER',
     level: 'DISTRICT',
     decisions: Object.keys(selfAssessmentLabels),
+    vocabulary: selfAssessmentVocabulary,
     separationOfDuties: false,
     sla: { deadline: endOfFebruary, escalation: { ...unitEscalation, roles: [...unitEscalation.roles] }, escalationAfter },
   },
@@ -64,6 +61,7 @@ const steps: Record<CooperationStep, StepDefinition> = {
     role: 'COOPERATION_COORDINATOR',
     level: 'DISTRICT',
     decisions: grades,
+    vocabulary: gradeVocabulary,
     separationOfDuties: true,
     sla: { deadline: endOfFebruary, escalation: { ...coordinatorEscalation, roles: [...coordinatorEscalation.roles] }, escalationAfter },
   },
@@ -81,7 +79,8 @@ const steps: Record<CooperationStep, StepDefinition> = {
 export const cooperationProcess: ProcessDefinition = {
   process: 'cooperation',
   label: '协作帮扶',
-  vocabulary,
+  // The sign-off's; the other steps have their own (acceptance, self-assessment, grades).
+  vocabulary: reviewVocabulary,
   steps,
   stageLabels: cooperationStageLabels,
   casePath: (caseId) => `/cooperation/${caseId}`,
