@@ -192,6 +192,7 @@ async function cooperationPlan() {
   fixtures.plan = res.body.id;
   fixtures.planTask = res.body.tasks[0].id;
 }
+let planYears = 0;
 const beijingPeriod = () => {
   const now = new Date(Date.now() + 8 * 3_600_000);
   return `${now.getUTCFullYear()}Q${Math.floor(now.getUTCMonth() / 3) + 1}`;
@@ -332,7 +333,8 @@ async function call(route: string, user: User): Promise<{ status: number; body: 
     case 'POST /api/cooperation/indicators':
       return as('POST', '/api/cooperation/indicators', { code: `MATRIX_${++sequence}`, label: `矩阵指标 ${sequence}`, unit: '个' });
     case 'POST /api/cooperation/plans':
-      return as('POST', '/api/cooperation/plans', { partnerCode: 'WANSHENG', year: 2040 + ++sequence, agreedAt: '2040-02-15', targets: [{ indicator: 'DONATIONS', target: 10 }], tasks: [] });
+      // A year of its own per call (one plan per partner and year); only the coordinator's is created.
+      return as('POST', '/api/cooperation/plans', { partnerCode: 'WANSHENG', year: 2041 + planYears++, agreedAt: '2041-02-15', targets: [{ indicator: 'DONATIONS', target: 10 }], tasks: [] });
     case 'GET /api/cooperation/plans':
       return listed(await as('GET', '/api/cooperation/plans?pageSize=100'), (p) => p.id === fixtures.plan);
     case 'GET /api/cooperation/plans/{id}':
