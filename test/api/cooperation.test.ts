@@ -155,6 +155,19 @@ test('amendments: a target changed and a task added, with the reason in the time
   ]);
   const audit = await as('district.approver', 'GET', `/api/audit?targetId=${planId}`);
   expect(audit.body.items.map((e: any) => e.action)).toEqual(expect.arrayContaining(['cooperation.plan_create', 'cooperation.amend']));
+  // Re-assigned: the report owed moves to the new unit's officers, for the same quarter.
+  const civilTask = created.body.tasks[0].id;
+  await eventually(async () => (await stack.db.task.findFirst({ where: { caseId: civilTask, step: 'QUARTERLY_REPORT', status: 'OPEN' } }))?.department === 'CIVIL_AFFAIRS');
+  const reassigned = await as('coordinator', 'POST', `/api/cooperation/plans/${planId}/amendments`, { amendment: { kind: 'REASSIGN_TASK', taskId: civilTask, responsibleUnit: 'EDUCATION' }, reason: '职能调整' });
+  expect(reassigned.status).toBe(201);
+  expect(reassigned.body.plan.tasks.find((t: any) => t.id === civilTask)).toMatchObject({ responsibleUnit: 'EDUCATION', responsibleUnitLabel: '教育' });
+  const owed = await eventually(async () => (await stack.db.task.findFirst({ where: { caseId: civilTask, step: 'QUARTERLY_REPORT', status: 'OPEN', department: 'EDUCATION' } })) ?? null);
+  expect(await stack.db.task.count({ where: { caseId: civilTask, status: 'OPEN', department: 'CIVIL_AFFAIRS' } })).toBe(0);
+  expect(owed.dueAt.getTime()).toBe((await stack.db.task.findFirst({ where: { caseId: civilTask, step: 'QUARTERLY_REPORT', status: 'CANCELLED' } }))!.dueAt.getTime());
+  // The demo officer (民政) no longer reports on it, nor sees the plan.
+  expect((await as('dept.officer', 'GET', `/api/cooperation/plans/${planId}`)).status).toBe(404);
+  expect((await as('coordinator', 'POST', `/api/cooperation/plans/${planId}/amendments`, { amendment: { kind: 'REASSIGN_TASK', taskId: civilTask, responsibleUnit: 'EDUCATION' }, reason: '再次' })).status).toBe(409);
+
   const dropped = await as('coordinator', 'POST', `/api/cooperation/plans/${planId}/amendments`, { amendment: { kind: 'DROP_TASK', taskId: added.body.taskId }, reason: '项目合并' });
   expect(dropped.status).toBe(201);
   await eventually(async () => (await stack.db.task.count({ where: { caseId: added.body.taskId, status: 'OPEN' } })) === 0);
