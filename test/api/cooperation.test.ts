@@ -85,7 +85,7 @@ test('a plan is created, reported on, reviewed through /api/tasks, and its indic
 
   const accepted: Record<string, number>[] = [];
   // The officer reports the current quarter (with a retry), the coordinator accepts it.
-  const q = await as('dept.officer', 'POST', `/api/cooperation/plans/${plan.id}/tasks/${civil.id}/reports`, { period: current, actuals: { FISCAL_FUNDS: 120.5, WORKERS_PLACED: 40 }, note: '首批资金到位' }, { 'idempotency-key': 'report-0000001' });
+  const q = await as('dept.officer', 'POST', `/api/cooperation/plans/${plan.id}/tasks/${civil.id}/reports`, { period: current, actuals: { FISCAL_FUNDS: 120.5, WORKERS_PLACED: 40 }, note: '首批资金到位', evidence: ['资金拨付凭证.pdf'] }, { 'idempotency-key': 'report-0000001' });
   expect(q.status).toBe(201);
   const retry = await as('dept.officer', 'POST', `/api/cooperation/plans/${plan.id}/tasks/${civil.id}/reports`, { period: current, actuals: { FISCAL_FUNDS: 120.5, WORKERS_PLACED: 40 }, note: '首批资金到位' }, { 'idempotency-key': 'report-0000001' });
   expect(retry).toMatchObject({ status: 201, body: { reportId: q.body.reportId } });
@@ -120,6 +120,7 @@ test('a plan is created, reported on, reviewed through /api/tasks, and its indic
     planBody.targets.map((t) => [t.indicator, t.target, sum(t.indicator), Math.round((sum(t.indicator) / t.target) * 10_000) / 10_000]),
   );
   expect(view.body.tasks.find((t: any) => t.id === office.id).reports.map((r: any) => r.status)).toEqual(earlier !== current ? ['RETURNED', 'ACCEPTED', 'ACCEPTED'] : ['ACCEPTED']);
+  expect(view.body.tasks.find((t: any) => t.id === civil.id).reports[0]).toMatchObject({ note: '首批资金到位', evidence: ['资金拨付凭证.pdf'], status: 'ACCEPTED' });
   expect(view.body.timeline.map((e: any) => e.kind)).toEqual(expect.arrayContaining(['PLAN_CREATED', 'REPORT_SUBMITTED', 'TASK_DECIDED']));
 
   // The report: one row per partner × indicator.

@@ -49,7 +49,7 @@ export const writeCooperationChange: CaseWriter = async (tx, transition: Transit
     await tx.cooperationReport.upsert({
       where: { id: r.id },
       update: {},
-      create: { id: r.id, planId: r.planId, taskId: r.taskId, period: r.period, actuals: r.actuals, note: r.note, status: 'SUBMITTED', submittedById: r.submittedById, submittedAt: when },
+      create: { id: r.id, planId: r.planId, taskId: r.taskId, period: r.period, actuals: r.actuals, note: r.note, evidence: r.evidence ?? [], status: 'SUBMITTED', submittedById: r.submittedById, submittedAt: when },
     });
   }
   if (change.reportReview) {

@@ -41,6 +41,7 @@ const planReportSchema = z.object({
   statusLabel: label,
   actuals: z.record(z.string(), z.number()),
   note: z.string().nullable(),
+  evidence: z.array(z.string()),
   submittedAt: isoTime,
   reviewedAt: isoTime.nullable(),
   reviewComment: z.string().nullable(),
@@ -270,7 +271,7 @@ export const cooperationRouteDocs: Omit<RouteDoc, 'tags'>[] = [
     auth: true,
     params: planTaskParams,
     headers: idempotencyKeyHeaders,
-    body: { json: reportSchema, example: { period: '2027Q1', actuals: { WORKERS_PLACED: 65 }, note: '一季度组织专场招聘3场' } },
+    body: { json: reportSchema, example: { period: '2027Q1', actuals: { WORKERS_PLACED: 65 }, note: '一季度组织专场招聘3场', evidence: ['2027Q1劳务协作台账.xlsx'] } },
     responses: {
       201: { description: '已报送，待审核', schema: reportFiledSchema },
       403: '不是该任务的责任单位',

@@ -310,7 +310,7 @@ export function createCooperationRouter({
       if (earlier) throw new HttpError(409, { error: 'conflict', reason: `${body.period}的报告已报送（${earlier.status === 'ACCEPTED' ? '已采纳' : '待审核'}），不能重复报送`, reportId: earlier.id });
     };
     const result = await keyedUpdate(req, actor, task.workflowId, `report:${task.id}`, ready, (h, o) =>
-      h.executeUpdate(submitReportUpdate, { args: [{ period: body.period, actuals: body.actuals, note: body.note, actor }], ...o }),
+      h.executeUpdate(submitReportUpdate, { args: [{ period: body.period, actuals: body.actuals, note: body.note, ...(body.evidence?.length && { evidence: body.evidence }), actor }], ...o }),
     );
     res.status(201).json({ ...result, taskId: task.id, planId: plan.id, status: 'SUBMITTED', statusLabel: '待审核' });
   });

@@ -73,6 +73,7 @@ export async function loadPlanView(db: PrismaClient, planId: string, actor: Acto
         statusLabel: reportStatusLabels[r.status as ReportStatus] ?? r.status,
         actuals: r.actuals as Record<string, number>,
         note: r.note,
+        evidence: r.evidence,
         submittedAt: r.submittedAt.toISOString(),
         reviewedAt: r.reviewedAt?.toISOString() ?? null,
         reviewComment: r.reviewComment,

@@ -85,6 +85,8 @@ export interface ReportRequest {
   period: string;
   actuals: Record<string, number>;
   note?: string;
+  /** References to the evidence: file names or links in the district's document system. */
+  evidence?: string[];
   actor: Actor;
 }
 
@@ -111,7 +113,7 @@ export interface CooperationChange {
   addTask?: { planId: string; task: CooperationTaskDef };
   reassignTask?: { taskId: string; responsibleUnit: string };
   target?: { planId: string; indicator: string; target: number };
-  report?: { id: string; planId: string; taskId: string; period: string; actuals: Record<string, number>; note: string | null; submittedById: string };
+  report?: { id: string; planId: string; taskId: string; period: string; actuals: Record<string, number>; note: string | null; evidence?: string[]; submittedById: string };
   reportReview?: { id: string; status: Exclude<ReportStatus, 'SUBMITTED'>; reviewedById: string; comment: string | null };
   selfAssessment?: { taskId: string; finished: boolean; comment: string | null };
   taskGrade?: { taskId: string; grade: string };

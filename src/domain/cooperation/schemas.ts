@@ -83,6 +83,11 @@ export const reportSchema = z.object({
     .record(code('指标'), amount('完成值'))
     .refine((r) => Object.keys(r).length > 0, '至少报告一项指标的完成值'),
   note: z.string().trim().max(2000, '说明不超过2000字').optional(),
+  evidence: z
+    .array(z.string().trim().min(1, '佐证材料不能为空').max(500, '每项佐证材料不超过500字'), { error: '佐证材料应为文件名或链接的列表' })
+    .max(20, '佐证材料不超过20项')
+    .optional()
+    .describe('佐证材料：文件名或文档系统中的链接'),
 });
 
 export const amendmentSchema = z.object({

@@ -75,7 +75,7 @@ export async function cooperationTaskWorkflow(input: CooperationTaskInput): Prom
 
   setHandler(
     submitReportUpdate,
-    async ({ period, actuals, note, actor }) => {
+    async ({ period, actuals, note, evidence, actor }) => {
       if (stage !== 'REPORTING') refuse(ErrorCode.CONFLICT, '该任务已进入年终评定或已取消，不能再报送季度报告');
       if (reports.some((r) => r.period === period && r.status !== 'RETURNED')) refuse(ErrorCode.CONFLICT, `${period}的报告已报送`);
       const at = Date.now();
@@ -96,11 +96,11 @@ export async function cooperationTaskWorkflow(input: CooperationTaskInput): Prom
             action: 'cooperation.report',
             actor: { userId: actor.userId, role: actor.role },
             target: { type: 'CooperationTask', id: def.id },
-            after: { planId, reportId, period, actuals, note: note ?? null },
+            after: { planId, reportId, period, actuals, note: note ?? null, ...(evidence?.length && { evidence }) },
             key: `cooperation.report:${reportId}`,
           },
         ],
-        change: { report: { id: reportId, planId, taskId: def.id, period, actuals, note: note ?? null, submittedById: actor.userId } },
+        change: { report: { id: reportId, planId, taskId: def.id, period, actuals, note: note ?? null, ...(evidence?.length && { evidence }), submittedById: actor.userId } },
       });
       return { reportId, reviewTaskId: review.id, period };
     },

@@ -75,6 +75,7 @@ CREATE TABLE "CooperationReport" (
     "period" TEXT NOT NULL,
     "actuals" JSONB NOT NULL,
     "note" TEXT,
+    "evidence" TEXT[],
     "status" TEXT NOT NULL,
     "submittedById" TEXT NOT NULL,
     "submittedAt" TIMESTAMP(3) NOT NULL,
