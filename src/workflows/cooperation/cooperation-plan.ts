@@ -191,8 +191,9 @@ export async function cooperationPlanWorkflow(input: CooperationPlanInput): Prom
     change: { registerPlan: { input, stage } },
     local: true,
   });
+  // The plan answers its creator once every task's workflow runs, so a report filed right after finds its task.
+  await Promise.all(input.tasks.map(startTask));
   registered = true;
-  for (const def of input.tasks) await startTask(def);
   const clocks = tasks.runClocks();
 
   const moveTo = async (to: PlanStage, extra: Omit<StepRecord<CooperationChange>, 'at' | 'change'> & { change?: CooperationChange } = {}) => {
