@@ -1,4 +1,6 @@
 import { hashPassword } from '../../src/api/auth/passwords';
+import { planStateQuery } from '../../src/domain/cooperation/messages';
+import { cooperationPlanWorkflowId } from '../../src/domain/cooperation/plan';
 import { beijingQuarter } from '../../src/domain/tasks/calendar';
 import { demoDistrict, demoPassword } from '../../src/demo/seed';
 import { eventually } from '../support/eventually';
@@ -122,6 +124,13 @@ test('a plan is created, reported on, reviewed through /api/tasks, and its indic
   expect(view.body.tasks.find((t: any) => t.id === office.id).reports.map((r: any) => r.status)).toEqual(earlier !== current ? ['RETURNED', 'ACCEPTED', 'ACCEPTED'] : ['ACCEPTED']);
   expect(view.body.tasks.find((t: any) => t.id === civil.id).reports[0]).toMatchObject({ note: '首批资金到位', evidence: ['资金拨付凭证.pdf'], status: 'ACCEPTED' });
   expect(view.body.timeline.map((e: any) => e.kind)).toEqual(expect.arrayContaining(['PLAN_CREATED', 'REPORT_SUBMITTED', 'TASK_DECIDED']));
+
+  // The plan's workflow holds the same roll-up (its tasks signal each accepted report), which its closing will report.
+  const planState = await eventually(async () => {
+    const state = await stack.temporal.workflow.getHandle(cooperationPlanWorkflowId(plan.id)).query(planStateQuery);
+    return state.indicators.every((i) => i.actual === sum(i.code)) && state;
+  });
+  expect(planState.indicators.map((i) => i.code)).toEqual(planBody.targets.map((t) => t.indicator));
 
   // The report: one row per partner × indicator.
   const report = await as('coordinator', 'GET', `/api/reports/cooperation?year=${year}&partnerCode=JIANGJIN`);
