@@ -40,6 +40,11 @@ export const auditActions = [
   /** An Update reached a workflow with an actor the API did not vouch for (forged or replayed assertion): refused. */
   'security.assertion_refused',
   'policy.change',
+  /** 协作帮扶: a plan created, a partner or indicator added, a quarterly report filed, a plan amended. */
+  'cooperation.plan_create',
+  'cooperation.reference_create',
+  'cooperation.report',
+  'cooperation.amend',
   'import.run',
   /** 易地扶贫搬迁后续扶持: a case opened, its baseline, ledgers and visits; sites kept by admins. */
   'relocation.start',
