@@ -12,6 +12,7 @@ import { assistFlowDataConverter } from './temporal/data-converter';
 import { annualSweepScheduleId, ensureAnnualSweepSchedule } from './temporal/annual-sweep-schedule';
 import { createPayloadCodec, type PayloadKey } from './temporal/payload-codec';
 import { createTemporalRuntimeLogger } from './temporal/runtime-logger';
+import { webDistDir } from './embedded/web-build';
 import { createAssistFlowWorker } from './worker-runtime';
 
 /** Builders of the real clients, shared by the composition roots (worker, server, start) and nothing else. */
@@ -94,6 +95,7 @@ export async function runApi(config: Config, endpoints: Endpoints, logger: Logge
     logger,
     imports: { maxBytes: config.IMPORT_MAX_BYTES },
     security: { refreshTtl: config.AUTH_REFRESH_TTL, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY },
+    webDist: webDistDir,
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.PORT, () => resolve(s)).once('error', (err) => reject(new Error(`API cannot listen on port ${config.PORT}: ${err.message}`)));

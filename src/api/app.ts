@@ -23,6 +23,7 @@ import { createReportsRouter } from './reports/reports-router';
 import { createTasksRouter } from './tasks/tasks-router';
 import { createTemporalCodecRouter } from './temporal-codec-router';
 import { createUsersRouter } from './users/users-router';
+import { createWebAppRouter } from './web-app-router';
 import { corsFor } from './cors';
 import { requestLog } from './request-log';
 
@@ -38,6 +39,8 @@ export interface AppDeps {
   security?: { refreshTtl?: string; corsOrigins?: readonly string[]; trustProxy?: number | string; loginThrottle?: LoginThrottle };
   /** Defaults to the audit log in `db`. */
   audit?: AuditLog;
+  /** The built web app (web/dist), served at `/` when it exists. */
+  webDist?: string;
 }
 
 /** The HTTP API. `listen` and shutdown live in the composition roots. */
@@ -56,6 +59,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '1mb' }));
   app.use(rejectNulCharacters);
   app.use(createDocsRouter()); // public: /api/openapi.json and /docs
+  if (deps.webDist) app.use(createWebAppRouter(deps.webDist)); // public: the app's files, GET of non-/api paths
   app.use('/api/health', createHealthRouter(deps));
   app.use('/api/auth', createAuthRouter({ ...deps, audit, sessions, loginThrottle }));
   app.use('/api/temporal-codec', createTemporalCodecRouter(deps)); // requireAuth inside, after the CORS preflight
