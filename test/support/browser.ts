@@ -70,6 +70,13 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
 /** The page's width beyond the viewport: 0 when nothing makes the page itself scroll sideways. */
 export const horizontalOverflow = (page: Page) => page.evaluate('document.documentElement.scrollWidth - window.innerWidth') as Promise<number>;
 
+/** The elements that reach past the viewport's right edge (tag.class and right edge), to say what overflows. */
+export const overflowingElements = (page: Page) =>
+  page.evaluate(`[...document.querySelectorAll('body *')]
+    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+    .slice(0, 5)
+    .map((e) => e.tagName.toLowerCase() + '.' + String(e.className).split(' ').slice(0, 2).join('.') + ' right=' + Math.round(e.getBoundingClientRect().right))`) as Promise<string[]>;
+
 /** What the login page loads before anyone signs in: index.html's scripts and their module preloads, gzipped. */
 export function loginPageInitialJsGzipBytes(): { bytes: number; files: string[] } {
   const html = fs.readFileSync(path.join(webDistDir, 'index.html'), 'utf8');

@@ -9,6 +9,7 @@ import {
   launchBrowser,
   loginPageInitialJsGzipBytes,
   newUserContext,
+  overflowingElements,
   phone,
   screenshot,
   screenshotDir,
@@ -98,8 +99,6 @@ test('a household is reported, visited, evaluated, matched, posted, reviewed and
   await worker.getByLabel('户主身份证号').fill(id);
   await worker.getByText('身份证号校验码不正确，请核对').waitFor({ state: 'detached' });
   await worker.getByLabel('家庭人口').fill('4');
-  await worker.getByLabel('劳动能力').click();
-  await worker.getByTitle('有劳动能力').or(worker.getByRole('option', { name: /^有劳动能力/ })).first().click();
   await worker.getByRole('checkbox', { name: '因病' }).check();
   await worker.getByLabel('人均纯收入（元/年）').fill('5600');
   await worker.getByRole('button', { name: '提交' }).click();
@@ -173,10 +172,11 @@ test('a wrong password and a locked account show the API\'s reasons on the login
   await page.getByLabel('用户名').fill('coordinator');
   for (let i = 0; i < 5; i++) {
     await page.getByLabel('密码').fill('wrong-password');
-    await page.getByRole('button', { name: '登录' }).click();
+    await Promise.all([page.waitForResponse('**/api/auth/login'), page.getByRole('button', { name: '登录' }).click()]);
     await page.getByRole('alert').waitFor();
   }
-  await page.getByText(/锁定/).first().waitFor();
+  await page.getByRole('alert').getByText('用户名或密码错误').waitFor({ state: 'detached' });
+  await page.getByRole('alert').getByText(/该账号已锁定至 .*（北京时间）/).waitFor();
   await screenshot(page, 'login-locked-desktop');
   await context.close();
   problems.push(...seen);
@@ -230,14 +230,14 @@ test('every main page passes axe-core (no serious or critical violations); scree
       const suffix = viewport === phone ? 'phone' : 'desktop';
       await screenshot(page, `${name}-${suffix}`);
       failures.push(...(await accessibilityViolations(page)).map((v) => `${name} (${suffix}): ${v}`));
-      if (viewport === phone) expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+      if (viewport === phone && (await horizontalOverflow(page)) > 0) failures.push(`${name} (phone) scrolls sideways: ${(await overflowingElements(page)).join('; ')}`);
       if (name === 'case' && viewport === phone) {
         await page.getByRole('button', { name: '记录走访' }).click();
         await page.getByRole('dialog').getByText('人均纯收入（元/年）').waitFor();
         await page.waitForTimeout(300);
         await screenshot(page, 'visit-form-phone');
         failures.push(...(await accessibilityViolations(page)).map((v) => `visit form (phone): ${v}`));
-        expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+        if ((await horizontalOverflow(page)) > 0) failures.push(`visit form (phone) scrolls sideways: ${(await overflowingElements(page)).join('; ')}`);
       }
       await context.close();
     }

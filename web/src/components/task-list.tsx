@@ -11,9 +11,9 @@ type Task = Schemas['Task'];
 export function TaskBadges({ task }: { task: Task }) {
   return (
     <Space size={4} wrap>
-      {task.overdue && <Tag color="red">逾期</Tag>}
-      {task.escalated && <Tag color="volcano">已上报{task.escalationLevel > 1 ? `（第${task.escalationLevel}级）` : ''}</Tag>}
-      {task.assigneeId && <Tag color="blue">已认领</Tag>}
+      {task.overdue && <Tag color="#a8071a">逾期</Tag>}
+      {task.escalated && <Tag color="#ad4e00">已上报{task.escalationLevel > 1 ? `（第${task.escalationLevel}级）` : ''}</Tag>}
+      {task.assigneeId && <Tag color="#0958d9">已认领</Tag>}
     </Space>
   );
 }

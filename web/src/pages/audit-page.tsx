@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { api, errorText, type Schemas } from '../api/client';
 import { roleLabels } from '../labels';
 import { formatTime } from '../time';
+import { emptyText } from '../components/empty-text';
 import { useApi } from '../use-api';
 
 type Entry = Schemas['AuditEntries']['items'][number];
@@ -89,6 +90,7 @@ export default function AuditPage() {
       <Table<Entry>
         size="small"
         rowKey="id"
+        locale={emptyText('没有符合条件的记录')}
         loading={loading}
         dataSource={data?.items ?? []}
         scroll={{ x: 'max-content' }}

