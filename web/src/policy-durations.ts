@@ -14,3 +14,10 @@ export function splitDuration(iso: string | undefined): { amount: number; unit: 
 
 /** {3, 天} → P3D; {36, 小时} → PT36H; {30, 秒} → PT30S. */
 export const joinDuration = ({ amount, unit }: { amount: number; unit: DurationUnit }) => (unit === 'D' ? `P${amount}D` : `PT${amount}${unit}`);
+
+/** P5D → 5天, for reading. */
+export function durationText(iso: string | undefined): string {
+  if (!iso) return '—';
+  const { amount, unit } = splitDuration(iso);
+  return `${amount}${unitLabels[unit]}`;
+}

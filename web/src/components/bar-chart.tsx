@@ -16,7 +16,7 @@ export function ShareBarChart({ title, rows }: { title: string; rows: { name: st
     chart.setOption({
       aria: { enabled: true, label: { description: `${title}：${rows.map((r) => `${r.name}${(r.share * 100).toFixed(1)}%`).join('，')}` } },
       tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v}%` },
-      grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
       xAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
       yAxis: { type: 'category', data: rows.map((r) => r.name), inverse: true },
       series: [{ type: 'bar', data: rows.map((r) => Number((r.share * 100).toFixed(1))), itemStyle: { color: '#b8312f' }, label: { show: true, position: 'right', formatter: '{c}%' } }],

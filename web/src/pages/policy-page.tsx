@@ -6,7 +6,7 @@ import { useUser } from '../auth/auth-context';
 import { can } from '../auth/permissions';
 import { showIssues } from '../form-issues';
 import { stepLabels } from '../labels';
-import { joinDuration, splitDuration, unitLabels, type DurationUnit } from '../policy-durations';
+import { durationText, joinDuration, splitDuration, unitLabels, type DurationUnit } from '../policy-durations';
 import { formatTime } from '../time';
 import { useApi } from '../use-api';
 
@@ -90,7 +90,8 @@ export default function PolicyPage() {
             { title: '生效时间', dataIndex: 'effectiveFrom', render: (at: string | null) => (at ? formatTime(at) : '—') },
             { title: '设定人', dataIndex: 'createdBy', render: (by?: string) => by ?? '—' },
             { title: '当前', render: (_v, row) => (row.version === data?.current.version ? '现行' : '') },
-            { title: '公示期', render: (_v, row) => row.settings.postingPeriod },
+            { title: '公示期', render: (_v, row) => durationText(row.settings.postingPeriod) },
+            { title: '逾期后上报间隔', render: (_v, row) => durationText(row.settings.escalationAfter) },
           ]}
         />
       </Card>

@@ -62,7 +62,7 @@ export default function ReportPage() {
           <Card title="动态清零：各乡镇（街道）已清零户占比" size="small">
             {clearing.length ? <ShareBarChart title="各乡镇（街道）动态清零占比" rows={clearing} /> : <Empty description="暂无监测户" />}
             <Typography.Text type="secondary">
-              全区未清零 {data.dynamicClearing.overall.uncleared} 户 / 监测 {data.dynamicClearing.overall.monitored} 户（有风险无措施 {data.dynamicClearing.overall.riskWithoutMeasure} 户，有逾期环节 {data.dynamicClearing.overall.withOverdueStep} 户）
+              {data.scope.name}未清零 {data.dynamicClearing.overall.uncleared} 户 / 监测 {data.dynamicClearing.overall.monitored} 户（有风险无措施 {data.dynamicClearing.overall.riskWithoutMeasure} 户，有逾期环节 {data.dynamicClearing.overall.withOverdueStep} 户）
             </Typography.Text>
           </Card>
           <Row gutter={[16, 16]}>
