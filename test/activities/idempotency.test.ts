@@ -100,6 +100,9 @@ test('an overdue notice retried sends one email per level, to the right people, 
   for (const m of forCase()) {
     expect(m.text).not.toContain(household.idNumber);
     expect(m.text).not.toContain(household.headName);
+    // The web app's case page (login first), and the place in words.
+    expect(m.text).toContain(`在网页中办理（先登录）：http://assistflow.test/cases/${caseId}`);
+    expect(m.text).toContain('所在村（社区）：大进镇 大进演示一村');
   }
   expect(await db.notification.count({ where: { caseId, sentAt: { not: null } } })).toBe(2);
   expect((await db.task.findUniqueOrThrow({ where: { id: task.id } })).escalationLevel).toBe(1);

@@ -5,6 +5,7 @@ import { decisionEventId, type DecisionRequest, type HumanTask } from '../../dom
 import type { Visit } from '../../domain/monitoring/schemas';
 import type { MeasureRecord, MonitoringCaseInput } from '../../workflows/monitoring/monitoring-case';
 import type { ActivityDeps } from '../deps';
+import { caseLines } from '../mail/case-link';
 import { beijingTime, sendOnce } from '../mail/notifications';
 import { openTaskRow } from '../tasks/task-activities';
 
@@ -351,8 +352,7 @@ export function createMonitoringActivities({ db, mailer, publicUrl }: ActivityDe
             '以下监测对象的识别认定已超过规定时限，请督促办理：',
             `当前环节：${stageLabels[stage]}`,
             `认定时限：${beijingTime(dueAt)}（北京时间）`,
-            `案件编号：${caseId}`,
-            `查看：${publicUrl}/api/monitoring-cases/${caseId}`,
+            ...(await caseLines(db, publicUrl, caseId)),
           ].join('\n'),
         },
       );

@@ -3,6 +3,7 @@ import { stepLabel } from '../../domain/steps';
 import type { Actor } from '../../domain/roles';
 import type { EscalationTarget, HumanTask } from '../../domain/tasks/task';
 import type { ActivityDeps } from '../deps';
+import { caseLines } from '../mail/case-link';
 import { beijingTime, sendOnce } from '../mail/notifications';
 
 export interface TaskRef {
@@ -78,7 +79,6 @@ export function createTaskActivities({ db, mailer, publicUrl }: ActivityDeps) {
         }),
       ]);
 
-      const link = `${publicUrl}/api/monitoring-cases/${caseId}`;
       const subject = escalation
         ? `【AssistFlow 督办】${place}“${step}”逾期未办（第${level}级上报）`
         : `【AssistFlow 待办提醒】${place}“${step}”已到期`;
@@ -87,8 +87,7 @@ export function createTaskActivities({ db, mailer, publicUrl }: ActivityDeps) {
         `事项：${step}`,
         `辖区：${place}`,
         `办理期限：${beijingTime(task.dueAt)}（北京时间）`,
-        `案件编号：${caseId}`,
-        `查看：${link}`,
+        ...(await caseLines(db, publicUrl, caseId)),
       ].join('\n');
       await sendOnce(
         { db, mailer },
