@@ -24,7 +24,8 @@ export function webBuildIsStale(): boolean {
 
 /** `vite build` of web/ into web/dist (15–60 s on a busy 2-core machine); throws with vite's output on failure. */
 export function buildWebApp(): void {
-  const vite = require.resolve('vite/bin/vite.js');
+  // vite's package exports no bin path: resolve its package.json and go from there.
+  const vite = path.join(path.dirname(require.resolve('vite/package.json')), 'bin/vite.js');
   const result = spawnSync(process.execPath, [vite, 'build', webDir, '--logLevel', 'warn'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (result.status !== 0) throw new Error(`web app build failed:\n${result.stdout}${result.stderr}`);
 }
