@@ -99,7 +99,9 @@ test('a household is reported, visited, evaluated, matched, posted, reviewed and
   await worker.getByLabel('户主身份证号').fill(id);
   await worker.getByText('身份证号校验码不正确，请核对').waitFor({ state: 'detached' });
   await worker.getByLabel('家庭人口').fill('4');
-  await worker.getByRole('checkbox', { name: '因病' }).check();
+  const illness = worker.getByRole('checkbox', { name: '因病' });
+  for (let i = 0; i < 5 && !(await illness.isChecked()); i++) await worker.getByText('因病', { exact: true }).click();
+  expect(await illness.isChecked()).toBe(true);
   await worker.getByLabel('人均纯收入（元/年）').fill('5600');
   await worker.getByRole('button', { name: '提交' }).click();
   await worker.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
@@ -140,6 +142,20 @@ test('a household is reported, visited, evaluated, matched, posted, reviewed and
   await district.locator('.ant-tag').filter({ hasText: '已纳入监测' }).waitFor();
   expect((await stack.db.monitoringCase.findUniqueOrThrow({ where: { id: caseId } })).stage).toBe('MONITORED');
   monitoredCaseId = caseId;
+
+  // Monitored: a measure the policy forbids is refused by the API, and the reason shows beside the amount's field.
+  await worker.reload();
+  await worker.getByRole('button', { name: '安排帮扶措施' }).click();
+  const plan = worker.getByRole('dialog');
+  await plan.getByLabel('措施类型').click();
+  await worker.locator('.ant-select-item-option').filter({ hasText: '特困供养' }).click();
+  await plan.getByLabel('开始日期').fill('2026-12-07');
+  await plan.getByLabel('开始日期').press('Enter');
+  await plan.getByLabel('月发放金额（元/月）').fill('100');
+  await plan.getByRole('button', { name: '提交' }).click();
+  await plan.locator('.ant-form-item').filter({ hasText: '月发放金额（元/月）' }).getByText(/特困供养标准不得低于低保标准的1.3倍/).waitFor();
+  await screenshot(worker, 'measures-policy-error-desktop');
+  expect(await stack.db.measure.count({ where: { caseId } })).toBe(0);
   for (const page of [worker, head, town, district]) await page.context().close();
 }, 240_000);
 
