@@ -1,5 +1,5 @@
 import type { FormInstance } from 'antd';
-import type { ApiError } from './api/client';
+import type { ApiError } from './api/api-error';
 
 /**
  * Puts each issue of an API 400 beside its field (`measures.0.monthlyAmount` → the form's ['measures', 0,

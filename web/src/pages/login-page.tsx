@@ -3,12 +3,9 @@ import { useState } from 'react';
 import { Navigate, useSearchParams } from 'react-router';
 import type { ApiError } from '../api/client';
 import { useAuth } from '../auth/auth-context';
+import { safeNext } from '../auth/next-path';
 import { formatTime } from '../time';
 
-/** Only a path of this app: `next` comes from the URL, so it must not send anyone to another site. */
-export function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
-}
 
 function loginMessage(error: ApiError): string {
   // 423 and 429 say until when, in Beijing time, in their reason.
