@@ -125,8 +125,10 @@ export function stopOnSignals(logger: Logger, parts: () => Running[]): void {
     }
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  // `on`, not `once`: a second signal while stopping (tsx relays Ctrl-C again when the busy child is slow to
+  // acknowledge it) must not find no listener, which tsx's preflight turns into exit 130 mid-stop.
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 /** The endpoints of an external deployment; each missing one is named. */

@@ -219,8 +219,22 @@ async function expectText(locator: ReturnType<Page['locator']>, parts: string[])
   for (const part of parts) expect(text).toContain(part);
 }
 
+test('the report draws its chart and downloads CSV and Excel with the bearer token', async () => {
+  monitoredCaseId ??= await flow.monitoredCase(); // a monitored household, so a town has a share to draw
+  const page = await userPage('district.approver', '/reports');
+  await page.locator('[role=img][aria-label="各乡镇（街道）动态清零占比"] canvas').waitFor();
+  for (const [button, extension] of [['下载 CSV', '.csv'], ['下载 Excel', '.xlsx']]) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`${extension.replace('.', '\\.')}$`));
+    const file = await download.path();
+    expect(fs.statSync(file).size).toBeGreaterThan(100);
+  }
+  expect(await stack.db.auditEntry.count({ where: { action: 'export.run' } })).toBeGreaterThanOrEqual(2);
+  await page.context().close();
+});
+
 test('every main page passes axe-core (no serious or critical violations); screenshots at 1366 and 390 px', async () => {
-  const caseId = monitoredCaseId ?? (await flow.monitoredCase());
+  const caseId = (monitoredCaseId ??= await flow.monitoredCase());
   const pages: [user: string | null, name: string, path: string, ready: string][] = [
     [null, 'login', '/login', '开州区防止返贫动态监测'],
     ['village.worker', 'inbox', '/', '待我办理'],
