@@ -222,7 +222,8 @@ async function expectText(locator: ReturnType<Page['locator']>, parts: string[])
 test('the report draws its chart and downloads CSV and Excel with the bearer token', async () => {
   monitoredCaseId ??= await flow.monitoredCase(); // a monitored household, so a town has a share to draw
   const page = await userPage('district.approver', '/reports');
-  await page.locator('[role=img][aria-label="各乡镇（街道）动态清零占比"] canvas').waitFor();
+  // ECharts writes the chart's description (each town's share) into its container's aria-label.
+  await page.locator('[role=img][aria-label^="各乡镇（街道）动态清零占比：大进镇"] canvas').waitFor();
   for (const [button, extension] of [['下载 CSV', '.csv'], ['下载 Excel', '.xlsx']]) {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
     expect(download.suggestedFilename()).toMatch(new RegExp(`${extension.replace('.', '\\.')}$`));
