@@ -26,7 +26,10 @@ export function webBuildIsStale(): boolean {
 export function buildWebApp(): void {
   // vite's package exports no bin path: resolve its package.json and go from there.
   const vite = path.join(path.dirname(require.resolve('vite/package.json')), 'bin/vite.js');
-  const result = spawnSync(process.execPath, [vite, 'build', webDir, '--logLevel', 'warn'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  // NODE_ENV=production whatever the caller's (jest sets `test`): otherwise Vite bundles React's development build,
+  // a third larger and slower.
+  const env = { ...process.env, NODE_ENV: 'production' };
+  const result = spawnSync(process.execPath, [vite, 'build', webDir, '--logLevel', 'warn'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env });
   if (result.status !== 0) throw new Error(`web app build failed:\n${result.stdout}${result.stderr}`);
 }
 

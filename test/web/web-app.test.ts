@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ensureWebApp } from '../../src/embedded/web-build';
+import { ensureWebApp, webDistDir } from '../../src/embedded/web-build';
 import {
   accessibilityViolations,
   desktop,
@@ -84,6 +84,8 @@ test("the login page's initial JavaScript stays under 500 KB gzipped", () => {
   fs.writeFileSync(path.join(screenshotDir, '../bundle-size.json'), JSON.stringify({ loginPageInitialJsGzipBytes: bytes, files, at: new Date().toISOString() }, null, 2));
   expect(files.length).toBeGreaterThan(0);
   expect(bytes).toBeLessThan(500_000);
+  // React's production build (a build run with NODE_ENV=test would bundle the development one).
+  expect(files.some((f) => fs.readFileSync(path.join(webDistDir, f), 'utf8').includes('Download the React DevTools'))).toBe(false);
 });
 
 test('a household is reported, visited, evaluated, matched, posted, reviewed and approved by clicks: the case page shows 已纳入监测', async () => {
