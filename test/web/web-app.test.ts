@@ -134,6 +134,13 @@ test('a household is reported, visited, evaluated, matched, posted, reviewed and
 
   const town = await userPage('town.reviewer');
   await openCaseFromList(town, headName);
+  // The town sees the whole ID number after saying yes to a dialog that tells them the look is recorded.
+  await town.getByText(id.slice(0, 6) + '********' + id.slice(-4)).waitFor();
+  await town.getByRole('button', { name: '查看完整信息' }).click();
+  await town.getByText(/本次查看将被记录（记录查看）/).waitFor();
+  await town.getByRole('button', { name: '确认查看' }).click();
+  await town.getByText(id, { exact: true }).waitFor();
+  expect(await stack.db.auditEntry.count({ where: { action: 'case.view_personal_data', targetId: caseId } })).toBe(1);
   await decideOnCasePage(town, '乡镇审核'); // after the one-second posting
 
   const district = await userPage('district.approver');
