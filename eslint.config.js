@@ -35,10 +35,49 @@ module.exports = tseslint.config(
         'error',
         {
           patterns: [
-            { group: [...nodeBuiltins, '@temporalio/*', 'express', 'pg', '@prisma/*', 'nodemailer'], message: 'The domain is pure: no I/O, no Temporal.' },
+            { group: [...nodeBuiltins, '@temporalio/*', 'express', 'pg', '@prisma/*', 'nodemailer'], allowTypeImports: true, message: 'The domain is pure: no I/O, no Temporal (types only).' },
             { group: ['**/activities', '**/activities/**', '**/api/**', '**/workflows', '**/workflows/**', '**/db/**', '**/generated/**'], message: 'The domain depends on nothing else in src.' },
           ],
         },
+      ],
+    },
+  },
+  {
+    // The task kit serves every process and knows none: a process registers itself (src/processes.ts), the kit is handed the registry.
+    files: ['src/domain/tasks/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/monitoring', '**/monitoring/**', '**/relocation', '**/relocation/**', '**/cooperation', '**/cooperation/**', '**/processes'], message: 'The task kit imports no process: take what you need from the ProcessRegistry or the task itself.' },
+            { group: [...nodeBuiltins, '@temporalio/*', 'express', 'pg', '@prisma/*', 'nodemailer', '**/activities', '**/activities/**', '**/api/**', '**/workflows', '**/workflows/**', '**/db/**', '**/generated/**'], allowTypeImports: true, message: 'The domain is pure: no I/O, no Temporal (types only).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/workflows/tasks/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/monitoring', '**/monitoring/**', '**/relocation', '**/relocation/**', '**/cooperation', '**/cooperation/**', '**/processes'], message: 'The task kit imports no process.' },
+            { group: nodeBuiltins, message: 'Workflows are deterministic: no Node built-ins.' },
+            { group: ['**/activities', '**/activities/**', '**/api/**', '**/db/**', '**/generated/**'], allowTypeImports: true, message: 'Workflows import activities as types only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/activities/tasks/**/*.ts', 'src/api/tasks/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/monitoring', '**/monitoring/**', '**/relocation', '**/relocation/**', '**/cooperation', '**/cooperation/**', '**/processes', '**/workflows', '**/workflows/**'], message: 'The task kit imports no process (and the API and activities no workflow file).' }] },
       ],
     },
   },

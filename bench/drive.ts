@@ -5,7 +5,10 @@ import { ceilingStepUpdate, ceilingWorkflow } from './ceiling-workflow';
 import { benchIdNumber } from './ids';
 import type { Sample } from './stats';
 
-/** The load: N cases from report to monitored, `concurrency` cases at a time, each step after the last (closed loop). */
+/**
+ * The load: cases from report to monitored, each step after the last; closed loop (N cases, `concurrency` at a time)
+ * or open loop (cases arriving at a fixed rate).
+ */
 
 let t0 = performance.now();
 /** Milliseconds since the run's clock was reset. */
@@ -135,12 +138,70 @@ export const intake = (idNumber: string) => ({
 });
 
 /**
- * The product over HTTP. village.worker reports the household (POST /api/monitoring-cases); then, until the case is
+ * One case over HTTP. village.worker reports the household (POST /api/monitoring-cases); then, until the case is
  * monitored, each open task of the case (from the case view) is decided by its demo user: they read their inbox
  * (GET /api/tasks), find the task and approve it (POST /api/tasks/:id/complete); after each decision the case is read
  * again (GET /api/monitoring-cases/:id) for what opened next. While the workflow itself moves the case on (the end
  * of 公示 posting) and nothing is open yet, the case is re-read every 20 ms ('casePoll').
  */
+async function driveCase(api: Http, tokens: Record<BenchUser, string>, idNumber: string, result: DriveResult): Promise<void> {
+  const started = now();
+  try {
+    const created = await api.call('createCase', 'POST', '/api/monitoring-cases', tokens['village.worker'], intake(idNumber));
+    if (created.status !== 201) return fail(result, `createCase ${created.status} ${JSON.stringify(created.body)}`);
+    result.casesStarted++;
+    const caseId: string = created.body.id;
+    let view: { stage: string; openTasks: OpenTask[] } = created.body;
+    const viewAs: BenchUser = 'district.approver';
+    for (let polls = 0; !finalStages.includes(view.stage); ) {
+      if (view.openTasks.length === 0) {
+        // The workflow moves the case on by itself (a timer): wait for the next task to appear.
+        if (++polls > 1500) return fail(result, `case ${caseId} stuck in ${view.stage} with no open task`);
+        await new Promise((r) => setTimeout(r, 20));
+        const again = await api.call('casePoll', 'GET', `/api/monitoring-cases/${caseId}`, tokens[viewAs]);
+        if (again.status !== 200) return fail(result, `casePoll ${again.status} ${JSON.stringify(again.body)}`);
+        view = again.body;
+        continue;
+      }
+      let stage = view.stage;
+      for (const task of [...view.openTasks].sort(sideFirst)) {
+        const user = deciderOf(task);
+        if (!user) return fail(result, `no demo user decides ${task.step} (${task.role})`);
+        const token = tokens[user];
+        let found = false;
+        for (let attempt = 0; attempt < 20 && !found; attempt++) {
+          if (attempt > 0) {
+            result.inboxRetries++;
+            await new Promise((r) => setTimeout(r, 50));
+          }
+          const inbox = await api.call('inbox', 'GET', `/api/tasks?caseId=${caseId}`, token);
+          if (inbox.status !== 200) return fail(result, `inbox ${user} ${inbox.status} ${JSON.stringify(inbox.body)}`);
+          found = (inbox.body.items as { id: string }[]).some((t) => t.id === task.id);
+        }
+        if (!found) return fail(result, `task ${task.step} of case ${caseId} not in ${user}'s inbox`);
+        const done = await api.call('complete', 'POST', `/api/tasks/${task.id}/complete`, token, { decision: 'approve', comment: '压测通过' });
+        if (done.status !== 200) return fail(result, `complete ${task.step} as ${user}: ${done.status} ${JSON.stringify(done.body)}`);
+        result.tasksCompleted++;
+        result.tasksPerStep[task.step] = (result.tasksPerStep[task.step] ?? 0) + 1;
+        stage = done.body.stage;
+      }
+      if (finalStages.includes(stage)) {
+        view = { stage, openTasks: [] };
+        break;
+      }
+      const next = await api.call('caseView', 'GET', `/api/monitoring-cases/${caseId}`, tokens[viewAs]);
+      if (next.status !== 200) return fail(result, `caseView ${next.status} ${JSON.stringify(next.body)}`);
+      view = next.body;
+    }
+    if (view.stage !== 'MONITORED') return fail(result, `case ${caseId} ended ${view.stage}, not MONITORED`);
+    result.casesCompleted++;
+    result.caseDurations.push(now() - started);
+  } catch (error) {
+    fail(result, error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** The product, closed loop: `concurrency` cases in flight, each loop starting the next case when its last is done. */
 export async function driveProduct(options: {
   baseUrl: string;
   tokens: Record<BenchUser, string>;
@@ -152,62 +213,72 @@ export async function driveProduct(options: {
 }): Promise<DriveResult> {
   const result = emptyResult();
   const api = http(options.baseUrl, () => result.samples);
-  await pool(options.cases, options.concurrency, options.deadlineMs, async (i) => {
-    const started = now();
-    try {
-      const created = await api.call('createCase', 'POST', '/api/monitoring-cases', options.tokens['village.worker'], intake(benchIdNumber(options.firstId + i)));
-      if (created.status !== 201) return fail(result, `createCase ${created.status} ${JSON.stringify(created.body)}`);
-      result.casesStarted++;
-      const caseId: string = created.body.id;
-      let view: { stage: string; openTasks: OpenTask[] } = created.body;
-      const viewAs: BenchUser = 'district.approver';
-      for (let polls = 0; !finalStages.includes(view.stage); ) {
-        if (view.openTasks.length === 0) {
-          // The workflow moves the case on by itself (a timer): wait for the next task to appear.
-          if (++polls > 1500) return fail(result, `case ${caseId} stuck in ${view.stage} with no open task`);
-          await new Promise((r) => setTimeout(r, 20));
-          const again = await api.call('casePoll', 'GET', `/api/monitoring-cases/${caseId}`, options.tokens[viewAs]);
-          if (again.status !== 200) return fail(result, `casePoll ${again.status} ${JSON.stringify(again.body)}`);
-          view = again.body;
-          continue;
-        }
-        let stage = view.stage;
-        for (const task of [...view.openTasks].sort(sideFirst)) {
-          const user = deciderOf(task);
-          if (!user) return fail(result, `no demo user decides ${task.step} (${task.role})`);
-          const token = options.tokens[user];
-          let found = false;
-          for (let attempt = 0; attempt < 20 && !found; attempt++) {
-            if (attempt > 0) {
-              result.inboxRetries++;
-              await new Promise((r) => setTimeout(r, 50));
-            }
-            const inbox = await api.call('inbox', 'GET', `/api/tasks?caseId=${caseId}`, token);
-            if (inbox.status !== 200) return fail(result, `inbox ${user} ${inbox.status} ${JSON.stringify(inbox.body)}`);
-            found = (inbox.body.items as { id: string }[]).some((t) => t.id === task.id);
-          }
-          if (!found) return fail(result, `task ${task.step} of case ${caseId} not in ${user}'s inbox`);
-          const done = await api.call('complete', 'POST', `/api/tasks/${task.id}/complete`, token, { decision: 'approve', comment: '压测通过' });
-          if (done.status !== 200) return fail(result, `complete ${task.step} as ${user}: ${done.status} ${JSON.stringify(done.body)}`);
-          result.tasksCompleted++;
-          result.tasksPerStep[task.step] = (result.tasksPerStep[task.step] ?? 0) + 1;
-          stage = done.body.stage;
-        }
-        if (finalStages.includes(stage)) {
-          view = { stage, openTasks: [] };
-          break;
-        }
-        const next = await api.call('caseView', 'GET', `/api/monitoring-cases/${caseId}`, options.tokens[viewAs]);
-        if (next.status !== 200) return fail(result, `caseView ${next.status} ${JSON.stringify(next.body)}`);
-        view = next.body;
-      }
-      if (view.stage !== 'MONITORED') return fail(result, `case ${caseId} ended ${view.stage}, not MONITORED`);
-      result.casesCompleted++;
-      result.caseDurations.push(now() - started);
-    } catch (error) {
-      fail(result, error instanceof Error ? error.message : String(error));
+  await pool(options.cases, options.concurrency, options.deadlineMs, (i) => driveCase(api, options.tokens, benchIdNumber(options.firstId + i), result));
+  return result;
+}
+
+export interface OpenLoopResult extends DriveResult {
+  /** Cases due to arrive in the window, and those not started because `maxInFlight` cases were still running. */
+  arrivals: number;
+  arrivalsDropped: number;
+  /** How late the driver started cases against their schedule (its own lag on a busy machine), ms. */
+  startLagP99Ms: number | null;
+  maxInFlight: number;
+}
+
+/**
+ * The product, open loop: a case arrives every 1/rate seconds for `durationSec`, whether or not earlier ones are done
+ * (as reports arrive in a district), and each runs as in the closed loop. Every arrival begins with a login by one of
+ * the demo users in turn (a caseworker starting a session), whose new token that user uses from then on. Arrivals
+ * stop after `durationSec`; the run ends when the cases in flight are done.
+ */
+export async function driveOpenLoop(options: {
+  baseUrl: string;
+  tokens: Record<BenchUser, string>;
+  /** Cases per second. */
+  rate: number;
+  durationSec: number;
+  firstId: number;
+  /** Arrivals beyond this many cases in flight are dropped (counted), so an overload cannot grow without bound. */
+  maxInFlight?: number;
+}): Promise<OpenLoopResult> {
+  const result: OpenLoopResult = { ...emptyResult(), arrivals: 0, arrivalsDropped: 0, startLagP99Ms: null, maxInFlight: options.maxInFlight ?? 200 };
+  const api = http(options.baseUrl, () => result.samples);
+  const tokens = { ...options.tokens };
+  const intervalMs = 1000 / options.rate;
+  const startMs = now();
+  const endMs = startMs + options.durationSec * 1000;
+  const running = new Set<Promise<void>>();
+  const lags: number[] = [];
+  for (let i = 0; ; i++) {
+    const dueMs = startMs + i * intervalMs;
+    if (dueMs >= endMs) break;
+    if (dueMs > now()) await new Promise((r) => setTimeout(r, dueMs - now()));
+    lags.push(now() - dueMs);
+    result.arrivals++;
+    if (running.size >= result.maxInFlight) {
+      result.arrivalsDropped++;
+      continue;
     }
-  });
+    const user = benchUsers[i % benchUsers.length];
+    const arrival = (async () => {
+      try {
+        const login = await api.call('login', 'POST', '/api/auth/login', undefined, { username: user, password: demoPassword });
+        if (login.status !== 200) return fail(result, `login ${user} ${login.status} ${JSON.stringify(login.body)}`);
+        tokens[user] = login.body.token;
+      } catch (error) {
+        return fail(result, `login ${user}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      await driveCase(api, tokens, benchIdNumber(options.firstId + i), result);
+    })();
+    running.add(arrival);
+    void arrival.finally(() => running.delete(arrival));
+  }
+  await Promise.all(running);
+  // The phase lasts at least its arrival window, so its rates are per second of the window.
+  if (now() < endMs) await new Promise((r) => setTimeout(r, endMs - now()));
+  const sorted = lags.sort((a, b) => a - b);
+  result.startLagP99Ms = sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)]) : null;
   return result;
 }
 

@@ -12,7 +12,7 @@ import { startSmtpCatcher, type SmtpCatcher } from '../src/embedded/smtp-catcher
 import { startTemporalDevServer, type TemporalDevServer } from '../src/embedded/temporal-dev-server';
 import { renderChart } from './chart';
 import { productionEnv, repoRoot, spawnTs } from './child';
-import { driveCeiling, driveProduct, loginAll, now, resetClock, type DriveResult } from './drive';
+import { driveCeiling, driveOpenLoop, driveProduct, loginAll, now, resetClock, type DriveResult, type OpenLoopResult } from './drive';
 import { createBenchDatabase, PgCpuMeter, type PgCpu } from './postgres';
 import { findPid, machineCpuSec, treeCpuSec } from './proc';
 import { machineInfo, runIdOf } from './results';
@@ -21,12 +21,14 @@ import { intOption } from './args';
 
 /**
  * `npm run bench [-- --smoke] [--cases N] [--ceiling-cases N] [--ceiling-steps N] [--concurrency C] [--reps R]
- *   [--warmup N] [--phase-budget S] [--out DIR]` (bench/README.md says what each measures).
+ *   [--warmup N] [--phase-budget S] [--rate R] [--duration S] [--out DIR]` (bench/README.md says what each measures).
  *
  * Brings up the real stack (Temporal dev server, a fresh PostgreSQL database, the worker and the API as child
  * processes), drives monitoring cases end to end over HTTP, then the bare-Temporal ceiling on the same server at the
- * same concurrency, alternating product and ceiling phases. Progress goes to stderr; the last stdout line is the
- * summary as JSON. The full results and a chart go to bench/results/.
+ * same concurrency, alternating product and ceiling phases (closed loop). The smoke then runs the open loop, cases
+ * arriving at half the peak case rate just measured, for the API's latency below saturation; `--rate R` alone runs
+ * only the open loop, at R cases per second. Progress goes to stderr; the last stdout line is the summary as JSON.
+ * The full results and a chart go to bench/results/.
  */
 
 const { values: args } = parseArgs({
@@ -39,6 +41,8 @@ const { values: args } = parseArgs({
     reps: { type: 'string' },
     warmup: { type: 'string' },
     'phase-budget': { type: 'string' },
+    rate: { type: 'string' },
+    duration: { type: 'string' },
     out: { type: 'string' },
   },
   strict: true,
@@ -62,10 +66,20 @@ const warmupBudgetSec = smoke ? 10 : 30;
 const smokeTargetSec = 160;
 /** Updates per ceiling case; by default the product's human tasks per case, as counted in its warmup. */
 const ceilingStepsArg = args['ceiling-steps'] === undefined ? undefined : int(args['ceiling-steps'], 0, 'ceiling-steps');
+/** Open loop: cases per second (`--rate`; the smoke's default is half the peak it measured), for `--duration` seconds of arrivals. */
+const openLoopRateArg = args.rate === undefined ? undefined : Number(args.rate);
+if (openLoopRateArg !== undefined && !(openLoopRateArg > 0 && openLoopRateArg <= 1000)) throw new Error(`--rate must be a number of cases per second above 0, got ${args.rate}`);
+const openLoopDurationSec = int(args.duration, smoke ? 20 : 60, 'duration');
+/** `--rate` without `--smoke`: the open loop alone (after the product's warmup), no closed-loop or ceiling phases. */
+const openLoopOnly = openLoopRateArg !== undefined && !smoke;
+const runsOpenLoop = smoke || openLoopRateArg !== undefined;
 const outDir = path.resolve(args.out ?? path.join(repoRoot, 'bench', 'results'));
 
-/** Request kinds left out of the overall API latency: the driver's own polling while the workflow's timer runs. */
-const notInAll = ['casePoll'];
+/**
+ * Request kinds left out of the overall API latency: the driver's own polling while the workflow's timer runs, and
+ * logins (argon2 on purpose; the closed loop logs in before its phases, the open loop once per arriving case).
+ */
+const notInAll = ['casePoll', 'login'];
 
 const log = (message: string) => process.stderr.write(`[bench ${(now() / 1000).toFixed(1).padStart(6)}s] ${message}\n`);
 
@@ -86,7 +100,8 @@ interface PhaseCpu {
 
 interface PhaseResult {
   name: string;
-  kind: 'product' | 'ceiling';
+  /** `open`: the product in the open loop (cases arriving at a fixed rate). */
+  kind: 'product' | 'ceiling' | 'open';
   rep: number | null;
   startSec: number;
   durationSec: number;
@@ -111,6 +126,8 @@ interface PhaseResult {
   cpuMsPerTask: Record<string, number | null>;
   /** The worker's resident set when the phase ended: it grows with the workflows the worker keeps cached. */
   workerRssMbAtEnd: number | null;
+  /** Open loop only: the arrival rate (cases/s) and window, arrivals, those dropped for too many in flight, the driver's start lag. */
+  openLoop?: { rate: number; durationSec: number; arrivals: number; arrivalsDropped: number; maxInFlight: number; startLagP99Ms: number | null };
 }
 
 const parts: { name: string; stop: () => Promise<unknown> }[] = [];
@@ -118,11 +135,13 @@ const parts: { name: string; stop: () => Promise<unknown> }[] = [];
 async function main() {
   resetClock();
   const startedAt = new Date();
-  const runId = runIdOf(startedAt, smoke ? '-smoke' : '');
+  const runId = runIdOf(startedAt, smoke ? '-smoke' : openLoopOnly ? '-open' : '');
   const machine = machineInfo();
   log(
-    `${smoke ? 'smoke' : 'full'} run: ${cases} cases (ceiling ${ceilingCases}) x ${reps} reps at concurrency ${concurrency}, warmup ${warmup}` +
-      `${phaseBudgetSec ? `, phases stop starting cases after ${phaseBudgetSec} s` : ''}; ${machine.nproc} CPUs, load ${machine.loadAvgAtStart.join(' ')}`,
+    openLoopOnly
+      ? `open loop: ${openLoopRateArg} cases/s for ${openLoopDurationSec} s after a warmup of ${warmup}; ${machine.nproc} CPUs, load ${machine.loadAvgAtStart.join(' ')}`
+      : `${smoke ? 'smoke' : 'full'} run: ${cases} cases (ceiling ${ceilingCases}) x ${reps} reps at concurrency ${concurrency}, warmup ${warmup}` +
+          `${phaseBudgetSec ? `, phases stop starting cases after ${phaseBudgetSec} s` : ''}${runsOpenLoop ? `, then the open loop for ${openLoopDurationSec} s` : ''}; ${machine.nproc} CPUs, load ${machine.loadAvgAtStart.join(' ')}`,
   );
 
   // --- the stack ---
@@ -206,10 +225,11 @@ async function main() {
   let ceilingSteps = ceilingStepsArg ?? 4;
   const runPhase = async (
     name: string,
-    kind: 'product' | 'ceiling',
+    kind: 'product' | 'ceiling' | 'open',
     n: number,
     rep: number | null,
     budgetSec: number | undefined,
+    rate = 0,
   ): Promise<{ phase: PhaseResult; samples: Sample[]; startMs: number; endMs: number }> => {
     await pg.begin();
     const before = {
@@ -223,7 +243,11 @@ async function main() {
     const startMs = now();
     const deadlineMs = budgetSec === undefined ? undefined : startMs + budgetSec * 1000;
     let result: DriveResult;
-    if (kind === 'product') {
+    let open: OpenLoopResult | undefined;
+    if (kind === 'open') {
+      result = open = await driveOpenLoop({ baseUrl, tokens, rate, durationSec: n, firstId: nextId });
+      nextId += open.arrivals;
+    } else if (kind === 'product') {
       result = await driveProduct({ baseUrl, tokens, cases: n, concurrency, firstId: nextId, deadlineMs });
       nextId += n;
     } else {
@@ -260,7 +284,7 @@ async function main() {
       rep,
       startSec: round(startMs / 1000, 2),
       durationSec: round(durationSec, 2),
-      casesPlanned: n,
+      casesPlanned: open ? open.arrivals : n,
       budgetSec: budgetSec ?? null,
       casesStarted: result.casesStarted,
       casesCompleted: result.casesCompleted,
@@ -278,16 +302,19 @@ async function main() {
         temporal: perTask(cpu.temporalSec),
         postgresDatabase: perTask(cpu.postgres.databaseBackendsCpuSec),
         postgresCluster: perTask(cpu.postgres.clusterCpuSec),
-        ...(kind === 'product' ? { worker: perTask(cpu.workerSec), api: perTask(cpu.apiSec) } : { ceilingWorker: perTask(cpu.ceilingWorkerSec) }),
+        ...(kind === 'ceiling' ? { ceilingWorker: perTask(cpu.ceilingWorkerSec) } : { worker: perTask(cpu.workerSec), api: perTask(cpu.apiSec) }),
         benchDriver: perTask(cpu.benchDriverSec),
       },
       workerRssMbAtEnd: ((m) => (m ? round(m.rssMb, 1) : null))(worker.memory()),
+      ...(open && {
+        openLoop: { rate: round(rate, 3), durationSec: n, arrivals: open.arrivals, arrivalsDropped: open.arrivalsDropped, maxInFlight: open.maxInFlight, startLagP99Ms: open.startLagP99Ms },
+      }),
     };
     const all = phase.latency.all;
     log(
       `${name}${budgetSec ? ` (${budgetSec} s budget)` : ''}: ${phase.tasksCompleted} tasks in ${phase.durationSec} s = ${phase.tasksPerSec}/s, ${phase.casesStartedPerSec} cases/s, p50 ${all.p50Ms} ms p99 ${all.p99Ms} ms` +
         `${phase.errors ? `, ${phase.errors} ERRORS (${phase.errorExamples[0]})` : ''}; CPU s: temporal ${cpu.temporalSec}, pg ${cpu.postgres.databaseBackendsCpuSec}/${cpu.postgres.clusterCpuSec}, ` +
-        `${kind === 'product' ? `worker ${cpu.workerSec}, api ${cpu.apiSec}` : `ceiling worker ${cpu.ceilingWorkerSec}`}, driver ${cpu.benchDriverSec}; ` +
+        `${kind === 'ceiling' ? `ceiling worker ${cpu.ceilingWorkerSec}` : `worker ${cpu.workerSec}, api ${cpu.apiSec}`}, driver ${cpu.benchDriverSec}; ` +
         `machine busy ${cpu.machineBusySec}/${cpu.machineAvailableSec} (others ${cpu.othersSec}), load ${cpu.loadAvg1AtEnd}`,
     );
     return { phase, samples: result.samples, startMs, endMs };
@@ -298,11 +325,11 @@ async function main() {
   if (warmupProduct.phase.casesCompleted === 0) throw new Error(`no case got through in the warmup: ${warmupProduct.phase.errorExamples.join(' | ')}\n--- worker ---\n${worker.outputTail()}\n--- api ---\n${api.outputTail()}`);
   ceilingSteps = ceilingStepsArg ?? Math.round(warmupProduct.phase.tasksCompleted / warmupProduct.phase.casesCompleted);
   log(`ceiling: ${ceilingSteps} Updates per case (the product's human tasks per case${ceilingStepsArg ? ', from --ceiling-steps' : ''})`);
-  const warmups = [warmupProduct, await runPhase('warmup ceiling', 'ceiling', warmup, null, warmupBudgetSec)];
+  const warmups = [warmupProduct, ...(openLoopOnly ? [] : [await runPhase('warmup ceiling', 'ceiling', warmup, null, warmupBudgetSec)])];
   // After its budget a phase still lets its running cases finish: about one case's duration (p95 of the warmup's).
   const drainSec = {
     product: (warmups[0].phase.caseLatency.p95Ms ?? 0) / 1000,
-    ceiling: (warmups[1].phase.caseLatency.p95Ms ?? 0) / 1000,
+    ceiling: (warmups[1]?.phase.caseLatency.p95Ms ?? 0) / 1000,
   };
   const budgetOf = (kind: 'product' | 'ceiling', left: { product: number; ceiling: number }): number | undefined => {
     if (phaseBudgetSec === undefined || !smoke || args['phase-budget'] !== undefined) return phaseBudgetSec;
@@ -315,12 +342,23 @@ async function main() {
   // --- measured phases, alternating which goes first so drift on a shared machine hits both alike ---
   measuring = true;
   const measured: Awaited<ReturnType<typeof runPhase>>[] = [];
-  for (let rep = 1; rep <= reps; rep++) {
+  for (let rep = 1; rep <= (openLoopOnly ? 0 : reps); rep++) {
     const order: ('product' | 'ceiling')[] = rep % 2 === 1 ? ['product', 'ceiling'] : ['ceiling', 'product'];
     for (const kind of order) {
       measured.push(await runPhase(`rep ${rep} ${kind}`, kind, kind === 'product' ? cases : ceilingCases, rep, budgetOf(kind, left)));
       left[kind]--;
     }
+  }
+
+  // --- open loop: cases arriving at a fixed rate, by default half the closed loop's peak case rate ---
+  const closedProduct = measured.filter((m) => m.phase.kind === 'product').map((m) => m.phase);
+  const closedTasksPerCase = closedProduct.reduce((a, p) => a + p.tasksCompleted, 0) / Math.max(1, closedProduct.reduce((a, p) => a + p.casesCompleted, 0));
+  const peakCasesPerSec = closedProduct.length ? (median(closedProduct.map((p) => p.tasksPerSec)) ?? 0) / closedTasksPerCase : null;
+  let openPhase: Awaited<ReturnType<typeof runPhase>> | null = null;
+  if (runsOpenLoop) {
+    const rate = openLoopRateArg ?? Math.max(0.05, (peakCasesPerSec ?? 0) / 2);
+    openPhase = await runPhase(`open loop ${round(rate, 2)}/s`, 'open', openLoopDurationSec, null, undefined, rate);
+    measured.push(openPhase);
   }
   measuring = false;
 
@@ -345,7 +383,7 @@ async function main() {
   const teardownSec = (now() - teardownStart) / 1000;
 
   // --- results ---
-  const product = measured.filter((m) => m.phase.kind === 'product').map((m) => m.phase);
+  const product = closedProduct;
   const ceiling = measured.filter((m) => m.phase.kind === 'ceiling').map((m) => m.phase);
   const ratios = Array.from({ length: reps }, (_, i) => {
     const p = product[i]?.tasksPerSec;
@@ -354,6 +392,11 @@ async function main() {
   });
   const productSamples = measured.filter((m) => m.phase.kind === 'product').flatMap((m) => m.samples);
   const errors = [...warmups, ...measured].reduce((sum, m) => sum + m.phase.errors, 0);
+  const open = openPhase?.phase;
+  /** p50 and p99 per request kind of the open loop (login, createCase, inbox, complete, caseView; all = every kind but casePoll and login). */
+  const openLatency = open && Object.fromEntries(Object.entries(open.latency).map(([kind, l]) => [kind, { count: l.count, p50Ms: l.p50Ms, p99Ms: l.p99Ms }]));
+  const perUpdate = (phases: PhaseResult[], key: string) => pick(phases, (p) => p.cpuMsPerTask[key]);
+  const times = (a: number | null, b: number | null) => (a !== null && b ? round(a / b, 2) : null);
   const pick = (phases: PhaseResult[], f: (p: PhaseResult) => number | null | undefined) => {
     const v = median(phases.map(f));
     return v === null ? null : round(v, 2);
@@ -365,6 +408,21 @@ async function main() {
       const v = median(ratios);
       return v === null ? null : round(v, 3);
     })(),
+    /** The open loop at half the peak (or --rate): API latency below saturation, the issue's p99 < 100 ms goal. */
+    apiP50MsAtHalfRate: open?.latency.all.p50Ms ?? null,
+    apiP99MsAtHalfRate: open?.latency.all.p99Ms ?? null,
+    openLoopRate: open?.openLoop?.rate ?? null,
+    peakCasesPerSec: peakCasesPerSec === null ? null : round(peakCasesPerSec, 3),
+    openLoopLatency: openLatency ?? null,
+    openLoopTasksPerSec: open?.tasksPerSec ?? null,
+    openLoopArrivalsDropped: open?.openLoop?.arrivalsDropped ?? null,
+    workerCpuMsPerTaskAtHalfRate: open?.cpuMsPerTask.worker ?? null,
+    temporalCpuMsPerTaskAtHalfRate: open?.cpuMsPerTask.temporal ?? null,
+    /** The ceiling's CPU per Update, and the product's per task as a multiple of it (goal: within 1.5x). */
+    ceilingTemporalCpuMsPerUpdate: perUpdate(ceiling, 'temporal'),
+    ceilingWorkerCpuMsPerUpdate: perUpdate(ceiling, 'ceilingWorker'),
+    temporalCpuVsCeiling: times(perUpdate(product, 'temporal'), perUpdate(ceiling, 'temporal')),
+    workerCpuVsCeiling: times(perUpdate(product, 'worker'), perUpdate(ceiling, 'ceilingWorker')),
     apiP50Ms: pick(product, (p) => p.latency.all.p50Ms),
     apiP95Ms: pick(product, (p) => p.latency.all.p95Ms),
     apiP99Ms: pick(product, (p) => p.latency.all.p99Ms),
@@ -390,7 +448,8 @@ async function main() {
     cases,
     ceilingCases,
     concurrency,
-    reps,
+    reps: openLoopOnly ? 0 : reps,
+    openLoopDurationSec: runsOpenLoop ? openLoopDurationSec : null,
     phaseBudgetSec: phaseBudgetSec ?? null,
     ceilingSteps: 0,
     tasksPerCase: 0,
@@ -402,7 +461,7 @@ async function main() {
   };
 
   const series: Bucket[] = measured.flatMap((m) =>
-    buckets(m.phase.name, m.startMs, m.endMs, m.samples.filter((s) => !notInAll.includes(s.kind)), (s) => (m.phase.kind === 'product' ? s.kind === 'complete' : s.kind === 'update')),
+    buckets(m.phase.name, m.startMs, m.endMs, m.samples.filter((s) => !notInAll.includes(s.kind)), (s) => (m.phase.kind === 'ceiling' ? s.kind === 'update' : s.kind === 'complete')),
   );
   fs.mkdirSync(outDir, { recursive: true });
   const jsonFile = path.join(outDir, `${runId}.json`);
@@ -422,6 +481,7 @@ async function main() {
       policy: 'a policy version stored through PUT /api/policy before the load: the defaults with a 1 ms posting period (公示), so no case waits on the calendar',
       workerPeakRssMb: 'VmHWM of the worker process at the end of the run (includes startup, where the worker bundles its workflows)',
       casesStartedPerSec: 'POST /api/monitoring-cases answered 201, per second of a product phase (closed loop: about tasksPerSec / tasksPerCase)',
+      openLoop: 'cases arriving at openLoopRate per second for openLoopDurationSec (by default half of peakCasesPerSec, the closed loop median tasksPerSec / tasksPerCase), each starting with a login by one demo user in turn and driven as in the closed loop; the phase ends when the last case is done. apiP99MsAtHalfRate is over every request but logins and casePoll',
       cpu: 'CPU seconds from /proc/<pid>/stat over each phase; PostgreSQL both as the sampled backends of the benchmark database and as the whole cluster',
     },
     machine: { ...machine, loadAvgAtEnd },
@@ -449,7 +509,8 @@ async function main() {
   };
   fs.writeFileSync(`${jsonFile}.tmp`, JSON.stringify(results, null, 1) + '\n');
   fs.renameSync(`${jsonFile}.tmp`, jsonFile);
-  fs.writeFileSync(svgFile, renderChart({ title: `AssistFlow bench ${runId}`, summary, machine, series, phases: measured.map((m) => m.phase) }));
+  const chartPhases = measured.map((m) => ({ ...m.phase, kind: m.phase.kind === 'ceiling' ? ('ceiling' as const) : ('product' as const) }));
+  fs.writeFileSync(svgFile, renderChart({ title: `AssistFlow bench ${runId}`, summary, machine, series, phases: chartPhases }));
   log(`wrote ${summary.resultFile} and ${summary.chartFile}`);
   process.stdout.write(JSON.stringify(summary) + '\n');
   if (errors > 0) process.exitCode = 1;

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { demoUsers } from '../src/demo/seed';
-import { stepTaskSpec, type MonitoringStep, type Stage } from '../src/domain/monitoring/case';
+import type { MonitoringStep, Stage } from '../src/domain/monitoring/case';
+import { stepTaskSpec } from '../src/domain/monitoring/process';
 import { defaultPolicySettings } from '../src/domain/policy';
 
 /**

@@ -3,6 +3,8 @@ import { Client, Connection } from '@temporalio/client';
 import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import { createSmtpMailer } from './activities/mail/mailer';
 import { createApp } from './api/app';
+import { createApiMetrics } from './api/metrics/api-metrics';
+import { apiRoutes } from './api/openapi/routes';
 import { createTokenService } from './api/auth/tokens';
 import type { Config } from './config';
 import { createPrisma } from './db/client';
@@ -10,8 +12,11 @@ import type { PrismaClient } from './generated/prisma/client';
 import type { Logger } from './logger';
 import { assistFlowDataConverter } from './temporal/data-converter';
 import { annualSweepScheduleId, ensureAnnualSweepSchedule } from './temporal/annual-sweep-schedule';
+import { actorAssertionInterceptor, assertionKey } from './temporal/actor-assertion';
 import { createPayloadCodec, type PayloadKey } from './temporal/payload-codec';
 import { createTemporalRuntimeLogger } from './temporal/runtime-logger';
+import { createWorkerMetrics } from './temporal/worker-metrics';
+import { parseHostPort, serveMetrics, type MetricsServer } from './metrics/serve';
 import { webDistDir } from './embedded/web-build';
 import { createAssistFlowWorker } from './worker-runtime';
 
@@ -25,6 +30,8 @@ export interface Endpoints {
   publicUrl: string;
   /** Encrypt Temporal payloads; the API and every worker of a deployment must share them. */
   payloadKeys: PayloadKey[];
+  /** ACTOR_ASSERTION_KEY, when set; otherwise the assertion key is derived from the payload keys. */
+  actorAssertionKey?: string;
 }
 
 export interface Running {
@@ -33,15 +40,28 @@ export interface Running {
 
 /**
  * The SDK and its core log at WARN unless debugging, core's lines forwarded through the SDK's logger so that one
- * logger prints (and redacts) everything; our stopOnSignals, not the SDK, handles Ctrl-C.
+ * logger prints (and redacts) everything; our stopOnSignals, not the SDK, handles Ctrl-C. With TEMPORAL_METRICS_ADDRESS
+ * the core serves the SDK's metrics (temporal_*: task slots, sticky cache, task latencies) there for Prometheus.
+ * Once per process: the runtime cannot be installed again.
  */
 export function installTemporalRuntime(config: Config): void {
   const level = config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN';
   Runtime.install({
     logger: createTemporalRuntimeLogger(level),
-    telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: level, other: 'WARN' }) } },
+    telemetryOptions: {
+      logging: { forward: {}, filter: makeTelemetryFilterString({ core: level, other: 'WARN' }) },
+      ...(config.TEMPORAL_METRICS_ADDRESS && { metrics: { prometheus: { bindAddress: config.TEMPORAL_METRICS_ADDRESS } } }),
+    },
     shutdownSignals: [],
   });
+}
+
+/** A metrics endpoint when its address is configured, and a no-op to stop otherwise. */
+async function metricsEndpoint(registry: Parameters<typeof serveMetrics>[0], address: { host: string; port: number } | undefined, logger: Logger, what: string): Promise<MetricsServer | null> {
+  if (!address) return null;
+  const server = await serveMetrics(registry, address);
+  logger.info(`${what} metrics`, { url: `${server.url}/metrics` });
+  return server;
 }
 
 /** The database client; its owner (the composition root) disconnects it last. */
@@ -54,26 +74,37 @@ export async function runWorker(config: Config, endpoints: Endpoints, logger: Lo
   const mailer = createSmtpMailer(endpoints.smtpUrl, config.MAIL_FROM);
   const connection = await NativeConnection.connect({ address: endpoints.temporalAddress });
   const payloadCodec = createPayloadCodec(endpoints.payloadKeys);
+  // The worker's own client: the yearly sweep's schedule, and activities that start workflows (a referral into monitoring).
+  const client = new Client({ connection: await Connection.connect({ address: endpoints.temporalAddress }), namespace: config.TEMPORAL_NAMESPACE, dataConverter: assistFlowDataConverter(payloadCodec) });
+  const metrics = createWorkerMetrics();
+  const metricsServer = await metricsEndpoint(metrics.registry, config.WORKER_METRICS_ADDRESS ? parseHostPort(config.WORKER_METRICS_ADDRESS) : undefined, logger, 'worker');
   const worker = await createAssistFlowWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    deps: { db, mailer, publicUrl: endpoints.publicUrl },
+    deps: {
+      db,
+      mailer,
+      publicUrl: endpoints.publicUrl,
+      assertionKey: assertionKey(endpoints.actorAssertionKey, endpoints.payloadKeys),
+      temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE },
+    },
     payloadCodec,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    interceptors: { activity: [metrics.activityInterceptor] },
   });
   const running = worker.run();
-  const client = new Client({ connection: await Connection.connect({ address: endpoints.temporalAddress }), namespace: config.TEMPORAL_NAMESPACE, dataConverter: assistFlowDataConverter(payloadCodec) });
   const sweep = await ensureAnnualSweepSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE, cron: config.ANNUAL_SWEEP_CRON });
-  await client.connection.close();
   logger.info('annual sweep schedule', { scheduleId: annualSweepScheduleId, cron: config.ANNUAL_SWEEP_CRON, timezone: 'Asia/Shanghai', result: sweep });
   logger.info('worker running', { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE });
   return {
     async stop() {
       worker.shutdown();
       await running;
+      await client.connection.close();
       await connection.close();
       mailer.close();
+      await metricsServer?.stop();
     },
   };
 }
@@ -81,7 +112,14 @@ export async function runWorker(config: Config, endpoints: Endpoints, logger: Lo
 export async function runApi(config: Config, endpoints: Endpoints, logger: Logger, db: PrismaClient): Promise<Running & { url: string }> {
   const connection = await Connection.connect({ address: endpoints.temporalAddress });
   const payloadCodec = createPayloadCodec(endpoints.payloadKeys);
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: assistFlowDataConverter(payloadCodec) });
+  // Every Update the API sends carries its actor as an assertion signed for it (src/temporal/actor-assertion.ts).
+  const client = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: assistFlowDataConverter(payloadCodec),
+    interceptors: { workflow: [actorAssertionInterceptor(assertionKey(endpoints.actorAssertionKey, endpoints.payloadKeys))] },
+  });
+  const metrics = createApiMetrics({ db, routes: apiRoutes, logger });
   const app = createApp({
     db,
     temporal: {
@@ -94,7 +132,8 @@ export async function runApi(config: Config, endpoints: Endpoints, logger: Logge
     tokens: createTokenService(endpoints.authSecret, config.AUTH_TOKEN_TTL),
     logger,
     imports: { maxBytes: config.IMPORT_MAX_BYTES },
-    security: { refreshTtl: config.AUTH_REFRESH_TTL, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY },
+    security: { refreshTtl: config.AUTH_REFRESH_TTL, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY, metricsToken: config.METRICS_TOKEN },
+    metrics,
     webDist: webDistDir,
   });
   const server: Server = await new Promise((resolve, reject) => {
@@ -103,11 +142,13 @@ export async function runApi(config: Config, endpoints: Endpoints, logger: Logge
   const address = server.address();
   const url = `http://localhost:${typeof address === 'object' && address ? address.port : config.PORT}`;
   logger.info('api listening', { url });
+  const metricsServer = await metricsEndpoint(metrics.registry, config.METRICS_PORT ? { host: '0.0.0.0', port: config.METRICS_PORT } : undefined, logger, 'api');
   return {
     url,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await metricsServer?.stop();
       await connection.close();
     },
   };
@@ -141,6 +182,7 @@ export function externalEndpoints(config: Config): Endpoints {
     smtpUrl: config.SMTP_URL!,
     authSecret: config.AUTH_SECRET!,
     payloadKeys: config.PAYLOAD_KEYS!,
+    actorAssertionKey: config.ACTOR_ASSERTION_KEY,
     publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
   };
 }

@@ -19,6 +19,11 @@ const authDuration = (fallback: string) =>
     .refine((v) => (parseDuration(v) ?? 0) > 0, 'must be a positive ISO 8601 duration such as PT15M or P1D')
     .default(fallback);
 
+/** `host:port` where a metrics endpoint binds; unset: no endpoint. */
+const bindAddress = optionalSetting.pipe(
+  z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^\s:/\[\]]+):\d{1,5}$/, 'must be host:port, for example 127.0.0.1:9464 or 0.0.0.0:9464').optional(),
+);
+
 /** The one schema over the environment. Every process (worker, API, all-in-one) parses it once at start. */
 export const configSchema = z
   .object({
@@ -61,6 +66,11 @@ export const configSchema = z
         return z.NEVER;
       }
     }),
+    /**
+     * Signs the actor of every Update the API sends (src/temporal/actor-assertion.ts); the API and every worker share
+     * it. Default: derived from the current PAYLOAD_KEYS key, which they share already.
+     */
+    ACTOR_ASSERTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     DATA_DIR: z.string().min(1).default('data'),
     /** The Temporal web UI's origin, allowed to call the codec endpoint (CORS). Default: the embedded UI's. */
     TEMPORAL_UI_ORIGIN: z.url().transform((u) => new URL(u).origin).optional(),
@@ -84,8 +94,22 @@ export const configSchema = z
      * at 1,000 waiting cases (`npm run bench -- --hold`). 0 disables the cache.
      */
     WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100),
+    /** A bearer token that lets a scraper read the API's `GET /metrics` from elsewhere than this machine. */
+    METRICS_TOKEN: optionalSetting.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    /** A second port on which the API serves `GET /metrics` without auth, for a scraper on a private network. */
+    METRICS_PORT: optionalSetting.transform((v) => (v === undefined ? undefined : Number(v))).pipe(z.number().int().min(1).max(65535).optional()),
+    /** Where a worker's core runtime serves Temporal's SDK metrics (Prometheus exporter); off when unset. */
+    TEMPORAL_METRICS_ADDRESS: bindAddress,
+    /** Where a worker serves our own counters (activity executions) and its Node process metrics; off when unset. */
+    WORKER_METRICS_ADDRESS: bindAddress,
   })
   .superRefine((c, ctx) => {
+    if (c.METRICS_PORT !== undefined && c.METRICS_PORT === c.PORT) {
+      ctx.addIssue({ code: 'custom', path: ['METRICS_PORT'], message: 'must differ from PORT' });
+    }
+    if (c.TEMPORAL_METRICS_ADDRESS && c.TEMPORAL_METRICS_ADDRESS === c.WORKER_METRICS_ADDRESS) {
+      ctx.addIssue({ code: 'custom', path: ['WORKER_METRICS_ADDRESS'], message: 'must differ from TEMPORAL_METRICS_ADDRESS (each is a server of its own)' });
+    }
     if (c.APP_MODE === 'production' && !c.AUTH_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_SECRET'], message: 'is required in production mode' });
     }

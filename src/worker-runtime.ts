@@ -5,13 +5,15 @@ import type { ActivityDeps } from './activities/deps';
 import { assistFlowDataConverter, failureConverterPath } from './temporal/data-converter';
 
 const workflowsPath = require.resolve('./workflows');
+/** Workflow interceptors every bundle carries: no Update believes an actor the API did not vouch for. */
+export const workflowInterceptorModules = [require.resolve('./workflows/tasks/actor-assertions')];
 
 /**
  * The workflow bundle a worker runs, for callers that build it once ahead (tests): it carries the failure converter,
  * which runs inside the workflow sandbox, so workflow failures are encrypted like activity failures.
  */
 export function bundleAssistFlowWorkflows(options: Pick<BundleOptions, 'logger'> = {}): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ workflowsPath, failureConverterPath, ...options });
+  return bundleWorkflowCode({ workflowsPath, failureConverterPath, workflowInterceptorModules, ...options });
 }
 
 /** The one way a worker is built, by the worker process, the all-in-one start and the tests. */
@@ -26,6 +28,8 @@ export async function createAssistFlowWorker(options: {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** The sticky cache's size (WORKER_MAX_CACHED_WORKFLOWS); the SDK's default, which grows with the heap, when absent (tests). */
   maxCachedWorkflows?: number;
+  /** Activity interceptors (src/temporal/worker-metrics.ts counts executions); none when absent. */
+  interceptors?: Pick<NonNullable<WorkerOptions['interceptors']>, 'activity'>;
 }): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
@@ -33,7 +37,9 @@ export async function createAssistFlowWorker(options: {
     taskQueue: options.taskQueue,
     activities: createActivities(options.deps),
     dataConverter: assistFlowDataConverter(options.payloadCodec),
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    // A prebuilt bundle carries the interceptors already (bundleAssistFlowWorkflows).
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath, interceptors: { workflowModules: workflowInterceptorModules } }),
     ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
+    ...(options.interceptors && { interceptors: options.interceptors }),
   });
 }

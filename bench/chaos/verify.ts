@@ -5,7 +5,7 @@ import type { temporal } from '@temporalio/proto';
 import { createPrisma } from '../../src/db/client';
 import type { CaughtMessage } from '../../src/embedded/smtp-catcher';
 import type { PrismaClient } from '../../src/generated/prisma/client';
-import { caseStateQuery } from '../../src/workflows/monitoring/monitoring-case';
+import { caseStateQuery } from '../../src/domain/monitoring/messages';
 import type { AcceptedDecision, StartedCase } from './load';
 
 /**

@@ -23,9 +23,14 @@ import { createReportsRouter } from './reports/reports-router';
 import { createTasksRouter } from './tasks/tasks-router';
 import { createTemporalCodecRouter } from './temporal-codec-router';
 import { createUsersRouter } from './users/users-router';
+import { createDelegationsRouter } from './delegations/delegations-router';
+import { processRegistry } from '../processes';
+import type { ProcessRegistry } from '../domain/tasks/process';
 import { createWebAppRouter } from './web-app-router';
 import { corsFor } from './cors';
 import { requestLog } from './request-log';
+import { createApiMetrics, type ApiMetrics } from './metrics/api-metrics';
+import { createMetricsRouter, requestMetrics } from './metrics/metrics-router';
 
 export interface AppDeps {
   db: PrismaClient;
@@ -35,10 +40,17 @@ export interface AppDeps {
   logger: Logger;
   /** Uploads (department alert lists); maxBytes is IMPORT_MAX_BYTES, 10 MB by default. */
   imports?: { maxBytes: number };
-  /** Defaults: sessions of P1D, no CORS, no trusted proxy, a login throttle of this app's own. */
-  security?: { refreshTtl?: string; corsOrigins?: readonly string[]; trustProxy?: number | string; loginThrottle?: LoginThrottle };
+  /**
+   * Defaults: sessions of P1D, no CORS, no trusted proxy, a login throttle of this app's own, `/metrics` for loopback
+   * clients only (metricsToken, METRICS_TOKEN, lets others in with it as bearer).
+   */
+  security?: { refreshTtl?: string; corsOrigins?: readonly string[]; trustProxy?: number | string; loginThrottle?: LoginThrottle; metricsToken?: string };
+  /** Defaults to metrics of this app's own (a registry per app). */
+  metrics?: ApiMetrics;
   /** Defaults to the audit log in `db`. */
   audit?: AuditLog;
+  /** Defaults to every registered process (src/processes.ts). */
+  processes?: ProcessRegistry;
   /** The built web app (web/dist), served at `/` when it exists. */
   webDist?: string;
 }
@@ -53,23 +65,27 @@ export function createApp(deps: AppDeps): Express {
   const sessions = createSessionStore(deps.db, deps.security?.refreshTtl ?? 'P1D');
   // In memory: one count per API instance (see LoginThrottle).
   const loginThrottle = deps.security?.loginThrottle ?? new LoginThrottle();
+  const metrics = deps.metrics ?? createApiMetrics({ db: deps.db, routes: apiRoutes, logger: deps.logger });
   app.use(requestLog(deps.logger));
+  app.use(requestMetrics(metrics));
   app.use(helmet());
   app.use(corsFor(deps.security?.corsOrigins ?? [], { except: ['/api/temporal-codec'] }));
   app.use(express.json({ limit: '1mb' }));
   app.use(rejectNulCharacters);
   app.use(createDocsRouter()); // public: /api/openapi.json and /docs
+  app.use(createMetricsRouter(metrics, deps.security?.metricsToken)); // loopback or METRICS_TOKEN
   if (deps.webDist) app.use(createWebAppRouter(deps.webDist)); // public: the app's files, GET of non-/api paths
   app.use('/api/health', createHealthRouter(deps));
-  app.use('/api/auth', createAuthRouter({ ...deps, audit, sessions, loginThrottle }));
+  app.use('/api/auth', createAuthRouter({ ...deps, audit, sessions, loginThrottle, metrics }));
   app.use('/api/temporal-codec', createTemporalCodecRouter(deps)); // requireAuth inside, after the CORS preflight
   app.use('/api', requireAuth(deps));
   app.use('/api/monitoring-cases', createCasesRouter({ ...deps, audit }));
-  app.use('/api/tasks', createTasksRouter({ ...deps, audit }));
-  app.use('/api/imports', createImportsRouter({ ...deps, audit }));
+  app.use('/api/tasks', createTasksRouter({ ...deps, audit, metrics, processes: deps.processes ?? processRegistry }));
+  app.use('/api/imports', createImportsRouter({ ...deps, audit, metrics }));
   app.use('/api/policy', createPolicyRouter({ ...deps, audit }));
   app.use('/api/audit', createAuditRouter({ ...deps, audit }));
   app.use('/api/users', createUsersRouter({ ...deps, audit }));
+  app.use('/api/delegations', createDelegationsRouter({ ...deps, audit }));
   app.use('/api/reports', createReportsRouter({ ...deps, audit }));
   app.use(methodNotAllowed(apiRoutes));
   app.use(notFoundRoute);

@@ -20,14 +20,14 @@ const webCsp = helmet.contentSecurityPolicy({
 });
 
 /**
- * The built web app (web/dist) at `/`: its files, and index.html for any other GET of a path outside /api and
- * /docs, so that the app's own routes (/cases/…) load it. Nothing when the app is not built.
+ * The built web app (web/dist) at `/`: its files, and index.html for any other GET of a path outside /api,
+ * /docs and /metrics, so that the app's own routes (/cases/…) load it. Nothing when the app is not built.
  */
 export function createWebAppRouter(distDir: string): Router {
   const router = Router();
   const indexFile = path.join(distDir, 'index.html');
   if (!fs.existsSync(indexFile)) return router;
-  const isApiPath = (p: string) => p === '/api' || p.startsWith('/api/') || p === '/docs' || p.startsWith('/docs/');
+  const isApiPath = (p: string) => p === '/api' || p.startsWith('/api/') || p === '/docs' || p.startsWith('/docs/') || p === '/metrics';
   router.use((req, res, next) => (isApiPath(req.path) ? next('router') : webCsp(req, res, next)));
   // Hashed file names under /assets: cached for a year; index.html is revalidated so a new build shows at once.
   router.use('/assets', express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }));

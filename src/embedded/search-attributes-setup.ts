@@ -1,5 +1,5 @@
 import { Connection } from '@temporalio/client';
-import { searchAttributeDefinitions } from '../workflows/search-attributes';
+import { searchAttributeDefinitions } from '../temporal/search-attributes';
 
 /** temporal.api.enums.v1.IndexedValueType, keyed by the names `--search-attribute NAME=TYPE` uses. */
 const indexedValueTypes: Record<string, number> = {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { searchAttributeDefinitions } from '../workflows/search-attributes';
+import { searchAttributeDefinitions } from '../temporal/search-attributes';
 import { isListening, waitForPort } from './net';
 import { temporalCliPath } from './paths';
 import { ensureSearchAttributes } from './search-attributes-setup';

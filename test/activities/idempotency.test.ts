@@ -4,8 +4,10 @@ import { sendOnce } from '../../src/activities/mail/notifications';
 import { createPrisma } from '../../src/db/client';
 import { seedDemoData, demoVillage } from '../../src/demo/seed';
 import { defaultPolicySettings } from '../../src/domain/policy';
-import { stepTaskSpec } from '../../src/domain/monitoring/case';
-import { openTask } from '../../src/domain/tasks/task';
+import { stepTaskSpec } from '../../src/domain/monitoring/process';
+import { openTask, type HumanTask } from '../../src/domain/tasks/task';
+import type { MonitoringCaseInput, MonitoringChange } from '../../src/domain/monitoring/messages';
+import type { Transition } from '../../src/domain/tasks/messages';
 import type { Actor } from '../../src/domain/roles';
 import { startSmtpCatcher, type SmtpCatcher } from '../../src/embedded/smtp-catcher';
 import type { PrismaClient } from '../../src/generated/prisma/client';
@@ -25,7 +27,7 @@ beforeAll(async () => {
   db = createPrisma(database.url, 3);
   await seedDemoData(db);
   mailer.current = createSmtpMailer(mail.smtpUrl, 'AssistFlow <noreply@assistflow.local>');
-  activities = createActivities({ db, mailer: mailer.current, publicUrl: 'http://assistflow.test' });
+  activities = createActivities({ db, mailer: mailer.current, publicUrl: 'http://assistflow.test', assertionKey: Buffer.alloc(32, 1) });
 });
 afterAll(async () => {
   mailer.current?.close();
@@ -41,7 +43,7 @@ async function newCase() {
   });
   const caseId = `case-${household.id}`;
   const task = openTask(`${caseId}.1`, stepTaskSpec('HOME_VISIT', demoVillage, actor.userId, defaultPolicySettings), Date.now());
-  const input = {
+  const input: MonitoringCaseInput = {
     caseId,
     householdId: household.id,
     villageCode: demoVillage,
@@ -54,11 +56,24 @@ async function newCase() {
   return { actor, caseId, task, input };
 }
 
+/** A new case's registration, as its workflow records it. */
+function registration(input: MonitoringCaseInput, task: HumanTask): Transition<MonitoringChange> {
+  return {
+    process: 'monitoring',
+    caseId: input.caseId,
+    workflowId: `wf-${input.caseId}`,
+    at: Date.now(),
+    opened: [task],
+    timeline: [{ id: `${input.caseId}:created`, at: Date.parse(input.discoveredAt), kind: 'CASE_CREATED', actorId: input.createdBy.userId, toStage: 'HOME_VISIT' }],
+    change: { register: { input, stage: 'HOME_VISIT', policyVersion: 0, identificationDueAt: Date.now() + 15 * 86_400_000 } },
+  };
+}
+
 test('registering a case twice leaves one case, one task and one timeline entry', async () => {
   const { caseId, task, input } = await newCase();
-  const args = { input, stage: 'HOME_VISIT' as const, policyVersion: 0, tasks: [task], identificationDueAt: Date.now() + 15 * 86_400_000 };
-  await activities.registerMonitoringCase(args);
-  await activities.registerMonitoringCase(args);
+  const args = registration(input, task);
+  await activities.recordTransition(args);
+  await activities.recordTransition(args);
   expect(await db.monitoringCase.count({ where: { id: caseId } })).toBe(1);
   expect(await db.task.count({ where: { caseId } })).toBe(1);
   expect(await db.timelineEvent.count({ where: { caseId } })).toBe(1);
@@ -66,22 +81,32 @@ test('registering a case twice leaves one case, one task and one timeline entry'
 
 test('recording a decision twice closes the task once and opens the next step once', async () => {
   const { actor, caseId, task, input } = await newCase();
-  await activities.registerMonitoringCase({ input, stage: 'HOME_VISIT', policyVersion: 0, tasks: [task], identificationDueAt: Date.now() });
+  await activities.recordTransition(registration(input, task));
   const nextTask = openTask(`${caseId}.2`, stepTaskSpec('VILLAGE_REVIEW', demoVillage, actor.userId, defaultPolicySettings), Date.now());
-  const args = { caseId, task, request: { taskId: task.id, decision: 'approve' as const, actor }, at: Date.now(), fromStage: 'HOME_VISIT' as const, toStage: 'VILLAGE_REVIEW' as const, nextTask, cancelled: [], postingEndsAt: null };
-  await activities.recordMonitoringDecision(args);
-  await activities.recordMonitoringDecision(args);
+  const args: Transition<MonitoringChange> = {
+    process: 'monitoring',
+    caseId,
+    workflowId: `wf-${caseId}`,
+    at: Date.now(),
+    decided: { task, request: { taskId: task.id, decision: 'approve', actor, clientAddress: '127.0.0.1' }, fromStage: 'HOME_VISIT', toStage: 'VILLAGE_REVIEW' },
+    opened: [nextTask],
+    change: { stage: 'VILLAGE_REVIEW' },
+  };
+  await activities.recordTransition(args);
+  await activities.recordTransition(args);
   expect(await db.task.findMany({ where: { caseId }, orderBy: { id: 'asc' }, select: { status: true, step: true } })).toEqual([
     { status: 'COMPLETED', step: 'HOME_VISIT' },
     { status: 'OPEN', step: 'VILLAGE_REVIEW' },
   ]);
   expect(await db.timelineEvent.count({ where: { caseId, kind: 'TASK_DECIDED' } })).toBe(1);
   expect((await db.monitoringCase.findUniqueOrThrow({ where: { id: caseId } })).stage).toBe('VILLAGE_REVIEW');
+  // The decision's audit entry is written with it, once, by the activity.
+  expect(await db.auditEntry.findMany({ where: { action: 'task.decide', targetId: task.id }, select: { actorId: true, clientAddress: true } })).toEqual([{ actorId: actor.userId, clientAddress: '127.0.0.1' }]);
 });
 
 test('an overdue notice retried sends one email per level, to the right people, with no personal data', async () => {
   const { caseId, task, input } = await newCase();
-  await activities.registerMonitoringCase({ input, stage: 'HOME_VISIT', policyVersion: 0, tasks: [task], identificationDueAt: Date.now() });
+  await activities.recordTransition(registration(input, task));
   const notice = { process: 'monitoring', caseId, workflowId: 'wf-1', task: { ...task, reminded: true }, escalation: null, at: task.dueAt };
   await activities.notifyOverdueTask(notice);
   await activities.notifyOverdueTask(notice);
@@ -95,14 +120,13 @@ test('an overdue notice retried sends one email per level, to the right people, 
     ['village.head@demo.assistflow.local', 'village.worker@demo.assistflow.local'],
     ['town.reviewer@demo.assistflow.local'],
   ]);
-  expect(forCase()[0].subject).toBe('【AssistFlow 待办提醒】大进演示一村“入户核实”已到期');
+  expect(forCase()[0].subject).toBe('【AssistFlow 待办提醒】大进镇大进演示一村“入户核实”已到期');
   const household = await db.household.findUniqueOrThrow({ where: { id: input.householdId } });
   for (const m of forCase()) {
     expect(m.text).not.toContain(household.idNumber);
     expect(m.text).not.toContain(household.headName);
-    // The web app's case page (login first), and the place in words.
-    expect(m.text).toContain(`在网页中办理（先登录）：http://assistflow.test/cases/${caseId}`);
-    expect(m.text).toContain('所在村（社区）：大进镇 大进演示一村');
+    // The web app's case page (login first).
+    expect(m.text).toContain(`查看（请先登录）：http://assistflow.test/cases/${caseId}`);
   }
   expect(await db.notification.count({ where: { caseId, sentAt: { not: null } } })).toBe(2);
   expect((await db.task.findUniqueOrThrow({ where: { id: task.id } })).escalationLevel).toBe(1);

@@ -3,7 +3,7 @@ import { Client } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { demoVillage } from '../../src/demo/seed';
 import { payloadFromJson, payloadToJson } from '../../src/temporal/payload-codec';
-import { caseStateQuery } from '../../src/workflows/monitoring/monitoring-case';
+import { caseStateQuery } from '../../src/domain/monitoring/messages';
 import { newIdNumber } from '../support/ids';
 import { startStack, type Stack } from '../support/stack';
 

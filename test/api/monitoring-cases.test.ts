@@ -430,7 +430,7 @@ describe('the inbox pages, and the case list filters on overdue tasks', () => {
   });
 
   test('page, pageSize and caseId out of bounds are 400 with each field', async () => {
-    const bad = await get('paging.worker', '/api/tasks?page=0&pageSize=201&caseId=nope');
+    const bad = await get('paging.worker', '/api/tasks?page=0&pageSize=201&caseId=no%20pe');
     expect(bad.status).toBe(400);
     expect(bad.body.issues.map((i: any) => i.path).sort()).toEqual(['caseId', 'page', 'pageSize']);
     expect(bad.body.issues.map((i: any) => i.message)).toEqual(expect.arrayContaining(['页码从1开始', '每页最多200条']));

@@ -119,11 +119,11 @@ beforeAll(async () => {
     toMonitored(cases.a1, townAUsers).then(() => planMeasure('village.worker', cases.a1, { type: 'MINIMUM_LIVING', monthlyAmount: 500 })),
     toMonitored(cases.a2, townAUsers).then(async () => {
       await planMeasure('village.worker', cases.a2, { type: 'INDUSTRY' });
-      await decide('village.worker', cases.a2, 'MEASURE_DELIVERY', 'approve', '产业项目已落实');
+      await decide('village.head', cases.a2, 'MEASURE_DELIVERY', 'approve', '产业项目已落实');
     }),
     toMonitored(cases.b1, { visitor: 'neighbour.worker', head: 'neighbour.head', town: 'neighbour.town' }).then(async () => {
       await planMeasure('neighbour.worker', cases.b1, { type: 'INDUSTRY' });
-      await decide('neighbour.worker', cases.b1, 'MEASURE_DELIVERY', 'reject', '农户暂无发展意愿');
+      await decide('neighbour.head', cases.b1, 'MEASURE_DELIVERY', 'reject', '农户暂无发展意愿');
     }),
     decide('village.worker', cases.a4, 'HOME_VISIT', 'reject', '核实后家庭收入高于监测标准'),
   ]);

@@ -54,7 +54,7 @@ test('an exit proposed after seven months of visits above the line: rejected at 
   const startDate = new Date(monitoredAt.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
   const planned = await as('village.worker', 'POST', `/api/monitoring-cases/${id}/measures`, { measures: [{ type: 'INDUSTRY', startDate, note: '发展中药材种植' }] });
   expect(planned.status).toBe(201);
-  expect((await decide('village.worker', id, 'MEASURE_DELIVERY', 'approve', '产业项目已落地')).stage).toBe('MONITORED');
+  expect((await decide('village.head', id, 'MEASURE_DELIVERY', 'approve', '产业项目已落地')).stage).toBe('MONITORED');
   expect((await caseView(id)).measures).toEqual([expect.objectContaining({ type: 'INDUSTRY', status: 'DELIVERED' })]);
 
   // A visit every 28 days (no month is shorter, so every calendar month has one; the visit task, due in 30 days, never

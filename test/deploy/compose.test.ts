@@ -1,8 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { createApiMetrics } from '../../src/api/metrics/api-metrics';
 import { configSchema, configVariables } from '../../src/config';
-import { searchAttributeDefinitions } from '../../src/workflows/search-attributes';
+import type { PrismaClient } from '../../src/generated/prisma/client';
+import { createLogger } from '../../src/logger';
+import { createWorkerMetrics, temporalSdkMetricNames } from '../../src/temporal/worker-metrics';
+import { searchAttributeDefinitions } from '../../src/temporal/search-attributes';
 
 interface Service {
   image?: string;
@@ -15,6 +19,7 @@ interface Service {
   healthcheck?: { test: unknown };
   depends_on?: Record<string, { condition: string }> | string[];
   restart?: string;
+  volumes?: string[];
 }
 
 // merge: Compose honours YAML `<<:` merge keys, which the file uses to share the app definition.
@@ -157,3 +162,88 @@ describe('docker-compose.yml', () => {
     }
   });
 });
+
+describe('metrics: Prometheus and Grafana in docker-compose.yml', () => {
+  const deploy = (...parts: string[]) => path.join(__dirname, '../../deploy', ...parts);
+  /** The host side of each bind mount, for the files a service is given. */
+  const mounts = (name: string) =>
+    Object.fromEntries((services[name].volumes ?? []).filter((v) => v.startsWith('./')).map((v) => [v.split(':')[1], path.join(__dirname, '../..', v.split(':')[0])]));
+
+  it('adds prometheus and grafana, published on loopback only, with the files they read', () => {
+    expect(Object.keys(services)).toEqual(expect.arrayContaining(['prometheus', 'grafana']));
+    for (const name of ['prometheus', 'grafana']) {
+      for (const port of services[name].ports ?? []) expect([name, String(port)]).toEqual([name, expect.stringMatching(/^127\.0\.0\.1:\d+:\d+$/)]);
+      for (const file of Object.values(mounts(name))) expect([name, file, fs.existsSync(file)]).toEqual([name, file, true]);
+    }
+    expect(mounts('prometheus')['/etc/prometheus/prometheus.yml']).toBe(deploy('prometheus.yml'));
+    expect(environment('grafana').GF_SECURITY_ADMIN_PASSWORD).toMatch(/^\$\{GRAFANA_ADMIN_PASSWORD:\?[^}]+\}$/);
+  });
+
+  it('the metrics endpoints are set, exposed to the compose network and never published', () => {
+    const api = configSchema.parse(resolvedEnvironment('api'));
+    const worker = configSchema.parse(resolvedEnvironment('worker'));
+    expect(api.METRICS_PORT).toBeDefined();
+    expect(containerPorts(services.api)).toContain(api.METRICS_PORT);
+    for (const address of [worker.TEMPORAL_METRICS_ADDRESS, worker.WORKER_METRICS_ADDRESS]) {
+      expect(address).toMatch(/^0\.0\.0\.0:\d+$/);
+      expect(services.worker.expose?.map(Number)).toContain(Number(address!.split(':')[1]));
+    }
+    const published = [...(services.api.ports ?? []), ...(services.worker.ports ?? [])].map((p) => Number(String(p).split(':').pop()));
+    expect(published.filter((p) => [api.METRICS_PORT, 9464, 9465].includes(p))).toEqual([]);
+  });
+
+  const prometheus = parse(fs.readFileSync(deploy('prometheus.yml'), 'utf8')) as {
+    scrape_configs: { job_name: string; metrics_path?: string; static_configs?: { targets: string[] }[]; dns_sd_configs?: { names: string[]; type: string; port: number }[] }[];
+  };
+  const targets = prometheus.scrape_configs.flatMap((job) => [
+    ...(job.static_configs ?? []).flatMap((c) => c.targets.map((t) => ({ job: job.job_name, host: t.split(':')[0], port: Number(t.split(':')[1]) }))),
+    ...(job.dns_sd_configs ?? []).flatMap((c) => c.names.map((host) => ({ job: job.job_name, host, port: c.port }))),
+  ]);
+
+  it('Prometheus scrapes the API and both worker endpoints, each a service listening on that port', () => {
+    expect(prometheus.scrape_configs.every((job) => (job.metrics_path ?? '/metrics') === '/metrics')).toBe(true);
+    const worker = configSchema.parse(resolvedEnvironment('worker'));
+    const port = (address?: string) => Number(address?.split(':')[1]);
+    expect(targets.map(({ host, port }) => `${host}:${port}`).sort()).toEqual(
+      [`api:${configSchema.parse(resolvedEnvironment('api')).METRICS_PORT}`, `worker:${port(worker.TEMPORAL_METRICS_ADDRESS)}`, `worker:${port(worker.WORKER_METRICS_ADDRESS)}`].sort(),
+    );
+    expect(targets.filter(({ host, port }) => !services[host] || !containerPorts(services[host]).includes(port))).toEqual([]);
+  });
+
+  const datasources = parse(fs.readFileSync(deploy('grafana/provisioning/datasources/prometheus.yml'), 'utf8')) as { datasources: { uid: string; type: string; url: string }[] };
+  const providers = parse(fs.readFileSync(deploy('grafana/provisioning/dashboards/assistflow.yml'), 'utf8')) as { providers: { options: { path: string } }[] };
+  const dashboard = JSON.parse(fs.readFileSync(deploy('grafana/dashboards/assistflow.json'), 'utf8')) as {
+    uid: string;
+    panels: { title: string; datasource: { uid: string }; targets: { expr: string; datasource: { uid: string } }[] }[];
+  };
+
+  it("Grafana's datasource is the compose Prometheus and its dashboards are where the provider looks", () => {
+    const [datasource] = datasources.datasources;
+    expect(datasource.type).toBe('prometheus');
+    const url = new URL(datasource.url);
+    expect(containerPorts(services[url.hostname])).toContain(Number(url.port));
+    for (const { options } of providers.providers) expect(mounts('grafana')[options.path]).toBe(deploy('grafana/dashboards'));
+  });
+
+  /** Every metric this code exports: the API's and the worker's registries (read without collecting), and the SDK's names the dashboard relies on. */
+  const exported = (() => {
+    const nowhere = new Proxy({}, { get: () => { throw new Error('no database in this test'); } }) as PrismaClient;
+    const registries = [createApiMetrics({ db: nowhere, routes: [], logger: createLogger('error', 'test') }).registry, createWorkerMetrics().registry];
+    return new Set<string>([...registries.flatMap((r) => r.getMetricsAsArray().map((m) => m.name)), ...temporalSdkMetricNames]);
+  })();
+
+  it('the dashboard has the panels the issue asks for, and each query names only metrics we export', () => {
+    const titles = dashboard.panels.map((p) => p.title);
+    for (const wanted of [/throughput/i, /API latency p50 \/ p99/i, /overdue tasks per town/i, /slots/i, /sticky cache/i]) expect(titles).toEqual(expect.arrayContaining([expect.stringMatching(wanted)]));
+    const uid = datasources.datasources[0].uid;
+    for (const panel of dashboard.panels) {
+      expect([panel.title, panel.datasource.uid, panel.targets.length > 0]).toEqual([panel.title, uid, true]);
+      for (const target of panel.targets) {
+        expect([panel.title, target.datasource.uid]).toEqual([panel.title, uid]);
+        const names = [...target.expr.matchAll(/\b((?:assistflow|temporal|process|nodejs)_[a-z0-9_]+)/g)].map((m) => m[1].replace(/_(bucket|sum|count)$/, ''));
+        expect([panel.title, target.expr, names.length > 0, names.filter((n) => !exported.has(n))]).toEqual([panel.title, target.expr, true, []]);
+      }
+    }
+  });
+});
+

@@ -11,7 +11,7 @@ import { startEmbeddedPostgres } from '../../src/embedded/postgres';
 import { startSmtpCatcher, type SmtpCatcher } from '../../src/embedded/smtp-catcher';
 import { ensureSearchAttributes } from '../../src/embedded/search-attributes-setup';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/embedded/temporal-dev-server';
-import { searchAttributeDefinitions } from '../../src/workflows/search-attributes';
+import { searchAttributeDefinitions } from '../../src/temporal/search-attributes';
 
 const run = promisify(execFile);
 const tmpDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'assistflow-embedded-'));

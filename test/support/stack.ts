@@ -7,7 +7,7 @@ import type { Express } from 'express';
 import { Client, Connection } from '@temporalio/client';
 import type { Duration, PayloadCodec } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker, type WorkerOptions } from '@temporalio/worker';
 import { createSmtpMailer } from '../../src/activities/mail/mailer';
 import { createApp } from '../../src/api/app';
 import { createTokenService } from '../../src/api/auth/tokens';
@@ -23,6 +23,7 @@ import type { PrismaClient } from '../../src/generated/prisma/client';
 import { createLogger } from '../../src/logger';
 import { assistFlowDataConverter } from '../../src/temporal/data-converter';
 import { createPayloadCodec } from '../../src/temporal/payload-codec';
+import { actorAssertionInterceptor } from '../../src/temporal/actor-assertion';
 import { createTemporalRuntimeLogger } from '../../src/temporal/runtime-logger';
 import { bundleAssistFlowWorkflows, createAssistFlowWorker } from '../../src/worker-runtime';
 import { createTestDatabase } from './database';
@@ -44,6 +45,10 @@ export interface Stack {
   /** The Temporal UI origin the codec endpoint allows (CORS). */
   temporalUiOrigin: string;
   taskQueue: string;
+  /** The Temporal frontend's address, for tests that go around the API as an attacker would. */
+  temporalAddress: string;
+  /** The key the API signs actor assertions with and the worker checks them with. */
+  assertionKey: Buffer;
   /** Moves the time-skipping server's clock ahead by exactly `duration` (`'30 days'`, ms), firing the timers due meanwhile; throws on the dev server. */
   skip(duration: Duration): Promise<void>;
   /** The Temporal server's clock, the time workflows see and write to the read model (ahead of the real clock once skipped). */
@@ -58,6 +63,10 @@ export interface StackOptions {
   temporal?: 'dev' | 'time-skipping';
   /** Serve the built web app (web/dist) at `/`, as `npm start` does: the browser tests (test/web). */
   webApp?: boolean;
+  /** The test file installed the Temporal runtime itself (installTemporalRuntime, with its metrics exporter): leave it. */
+  runtimeInstalled?: boolean;
+  /** Activity interceptors for the worker, as the worker process passes them (src/temporal/worker-metrics.ts). */
+  workerInterceptors?: Pick<NonNullable<WorkerOptions['interceptors']>, 'activity'>;
 }
 
 interface TemporalServer {
@@ -86,7 +95,7 @@ async function startTemporal(kind: StackOptions['temporal'], dataDir: string): P
 let runtimeInstalled = false;
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  if (!runtimeInstalled) {
+  if (!runtimeInstalled && !options.runtimeInstalled) {
     Runtime.install({ logger: createTemporalRuntimeLogger('WARN') });
     runtimeInstalled = true;
   }
@@ -101,23 +110,32 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const taskQueue = `api-test-${process.pid}`;
   const logger = createLogger('warn', 'test');
   const payloadCodec = createPayloadCodec([{ id: 'test', key: randomBytes(32) }]);
+  const assertionKey = randomBytes(32);
   const temporalUiOrigin = 'http://127.0.0.1:8233';
 
   const nativeConnection = await NativeConnection.connect({ address: temporalServer.address });
   const mailer = createSmtpMailer(mail.smtpUrl, 'AssistFlow <noreply@assistflow.local>');
   const workflowBundle = await bundleAssistFlowWorkflows({ logger: new DefaultLogger('WARN') });
+  const workerClient = new Client({ connection: await Connection.connect({ address: temporalServer.address }), namespace: 'default', dataConverter: assistFlowDataConverter(payloadCodec) });
   const worker: Worker = await createAssistFlowWorker({
     connection: nativeConnection,
     namespace: 'default',
     taskQueue,
-    deps: { db, mailer, publicUrl: 'http://assistflow.test' },
+    deps: { db, mailer, publicUrl: 'http://assistflow.test', assertionKey, temporal: { client: workerClient, taskQueue } },
     workflowBundle,
     payloadCodec,
+    interceptors: options.workerInterceptors,
   });
   const workerRun = worker.run();
 
   const connection = await Connection.connect({ address: temporalServer.address });
-  const temporal = new Client({ connection, namespace: 'default', dataConverter: assistFlowDataConverter(payloadCodec) });
+  // As the API's client in production: every Update signed with the actor's assertion.
+  const temporal = new Client({
+    connection,
+    namespace: 'default',
+    dataConverter: assistFlowDataConverter(payloadCodec),
+    interceptors: { workflow: [actorAssertionInterceptor(assertionKey)] },
+  });
   const app = createApp({
     db,
     temporal: { client: temporal, taskQueue, namespace: 'default', payloadCodec, uiOrigin: temporalUiOrigin },
@@ -160,6 +178,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     payloadCodec,
     temporalUiOrigin,
     taskQueue,
+    temporalAddress: temporalServer.address,
+    assertionKey,
     skip: (duration) => temporalServer.skip(duration),
     temporalNow: () => temporalServer.now(),
     request,
@@ -177,6 +197,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       worker.shutdown();
       await workerRun;
       await connection.close();
+      await workerClient.connection.close();
       await nativeConnection.close();
       mailer.close();
       await db.$disconnect();

@@ -44,4 +44,20 @@ describe('configuration', () => {
     expect(() => loadConfig({ APP_MODE: 'production' })).toThrow(/AUTH_SECRET: is required in production mode/);
     expect(() => loadConfig({ APP_MODE: 'production', AUTH_SECRET: 'short' })).toThrow(/AUTH_SECRET: must be at least 32/);
   });
+
+  test('metrics endpoints: off unless configured, addresses as host:port, each its own port', () => {
+    const config = loadConfig({ APP_MODE: 'demo' });
+    expect([config.METRICS_TOKEN, config.METRICS_PORT, config.TEMPORAL_METRICS_ADDRESS, config.WORKER_METRICS_ADDRESS]).toEqual([undefined, undefined, undefined, undefined]);
+    const configured = loadConfig({ APP_MODE: 'demo', METRICS_PORT: '9100', METRICS_TOKEN: 'a-scrape-token-of-length', TEMPORAL_METRICS_ADDRESS: '0.0.0.0:9464', WORKER_METRICS_ADDRESS: '[::1]:9465' });
+    expect(configured).toMatchObject({ METRICS_PORT: 9100, TEMPORAL_METRICS_ADDRESS: '0.0.0.0:9464', WORKER_METRICS_ADDRESS: '[::1]:9465' });
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ APP_MODE: 'demo', METRICS_PORT: 'ninety', METRICS_TOKEN: 'short', TEMPORAL_METRICS_ADDRESS: '9464', WORKER_METRICS_ADDRESS: 'http://x:1' });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error!.problems.map((p) => p.variable).sort()).toEqual(['METRICS_PORT', 'METRICS_TOKEN', 'TEMPORAL_METRICS_ADDRESS', 'WORKER_METRICS_ADDRESS']);
+    expect(() => loadConfig({ APP_MODE: 'demo', METRICS_PORT: '3000' })).toThrow(/METRICS_PORT: must differ from PORT/);
+    expect(() => loadConfig({ APP_MODE: 'demo', TEMPORAL_METRICS_ADDRESS: '127.0.0.1:9464', WORKER_METRICS_ADDRESS: '127.0.0.1:9464' })).toThrow(/WORKER_METRICS_ADDRESS: must differ/);
+  });
 });

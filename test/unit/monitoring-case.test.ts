@@ -1,4 +1,5 @@
-import { nextStage, postingComplete, sideStepOutcome, stepTaskSpec } from '../../src/domain/monitoring/case';
+import { nextStage, postingComplete, sideStepOutcome } from '../../src/domain/monitoring/case';
+import { stepTaskSpec } from '../../src/domain/monitoring/process';
 import { createMonitoringCaseSchema, listMonitoringCasesSchema } from '../../src/domain/monitoring/schemas';
 import { defaultPolicySettings } from '../../src/domain/policy';
 import { newIdNumber } from '../support/ids';

@@ -1,10 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes, ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { bundleAssistFlowWorkflows } from '../../src/worker-runtime';
+import { actorAssertionInterceptor, verifyAssertion } from '../../src/temporal/actor-assertion';
 import type { Activities } from '../../src/activities';
+import type { MeasureRecord, MonitoringChange } from '../../src/domain/monitoring/messages';
+import type { HumanTask } from '../../src/domain/tasks/task';
+import type { Transition } from '../../src/domain/tasks/messages';
 import { defaultPolicySettings } from '../../src/domain/policy';
 import type { Actor } from '../../src/domain/roles';
 import type { Decision } from '../../src/domain/tasks/task';
@@ -22,8 +28,8 @@ import {
   applyPolicyUpdate,
   type MonitoringCaseInput,
 } from '../../src/workflows/monitoring/monitoring-case';
-import { caseStageKey, overdueKey } from '../../src/workflows/search-attributes';
-import { claimTaskUpdate, completeTaskUpdate } from '../../src/workflows/tasks/task-board';
+import { caseStageKey, overdueKey } from '../../src/temporal/search-attributes';
+import { claimTaskUpdate, completeTaskUpdate, reassignTaskUpdate, releaseTaskUpdate } from '../../src/workflows/tasks/task-board';
 import { annualSweepWorkflow } from '../../src/workflows/monitoring/annual-sweep';
 import { eventually } from '../support/eventually';
 import { testDataConverter as dataConverter } from '../support/history-codec';
@@ -37,14 +43,65 @@ const district: Actor = { userId: 'u-district', username: 'district.approver', r
 const dept: Actor = { userId: 'u-dept', username: 'dept.officer', role: 'DEPARTMENT_OFFICER', jurisdictionCode: '500154', department: 'CIVIL_AFFAIRS' };
 const otherVillage: Actor = { userId: 'u-other', username: 'other.worker', role: 'VILLAGE_CASEWORKER', jurisdictionCode: '500154018001' };
 
-type Calls = { [K in keyof Activities]: Parameters<Activities[K]>[0][] };
+/**
+ * What the workflow recorded, one list per kind of step: each `recordTransition` the kit sends is filed under the step
+ * it records (a registration, a decision, an objection, …) in the shape the assertions read.
+ */
+function fileTransition(t: Transition): Partial<Record<FiledKind, unknown>> {
+  const change = (t.change ?? {}) as MonitoringChange;
+  const opened = t.opened ?? [];
+  const entry = t.timeline?.[0];
+  const kind = entry?.kind;
+  if (change.register) return { registerMonitoringCase: { ...change.register, tasks: opened } };
+  if (t.decided) {
+    return {
+      recordMonitoringDecision: {
+        ...t.decided,
+        at: t.at,
+        nextTask: opened[0] ?? null,
+        cancelled: t.cancelled ?? [],
+        postingEndsAt: change.postingEndsAt ?? null,
+        measure: change.measureStatus,
+      },
+    };
+  }
+  if (kind === 'OBJECTION_FILED') return { recordObjection: { task: opened[0], content: entry!.comment, at: t.at } };
+  if (kind === 'POSTING_ENDED') return { recordPostingEnded: { nextTask: opened[0], fromStage: entry!.fromStage, toStage: entry!.toStage, at: t.at } };
+  if (change.visit) return { recordFollowUpVisit: { ...change.visit, caseId: t.caseId, completedTaskId: t.completed?.[0]?.taskId ?? null, nextTask: opened[0], at: t.at } };
+  if (change.measures) return { recordMeasures: { measures: change.measures.records, tasks: opened, at: t.at } };
+  if (kind === 'EXIT_PROPOSED') return { recordExitProposed: { reason: entry!.comment, task: opened[0], at: t.at } };
+  if (kind === 'ROLLED_BACK') return { recordRollback: { reason: entry!.comment, cancelled: t.cancelled ?? [], nextTask: opened[0], at: t.at } };
+  if (kind === 'ANNUAL_REVIEW_OPENED') return { recordAnnualReviewOpened: { task: opened[0], year: Number(entry!.comment!.slice(0, 4)), at: t.at } };
+  if (change.policyVersion !== undefined) return { recordPolicyApplied: { to: change.policyVersion, comment: entry!.comment, actorId: entry!.actorId, at: t.at } };
+  if (opened.length === 1 && opened[0].step === 'VISIT') return { recordFollowUpStarted: { task: opened[0], at: t.at } };
+  throw new Error(`unrecognised transition: ${JSON.stringify(t)}`);
+}
+type FiledKind =
+  | 'registerMonitoringCase'
+  | 'recordMonitoringDecision'
+  | 'recordObjection'
+  | 'recordPostingEnded'
+  | 'recordFollowUpStarted'
+  | 'recordFollowUpVisit'
+  | 'recordMeasures'
+  | 'recordExitProposed'
+  | 'recordRollback'
+  | 'recordAnnualReviewOpened'
+  | 'recordPolicyApplied';
+type Calls = { [K in Exclude<keyof Activities, 'recordTransition'>]: Parameters<Activities[K]>[0][] } & { [K in FiledKind]: any[] } & {
+  recordTransition: Transition[];
+};
 
 /** Fakes of the I/O: they record what the workflow asked for. The real ones are tested against PostgreSQL and SMTP. */
 function fakeActivities() {
   const calls: Calls = {
     loadPolicy: [],
+    openMonitoringCase: [],
+    verifyActorAssertion: [],
     recordTaskClaim: [],
+    recordTaskAssignment: [],
     notifyOverdueTask: [],
+    recordTransition: [],
     registerMonitoringCase: [],
     recordMonitoringDecision: [],
     recordObjection: [],
@@ -61,7 +118,7 @@ function fakeActivities() {
     loadPolicyVersion: [],
   };
   const record =
-    <K extends keyof Calls>(name: K) =>
+    <K extends Exclude<keyof Activities, 'recordTransition'>>(name: K) =>
     async (a: Calls[K][number]) => {
       calls[name].push(a as never);
     };
@@ -70,20 +127,21 @@ function fakeActivities() {
       calls.loadPolicy.push(a);
       return { version: 7, settings: defaultPolicySettings };
     },
+    async recordTransition(t) {
+      calls.recordTransition.push(t);
+      for (const [name, args] of Object.entries(fileTransition(t))) (calls[name as FiledKind] as unknown[]).push(args);
+    },
+    async verifyActorAssertion(a) {
+      return verifyAssertion(assertionKey, a.assertion, Date.now());
+    },
+    async openMonitoringCase(a) {
+      calls.openMonitoringCase.push(a);
+      return { caseId: 'referred' };
+    },
     recordTaskClaim: record('recordTaskClaim'),
+    recordTaskAssignment: record('recordTaskAssignment'),
     notifyOverdueTask: record('notifyOverdueTask'),
-    registerMonitoringCase: record('registerMonitoringCase'),
-    recordMonitoringDecision: record('recordMonitoringDecision'),
-    recordObjection: record('recordObjection'),
-    recordPostingEnded: record('recordPostingEnded'),
     notifyIdentificationOverdue: record('notifyIdentificationOverdue'),
-    recordFollowUpStarted: record('recordFollowUpStarted'),
-    recordFollowUpVisit: record('recordFollowUpVisit'),
-    recordMeasures: record('recordMeasures'),
-    recordExitProposed: record('recordExitProposed'),
-    recordRollback: record('recordRollback'),
-    recordAnnualReviewOpened: record('recordAnnualReviewOpened'),
-    recordPolicyApplied: record('recordPolicyApplied'),
     async loadPolicyVersion(a) {
       calls.loadPolicyVersion.push(a);
       if (a.version !== 8) throw ApplicationFailure.create({ type: 'NOT_FOUND', message: `政策设置第${a.version}版不存在`, nonRetryable: true });
@@ -99,6 +157,9 @@ function fakeActivities() {
   return { calls, activities };
 }
 
+/** The key the test's client signs actor assertions with, and its fake worker checks them with. */
+const assertionKey = randomBytes(32);
+
 /** What the read model would list as monitored, for the yearly sweep. */
 let monitoredCases: { caseId: string; workflowId: string }[] = [];
 
@@ -110,13 +171,14 @@ let sequence = 0;
 
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });
+  bundle = await bundleAssistFlowWorkflows({ logger: new DefaultLogger('WARN') });
 });
 
 // A server of its own per test: one test's leftovers (a terminated case's timers) can otherwise hold the next test's clock still.
 beforeEach(async () => {
   env = await TestWorkflowEnvironment.createTimeSkipping({
-    client: { dataConverter },
+    // As the API sends them: every Update signed with its actor's assertion.
+    client: { dataConverter, interceptors: { workflow: [actorAssertionInterceptor(assertionKey)] } },
     server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
   });
   // The time-skipping server starts with no custom search attributes.
@@ -231,7 +293,7 @@ test('the workflow bundle holds no zod: each new case would build every schema a
 test('the whole identification chain, from lead to monitored, mirrored step by step', async () => {
   await withCase(async ({ handle, calls }) => {
     expect(calls.registerMonitoringCase[0]).toMatchObject({ stage: 'HOME_VISIT', policyVersion: 7 });
-    expect(calls.registerMonitoringCase[0].tasks.map((t) => [t.step, t.role, t.jurisdictionCode])).toEqual([
+    expect(calls.registerMonitoringCase[0].tasks.map((t: HumanTask) => [t.step, t.role, t.jurisdictionCode])).toEqual([
       ['HOME_VISIT', 'VILLAGE_CASEWORKER', village],
       ['DATA_MATCHING', 'DEPARTMENT_OFFICER', '500154'],
     ]);
@@ -397,14 +459,14 @@ test('measures follow the policy: refused with the reason, otherwise each become
       message: expect.stringContaining('其他部门'),
     });
     expect(industry).toMatchObject({ step: 'MEASURE_DELIVERY', role: 'VILLAGE_CASEWORKER', jurisdictionCode: village });
-    expect(calls.recordMeasures[0].measures.map((m) => [m.type, m.department, m.status])).toEqual([
+    expect(calls.recordMeasures[0].measures.map((m: MeasureRecord) => [m.type, m.department, m.status])).toEqual([
       ['MINIMUM_LIVING', 'CIVIL_AFFAIRS', 'PLANNED'],
       ['INDUSTRY', null, 'PLANNED'],
     ]);
 
     await handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: civil.id, decision: 'approve', comment: '已发放', actor: dept }] });
     expect(calls.recordMonitoringDecision.at(-1)).toMatchObject({ measure: { id: measureIds[0], status: 'DELIVERED' }, fromStage: 'MONITORED', toStage: 'MONITORED' });
-    await handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: industry.id, decision: 'reject', comment: '产业项目未获批', actor: worker }] });
+    await handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: industry.id, decision: 'reject', comment: '产业项目未获批', actor: head }] });
     expect(calls.recordMonitoringDecision.at(-1)).toMatchObject({ measure: { id: measureIds[1], status: 'NOT_DELIVERED' } });
     expect(await stageOf(handle)).toBe('MONITORED');
   });
@@ -475,6 +537,32 @@ test('a claimed task can be decided only by its assignee', async () => {
   });
 });
 
+test('a claim is released by its claimer or a supervisor, and a supervisor reassigns a task to someone who may act on it', async () => {
+  await withCase(async ({ handle, calls }) => {
+    await decide(handle, 'HOME_VISIT', worker, 'approve');
+    const taskId = await openTaskId(handle, 'VILLAGE_REVIEW');
+    const third: Actor = { ...head, userId: 'u-third', username: 'village.third' };
+    const release = (actor: Actor) => handle.executeUpdate(releaseTaskUpdate, { args: [{ taskId, actor }] });
+    const reassign = (actor: Actor, to: Actor) => handle.executeUpdate(reassignTaskUpdate, { args: [{ taskId, actor, to }] });
+    expect(await refusalOf(release(head))).toMatchObject({ type: 'CONFLICT', message: '该任务未被认领，无需释放' });
+    await handle.executeUpdate(claimTaskUpdate, { args: [{ taskId, actor: head }] });
+    // Another caseworker of the village may not free it; the claimer may.
+    expect(await refusalOf(release(third))).toMatchObject({ type: 'FORBIDDEN' });
+    expect(await release(head)).toMatchObject({ id: taskId, assigneeId: null });
+    // Only a supervisor reassigns, and only to someone who may act: not the visit's own submitter, not another role.
+    expect(await refusalOf(reassign(head, third))).toMatchObject({ type: 'FORBIDDEN' });
+    expect(await refusalOf(reassign(town, worker))).toMatchObject({ type: 'VALIDATION', message: expect.stringContaining('不能改派给该人员') });
+    expect(await refusalOf(reassign(town, dept))).toMatchObject({ type: 'VALIDATION' });
+    expect(await reassign(town, third)).toMatchObject({ assigneeId: third.userId });
+    expect(await refusalOf(decide(handle, 'VILLAGE_REVIEW', head, 'approve'))).toMatchObject({ type: 'FORBIDDEN', message: expect.stringContaining('认领') });
+    expect(await decide(handle, 'VILLAGE_REVIEW', third, 'approve')).toMatchObject({ stage: 'PUBLIC_POSTING' });
+    expect(calls.recordTaskAssignment.map((a) => [a.from, a.to?.userId ?? null, a.actor.userId])).toEqual([
+      [head.userId, null, head.userId],
+      [null, third.userId, town.userId],
+    ]);
+  });
+});
+
 test('an open step is reminded at its due time, then escalated to the town and the district after each further period', async () => {
   await withCase(async ({ handle, calls }) => {
     const visitNotices = () => calls.notifyOverdueTask.filter((n) => n.task.step === 'HOME_VISIT');
@@ -532,7 +620,7 @@ const proposeExit = (handle: Handle, actor: Actor = worker, reason = '务工收�
 async function toExitReady(handle: Handle, calls: Calls) {
   await toMonitored(handle, calls);
   await handle.executeUpdate(addMeasuresUpdate, { args: [{ measures: [{ type: 'INDUSTRY', startDate: '2026-12-01' }], actor: worker }] });
-  await decide(handle, 'MEASURE_DELIVERY', worker, 'approve', '产业项目已落地');
+  await decide(handle, 'MEASURE_DELIVERY', head, 'approve', '产业项目已落地');
   for (let day = 0; day <= 200; day += 25) {
     await visitWith(handle);
     await env.sleep('25 days');
@@ -554,7 +642,7 @@ test('risk elimination is refused with every reason while its preconditions fail
 
       // Six months on, with a measure delivered but income below the line in one month and spending unresolved at the last visit.
       await handle.executeUpdate(addMeasuresUpdate, { args: [{ measures: [{ type: 'INDUSTRY', startDate: '2026-12-01' }], actor: worker }] });
-      await decide(handle, 'MEASURE_DELIVERY', worker, 'approve');
+      await decide(handle, 'MEASURE_DELIVERY', head, 'approve');
       for (let day = 0; day <= 200; day += 25) {
         await visitWith(handle, day === 100 ? { ...stableVisit, perCapitaIncome: 5000 } : day === 200 ? { ...stableVisit, unresolvedSpending: true } : stableVisit);
         await env.sleep('25 days');
@@ -726,7 +814,7 @@ test('a district approver moves a case onto another policy version; what opens f
     expect(await refusalOf(apply(7))).toMatchObject({ type: 'CONFLICT', message: '案件已适用第7版政策设置' });
     expect(await refusalOf(apply(9))).toMatchObject({ type: 'NOT_FOUND', message: '政策设置第9版不存在' });
     expect(await apply(8)).toEqual({ policyVersion: 8 });
-    expect(calls.recordPolicyApplied[0]).toMatchObject({ from: 7, to: 8, actor: district });
+    expect(calls.recordPolicyApplied[0]).toMatchObject({ to: 8, comment: '政策设置由第7版调整为第8版', actorId: district.userId });
     expect((await handle.query(caseStateQuery)).policyVersion).toBe(8);
     await visitWith(handle);
     const visit = calls.recordFollowUpVisit.at(-1)!;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { bundleAssistFlowWorkflows } from '../../src/worker-runtime';
 import { temporal } from '@temporalio/proto';
 import { testDataConverter } from '../support/history-codec';
 
@@ -18,7 +19,7 @@ let bundle: WorkflowBundle;
 
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });
+  bundle = await bundleAssistFlowWorkflows({ logger: new DefaultLogger('WARN') });
 });
 
 test('there are saved histories to replay', () => {

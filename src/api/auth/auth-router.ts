@@ -3,6 +3,7 @@ import { loginSchema, refreshSchema } from '../../domain/auth-schemas';
 import { lockReason, type LoginLock, type LoginThrottle } from '../../domain/login-throttle';
 import type { Actor, Role } from '../../domain/roles';
 import type { PrismaClient, User } from '../../generated/prisma/client';
+import type { ApiMetrics } from '../metrics/api-metrics';
 import { clientAddress, type AuditLog } from '../audit/audit-log';
 import { HttpError, parseOr400 } from '../http-error';
 import { verifyPassword } from './passwords';
@@ -24,6 +25,7 @@ export interface AuthDeps {
   sessions: SessionStore;
   audit: AuditLog;
   loginThrottle: LoginThrottle;
+  metrics: Pick<ApiMetrics, 'recordLogin' | 'recordLockout'>;
 }
 
 const badCredentials = () => new HttpError(401, { error: 'unauthenticated', reason: '用户名或密码错误' });
@@ -37,7 +39,7 @@ function lockedError(lock: LoginLock): HttpError {
 const actorOfUser = (user: User): Actor => ({ userId: user.id, username: user.username, role: user.role as Role, jurisdictionCode: user.jurisdictionCode });
 
 export function createAuthRouter(deps: AuthDeps): Router {
-  const { db, tokens, sessions, audit, loginThrottle } = deps;
+  const { db, tokens, sessions, audit, loginThrottle, metrics } = deps;
   const router = Router();
   // Tokens are in these answers: no cache may keep them.
   router.use((_req, res, next) => {
@@ -63,7 +65,10 @@ export function createAuthRouter(deps: AuthDeps): Router {
     // Locked attempts are refused before any password check and are not recorded one by one: the failure that
     // set the lock is, and recording each refused guess would let a flood of them queue on the audit chain.
     const lock = loginThrottle.check(username, address ?? 'unknown');
-    if (lock) throw lockedError(lock);
+    if (lock) {
+      metrics.recordLogin('locked');
+      throw lockedError(lock);
+    }
     const user = await db.user.findUnique({ where: { username } });
     const ok = await verifyPassword(user?.passwordHash ?? null, password);
     if (!user || !ok || !user.active) {
@@ -77,7 +82,11 @@ export function createAuthRouter(deps: AuthDeps): Router {
         after: { reason: !user ? 'UNKNOWN_USER' : !ok ? 'BAD_PASSWORD' : 'INACTIVE', ...(newLock && { lockedUntil: new Date(newLock.until).toISOString() }) },
         clientAddress: address,
       });
-      if (newLock) throw lockedError(newLock);
+      metrics.recordLogin('bad_credentials');
+      if (newLock) {
+        metrics.recordLockout(newLock.scope);
+        throw lockedError(newLock);
+      }
       throw badCredentials();
     }
     loginThrottle.recordSuccess(username);
@@ -92,6 +101,7 @@ export function createAuthRouter(deps: AuthDeps): Router {
       key: `auth.login:${session.sessionId}`,
     });
     setRefreshCookie(req, res, session.refreshToken, session.expiresAt);
+    metrics.recordLogin('success');
     res.json(answer);
   });
 

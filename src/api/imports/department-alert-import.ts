@@ -20,7 +20,7 @@ import { createMonitoringCaseSchema } from '../../domain/monitoring/schemas';
 import type { Actor } from '../../domain/roles';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Logger } from '../../logger';
-import { openMonitoringCase, type TemporalDeps } from '../monitoring/open-case';
+import { openMonitoringCase, type TemporalDeps } from '../../activities/monitoring/intake';
 import { readTable } from './read-table';
 
 export interface DepartmentAlertImportResult {

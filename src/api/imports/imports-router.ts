@@ -6,7 +6,8 @@ import type { Logger } from '../../logger';
 import { auditContext, type AuditLog } from '../audit/audit-log';
 import { actorOf } from '../auth/auth-router';
 import { HttpError, refusalError } from '../http-error';
-import type { TemporalDeps } from '../monitoring/open-case';
+import type { ApiMetrics } from '../metrics/api-metrics';
+import type { TemporalDeps } from '../../activities/monitoring/intake';
 import { importDepartmentAlerts } from './department-alert-import';
 
 /** IMPORT_MAX_BYTES's default (src/config.ts), for an app built without it. */
@@ -38,12 +39,14 @@ export function createImportsRouter({
   logger,
   audit,
   imports,
+  metrics,
 }: {
   db: PrismaClient;
   temporal: TemporalDeps;
   logger: Logger;
   audit: AuditLog;
   imports?: { maxBytes: number };
+  metrics: Pick<ApiMetrics, 'recordImport'>;
 }): Router {
   const router = Router();
   const maxBytes = imports?.maxBytes ?? defaultImportMaxBytes;
@@ -57,7 +60,10 @@ export function createImportsRouter({
     if (refusal) throw refusalError(refusal);
     const file = await receiveFile(upload, req, res, maxBytes);
     const result = await importDepartmentAlerts({ db, temporal, logger }, actor, file.buffer);
-    if ('problem' in result) throw fileProblem(result.problem);
+    if ('problem' in result) {
+      metrics.recordImport('department-alerts', 'refused');
+      throw fileProblem(result.problem);
+    }
     // Counts only: the rows' people stay out of the log; the alerts stored name their import and case.
     const { rejected, ...counts } = result;
     await audit.record({
@@ -65,6 +71,12 @@ export function createImportsRouter({
       ...auditContext(req),
       target: { type: 'DepartmentImport', id: result.importId },
       after: { kind: 'department-alerts', ...counts, rejectedRows: new Set(rejected.map((r) => r.row)).size },
+    });
+    metrics.recordImport('department-alerts', result.alreadyImported ? 'already_imported' : 'imported', {
+      leads: result.leadsCreated,
+      evidence: result.evidenceAdded,
+      duplicates: result.duplicates,
+      rejected: new Set(rejected.map((r) => r.row)).size,
     });
     res.json(result);
   });

@@ -12,14 +12,17 @@ import {
   type RiskType,
   type Stage,
 } from '../../domain/monitoring/case';
-import { decisionLabels, type Decision } from '../../domain/tasks/task';
 import { followUpStages } from '../../domain/monitoring/elimination';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { measureTypeLabels, type MeasureType } from '../../domain/monitoring/assistance';
-import { stepLabel } from '../../domain/steps';
+import { monitoringProcess, stepLabels } from '../../domain/monitoring/process';
+import { createProcessRegistry } from '../../domain/tasks/process';
 import { taskView } from '../tasks/task-view';
 import { departmentAlertView } from '../imports/alert-view';
 import { exitReadiness } from './exit-readiness';
+
+/** The case page's tasks are all monitoring's. */
+const monitoringTasks = createProcessRegistry([monitoringProcess]);
 
 const measureStatusLabels: Record<string, string> = { PLANNED: '待落实', DELIVERED: '已落实', NOT_DELIVERED: '未能落实' };
 
@@ -58,7 +61,7 @@ export async function loadCaseView(db: PrismaClient, caseId: string, now = new D
   const nameOf = (code: string) => places.find((p) => p.code === code)?.name ?? null;
   const stage = row.stage as Stage;
   const exit = stage === 'MONITORED' ? await exitReadiness(db, row, now) : null;
-  const openTasks = tasks.map((t) => taskView(t, now));
+  const openTasks = tasks.map((t) => taskView(t, now, monitoringTasks));
   return {
     id: row.id,
     stage,
@@ -117,10 +120,10 @@ export async function loadCaseView(db: PrismaClient, caseId: string, now = new D
       kind: e.kind,
       label: timelineLabels[e.kind] ?? e.kind,
       step: e.step,
-      stepLabel: e.step ? stepLabel('monitoring', e.step) : null,
+      stepLabel: e.step ? (stepLabels[e.step as keyof typeof stepLabels] ?? e.step) : null,
       actor: e.actorName,
       decision: e.decision,
-      decisionLabel: e.decision ? decisionLabels[e.decision as Decision] : null,
+      decisionLabel: e.decision ? (monitoringProcess.vocabulary.labels[e.decision] ?? e.decision) : null,
       comment: e.comment,
       fromStage: e.fromStage,
       toStage: e.toStage,

@@ -20,7 +20,7 @@ import {
   visitSchema,
 } from '../../domain/monitoring/schemas';
 import { followUpStages, monitoredStages } from '../../domain/monitoring/elimination';
-import { addMeasuresUpdate, applyPolicyUpdate, fileObjectionUpdate, proposeExitUpdate, recordVisitUpdate, rollBackUpdate } from '../../workflows/monitoring/monitoring-case';
+import { addMeasuresUpdate, applyPolicyUpdate, fileObjectionUpdate, proposeExitUpdate, recordVisitUpdate, rollBackUpdate } from '../../domain/monitoring/messages';
 import { auditContext, type AuditLog } from '../audit/audit-log';
 import { actorOf } from '../auth/auth-router';
 import { HttpError, parseOr400, refusalError } from '../http-error';
@@ -29,7 +29,7 @@ import { withRefusalsAsHttp } from '../temporal-errors';
 import { asHumanTask } from '../tasks/task-view';
 import { caseListQueries } from './case-list-query';
 import { loadCaseView } from './case-view';
-import { openMonitoringCase, type TemporalDeps } from './open-case';
+import { openMonitoringCase, type TemporalDeps } from '../../activities/monitoring/intake';
 
 const caseNotFound = () => new HttpError(404, { error: 'not_found', reason: '案件不存在或不在您的辖区内' });
 

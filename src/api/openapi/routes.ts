@@ -15,10 +15,11 @@ import {
 } from '../../domain/monitoring/schemas';
 import { defaultPolicySettings } from '../../domain/policy';
 import { putPolicySchema } from '../../domain/policy-schemas';
-import { completeTaskSchema, inboxQuerySchema } from '../../domain/tasks/schemas';
+import { completeTaskSchema, inboxQuerySchema, reassignTaskSchema } from '../../domain/tasks/schemas';
 import { idempotencyKeyHeaders } from '../idempotency-key';
 import { payloadsSchema } from '../temporal-codec-router';
 import { personalDataRouteDoc, userRouteDocs } from '../users/users-docs';
+import { bulkCompleteRouteDoc, delegationRouteDocs } from '../delegations/delegations-docs';
 import type { RouteDoc } from './registry';
 import {
   auditListSchema,
@@ -59,6 +60,7 @@ export const tags = [
   { name: '审计日志', description: '操作留痕与哈希链校验' },
   { name: '报表', description: '防止返贫动态监测报表：JSON、CSV、XLSX' },
   { name: '用户管理', description: '系统管理员管理用户账号：新建、修改角色辖区部门、停用、重置密码' },
+  { name: '代办委托', description: '缺勤期间的代办人：设置、查看、撤销；代办人代为办理被代办人的待办' },
   { name: '系统', description: '健康检查、接口文档、Temporal 编解码' },
 ] as const;
 type Tag = (typeof tags)[number]['name'];
@@ -340,6 +342,38 @@ export const apiRoutes: readonly RouteDoc[] = [
         409: '任务已办结或已被他人认领',
       },
     }),
+    bulkCompleteRouteDoc,
+    ({
+      method: 'post',
+      path: '/api/tasks/{id}/release',
+      operationId: 'releaseTask',
+      summary: '释放认领',
+      description: '认领人本人，或上级督办人员（本乡镇的乡镇审核、区级审批、系统管理员）释放认领，任务回到所有可办理人员的待办中。停用账号时其认领自动释放。写入时间线和审计日志。',
+      auth: true,
+      params: taskParams,
+      responses: {
+        200: { description: '已释放', schema: taskViewSchema },
+        ...workflowRefusals,
+        404: '任务不存在',
+        409: '任务已办结或未被认领',
+      },
+    }),
+    ({
+      method: 'post',
+      path: '/api/tasks/{id}/reassign',
+      operationId: 'reassignTask',
+      summary: '改派任务',
+      description: '上级督办人员（本乡镇的乡镇审核、区级审批、系统管理员）把任务改派给可以办理它的在用账号（角色、辖区、部门相符，且不是本步骤审核内容的经手人）。写入时间线和审计日志。',
+      auth: true,
+      params: taskParams,
+      body: { json: reassignTaskSchema, example: { username: 'village.head' } },
+      responses: {
+        200: { description: '已改派', schema: taskViewSchema },
+        ...workflowRefusals,
+        404: '任务不存在',
+        409: '任务已办结，或已由此人办理',
+      },
+    }),
     ({
       method: 'post',
       path: '/api/tasks/{id}/complete',
@@ -442,4 +476,5 @@ export const apiRoutes: readonly RouteDoc[] = [
     }),
   ]),
   ...routes('用户管理', userRouteDocs),
+  ...routes('代办委托', delegationRouteDocs),
 ];

@@ -34,6 +34,7 @@ export function inboxQueries(actor: Actor, query: InboxQuery): { mine: InboxRead
         OR: [{ assigneeId: null }, { assigneeId: actor.userId }],
         AND: [
           { OR: [{ separationOfDuties: false }, { submitterId: null }, { submitterId: { not: actor.userId } }] },
+          { OR: [{ separationOfDuties: false }, { NOT: { excludedActorIds: { has: actor.userId } } }] },
           { OR: [{ department: null }, ...(actor.department ? [{ department: actor.department }] : [])] },
         ],
       },

@@ -1,11 +1,16 @@
-import { processLabels, stepLabel } from '../../domain/steps';
+import { vocabularyOf, type ProcessRegistry } from '../../domain/tasks/process';
 import type { Role } from '../../domain/roles';
-import { decisionLabels, isOverdue, type Decision, type HumanTask } from '../../domain/tasks/task';
+import { isOverdue, type Decision, type HumanTask } from '../../domain/tasks/task';
 import type { Task } from '../../generated/prisma/client';
 
 /** The read model's row in the shape the domain rules check, so the API refuses what the workflow would. */
-export function asHumanTask(t: Task): HumanTask {
+export function asHumanTask(t: Task, processes?: ProcessRegistry): HumanTask {
+  const vocabulary = vocabularyOf(processes?.get(t.process), t.step);
   return {
+    ...(vocabulary && {
+      reasonRequired: [...vocabulary.reasonRequired],
+      decisionLabels: vocabulary.labels,
+    }),
     id: t.id,
     step: t.step,
     role: t.role as Role,
@@ -13,6 +18,7 @@ export function asHumanTask(t: Task): HumanTask {
     allowedDecisions: t.allowedDecisions as Decision[],
     submitterId: t.submitterId,
     separationOfDuties: t.separationOfDuties,
+    excludedActorIds: t.excludedActorIds,
     assigneeId: t.assigneeId,
     department: t.department,
     status: t.status,
@@ -25,14 +31,14 @@ export function asHumanTask(t: Task): HumanTask {
 }
 
 /** A task as inboxes and case views show it. */
-export function taskView(t: Task, now: Date) {
+export function taskView(t: Task, now: Date, processes: ProcessRegistry) {
   return {
     id: t.id,
     caseId: t.caseId,
     process: t.process,
-    processLabel: processLabels[t.process] ?? t.process,
+    processLabel: processes.processLabel(t.process),
     step: t.step,
-    stepLabel: stepLabel(t.process, t.step),
+    stepLabel: processes.stepLabel(t.process, t.step),
     role: t.role,
     jurisdictionCode: t.jurisdictionCode,
     assigneeId: t.assigneeId,
@@ -43,19 +49,34 @@ export function taskView(t: Task, now: Date) {
     escalationLevel: t.escalationLevel,
     escalatedToCode: t.escalatedToCode,
     allowedDecisions: t.allowedDecisions,
-    decisionLabels: Object.fromEntries(t.allowedDecisions.map((d) => [d, decisionLabels[d as Decision]])),
+    decisionLabels: Object.fromEntries(t.allowedDecisions.map((d) => [d, processes.decisionLabel(t.process, d, t.step)])),
+    /** The case's page in the web app. */
+    casePath: processes.casePath(t.process, t.caseId),
   };
 }
 
 /** An inbox page (GET /api/tasks): a page of each list, with the list's total. */
 export function inboxView(
-  lists: { mine: Task[]; total: number; escalated: Task[]; escalatedTotal: number },
+  lists: {
+    mine: Task[];
+    total: number;
+    escalated: Task[];
+    escalatedTotal: number;
+    /** 代办: absent colleagues' tasks, by colleague. */
+    delegated: { onBehalfOf: { userId: string; username: string; displayName: string }; tasks: Task[] }[];
+    delegatedTotal: number;
+  },
   paging: { page: number; pageSize: number },
   now: Date,
+  processes: ProcessRegistry,
 ) {
   return {
-    items: lists.mine.map((t) => taskView(t, now)),
-    escalated: lists.escalated.map((t) => taskView(t, now)),
+    items: lists.mine.map((t) => taskView(t, now, processes)),
+    escalated: lists.escalated.map((t) => taskView(t, now, processes)),
+    delegated: lists.delegated.flatMap(({ onBehalfOf, tasks }) =>
+      tasks.map((t) => ({ ...taskView(t, now, processes), onBehalfOf, delegatedLabel: `代办（${onBehalfOf.displayName}）` })),
+    ),
+    delegatedTotal: lists.delegatedTotal,
     page: paging.page,
     pageSize: paging.pageSize,
     total: lists.total,

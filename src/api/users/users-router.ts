@@ -9,6 +9,10 @@ import { auditContext, type AuditLog } from '../audit/audit-log';
 import { actorOf } from '../auth/auth-router';
 import { hashNewPassword } from '../auth/passwords';
 import { revokeSessionsOf } from '../auth/sessions';
+import type { Client } from '@temporalio/client';
+import { releaseTaskUpdate } from '../../domain/tasks/messages';
+import type { Actor } from '../../domain/roles';
+import { withRefusalsAsHttp } from '../temporal-errors';
 import { HttpError, parseOr400, refusalError } from '../http-error';
 
 /** An account as the API shows it: never the password hash. */
@@ -43,7 +47,19 @@ const userNotFound = () => new HttpError(404, { error: 'not_found', reason: '用
 const usernameTaken = () => new HttpError(409, { error: 'conflict', reason: '用户名已被使用，请换一个' });
 
 /** Staff accounts, for admins: list, create, change role, jurisdiction, department or status, reset a password. */
-export function createUsersRouter({ db, audit }: { db: PrismaClient; audit: AuditLog }): Router {
+export function createUsersRouter({ db, audit, temporal }: { db: PrismaClient; audit: AuditLog; temporal: { client: Client } }): Router {
+  /** A disabled account's claims are released, so its tasks go back to everyone who may act on them (the admin acts). */
+  async function releaseClaimsOf(userId: string, admin: Actor): Promise<number> {
+    const claimed = await db.task.findMany({ where: { assigneeId: userId, status: 'OPEN' }, select: { id: true, workflowId: true } });
+    for (const task of claimed) {
+      await withRefusalsAsHttp(() => temporal.client.workflow.getHandle(task.workflowId).executeUpdate(releaseTaskUpdate, { args: [{ taskId: task.id, actor: admin }] })).catch((err: unknown) => {
+        // Closed since (409): nothing to release. Anything else is the admin's to retry.
+        if (!(err instanceof HttpError && err.status === 409)) throw err;
+      });
+    }
+    return claimed.length;
+  }
+
   const router = Router();
   const admins: RequestHandler = (req, _res, next) => {
     const refusal = refuseUserManagement(actorOf(req));
@@ -121,6 +137,7 @@ export function createUsersRouter({ db, audit }: { db: PrismaClient; audit: Audi
       );
       return user;
     });
+    if (existing.active && !updated.active) await releaseClaimsOf(updated.id, actor);
     res.json(userView(updated));
   });
 

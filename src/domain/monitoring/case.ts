@@ -1,7 +1,5 @@
-import type { PolicySettings, SlaStep } from '../policy';
-import { durationMs } from '../duration';
-import type { Role } from '../roles';
-import type { Decision, TaskSpec } from '../tasks/task';
+import type { SlaStep } from '../policy';
+import type { Decision } from '../tasks/task';
 
 /** 防止返贫动态监测: the identification chain of a monitoring case (shared/domain.md, process 1). */
 
@@ -103,56 +101,6 @@ export const stageLabels: Record<Stage, string> = {
   EXIT_DISTRICT_APPROVAL: '风险消除区级审定',
   RISK_ELIMINATED: '已消除风险',
 };
-export const stepLabels: Record<MonitoringStep, string> = {
-  HOME_VISIT: '入户核实',
-  VILLAGE_REVIEW: '村级民主评议',
-  TOWN_REVIEW: '乡镇审核',
-  DISTRICT_APPROVAL: '区级审定',
-  ANNOUNCEMENT: '公告',
-  DATA_MATCHING: '信息比对',
-  OBJECTION: '公示异议处理',
-  VISIT: '定期走访',
-  MEASURE_DELIVERY: '落实帮扶措施',
-  ANNUAL_REVIEW: '年度集中排查',
-  EXIT_VISIT: '风险消除入户核实',
-  EXIT_VILLAGE_REVIEW: '风险消除村级评议',
-  EXIT_TOWN_REVIEW: '风险消除乡镇审核',
-  EXIT_DISTRICT_APPROVAL: '风险消除区级审定',
-};
-
-interface StepRule {
-  role: Role;
-  level: 'VILLAGE' | 'TOWN' | 'DISTRICT';
-  allowedDecisions: Decision[];
-  /** A review step: whoever submitted the work it reviews may not decide it. */
-  review: boolean;
-}
-
-const stepRules: Record<MonitoringStep, StepRule> = {
-  // The visit has nothing before it to return to.
-  HOME_VISIT: { role: 'VILLAGE_CASEWORKER', level: 'VILLAGE', allowedDecisions: ['approve', 'reject'], review: false },
-  VILLAGE_REVIEW: { role: 'VILLAGE_CASEWORKER', level: 'VILLAGE', allowedDecisions: ['approve', 'return', 'reject'], review: true },
-  TOWN_REVIEW: { role: 'TOWN_REVIEWER', level: 'TOWN', allowedDecisions: ['approve', 'return', 'reject'], review: true },
-  DISTRICT_APPROVAL: { role: 'DISTRICT_APPROVER', level: 'DISTRICT', allowedDecisions: ['approve', 'return', 'reject'], review: true },
-  // Publishing the approved list is a confirmation, not a judgement.
-  ANNOUNCEMENT: { role: 'DISTRICT_APPROVER', level: 'DISTRICT', allowedDecisions: ['approve'], review: false },
-  // Departments compare their records; a finding that rules the household out ends the case.
-  DATA_MATCHING: { role: 'DEPARTMENT_OFFICER', level: 'DISTRICT', allowedDecisions: ['approve', 'reject'], review: false },
-  // approve: objection not upheld; return: upheld, evaluate again; reject: upheld, not included.
-  OBJECTION: { role: 'VILLAGE_CASEWORKER', level: 'VILLAGE', allowedDecisions: ['approve', 'return', 'reject'], review: false },
-  // Done by recording the visit (POST …/visits), not by a decision.
-  VISIT: { role: 'VILLAGE_CASEWORKER', level: 'VILLAGE', allowedDecisions: [], review: false },
-  // approve: delivered; reject: could not be delivered (with the reason). A department's measure goes to its officers instead.
-  MEASURE_DELIVERY: { role: 'VILLAGE_CASEWORKER', level: 'VILLAGE', allowedDecisions: ['approve', 'reject'], review: false },
-  // approve with the finding as comment: the household was re-examined.
-  ANNUAL_REVIEW: { role: 'VILLAGE_CASEWORKER', level: 'VILLAGE', allowedDecisions: ['approve'], review: false },
-  // The exit's visit confirms (approve) or finds the household not yet stable (reject: it stays monitored).
-  EXIT_VISIT: { role: 'VILLAGE_CASEWORKER', level: 'VILLAGE', allowedDecisions: ['approve', 'reject'], review: false },
-  EXIT_VILLAGE_REVIEW: { role: 'VILLAGE_CASEWORKER', level: 'VILLAGE', allowedDecisions: ['approve', 'return', 'reject'], review: true },
-  EXIT_TOWN_REVIEW: { role: 'TOWN_REVIEWER', level: 'TOWN', allowedDecisions: ['approve', 'return', 'reject'], review: true },
-  EXIT_DISTRICT_APPROVAL: { role: 'DISTRICT_APPROVER', level: 'DISTRICT', allowedDecisions: ['approve', 'return', 'reject'], review: true },
-};
-
 export function isIdentificationStep(stage: string): stage is IdentificationStep {
   return (identificationSteps as readonly string[]).includes(stage);
 }
@@ -200,49 +148,6 @@ export const closedStages: readonly Stage[] = ['NOT_INCLUDED'];
 /** Stages at which identification is finished, one way or the other. */
 export const identifiedStages: readonly Stage[] = ['MONITORED', 'NOT_INCLUDED'];
 
-/** The identification step whose due period an exit step keeps: the same chain, the same clocks. */
-const exitCounterparts: Record<ExitStep, IdentificationStep> = {
-  EXIT_VISIT: 'HOME_VISIT',
-  EXIT_VILLAGE_REVIEW: 'VILLAGE_REVIEW',
-  EXIT_TOWN_REVIEW: 'TOWN_REVIEW',
-  EXIT_DISTRICT_APPROVAL: 'DISTRICT_APPROVAL',
-};
-
-function dueOf(step: MonitoringStep, policy: PolicySettings): string {
-  if (step === 'VISIT') return policy.followUpVisitInterval;
-  if (step === 'MEASURE_DELIVERY') return policy.measureDeliveryDue;
-  if (step === 'ANNUAL_REVIEW') return policy.annualReviewDue;
-  if (isExitStep(step)) return policy.stepDue[exitCounterparts[step]];
-  return policy.stepDue[step];
-}
-
 export function isExitStep(step: string): step is ExitStep {
   return (exitSteps as readonly string[]).includes(step);
-}
-
-/** The delivery task of a measure: its department's officers at the district, or the village when no department is responsible. */
-export function measureTaskSpec(department: string | null, villageCode: string, submitterId: string, policy: PolicySettings): TaskSpec {
-  const spec = stepTaskSpec('MEASURE_DELIVERY', villageCode, submitterId, policy);
-  return department ? { ...spec, role: 'DEPARTMENT_OFFICER', jurisdictionCode: villageCode.slice(0, 6), department } : spec;
-}
-
-/** The task for a step of a case in `villageCode`, due per the pinned policy. */
-export function stepTaskSpec(
-  step: MonitoringStep,
-  villageCode: string,
-  submitterId: string | null,
-  policy: PolicySettings,
-): TaskSpec {
-  const rule = stepRules[step];
-  const jurisdictionCode =
-    rule.level === 'VILLAGE' ? villageCode : rule.level === 'TOWN' ? villageCode.slice(0, 9) : villageCode.slice(0, 6);
-  return {
-    step,
-    role: rule.role,
-    jurisdictionCode,
-    allowedDecisions: rule.allowedDecisions,
-    submitterId,
-    separationOfDuties: rule.review,
-    dueInMs: durationMs(dueOf(step, policy)),
-  };
 }

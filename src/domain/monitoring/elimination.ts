@@ -2,7 +2,8 @@ import type { Decision } from '../tasks/task';
 import { monitoringLineFor, type PolicySettings } from '../policy';
 import { durationMs } from '../duration';
 import { exitProblems } from './assistance';
-import { identificationSteps, isExitStep, exitSteps, stepTaskSpec, type ExitStep, type LaborCapacity, type MonitoringStep, type Stage } from './case';
+import { stepTaskSpec } from './process';
+import { identificationSteps, isExitStep, exitSteps, type ExitStep, type LaborCapacity, type MonitoringStep, type Stage } from './case';
 import type { TaskSpec } from '../tasks/task';
 
 /** 风险消除 and 回退: where the exit chain takes a monitored household, and what it must show first. */
@@ -44,6 +45,13 @@ export function previousChainStep(step: MonitoringStep): MonitoringStep | undefi
   const chain: readonly MonitoringStep[] = isExitStep(step) ? exitSteps : identificationSteps;
   const i = chain.indexOf(step);
   return i > 0 ? chain[i - 1] : undefined;
+}
+
+/** The steps before `step` in its chain (identification's or the exit's): whoever decided them produced what `step` decides. */
+export function earlierChainSteps(step: MonitoringStep): MonitoringStep[] {
+  const chain: readonly MonitoringStep[] = isExitStep(step) ? exitSteps : identificationSteps;
+  const i = chain.indexOf(step);
+  return i > 0 ? chain.slice(0, i) : [];
 }
 
 /** The visit task of a followed household: monthly while monitored, at the recheck interval once its risk is eliminated. */

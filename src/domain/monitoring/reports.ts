@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ErrorCode, type Refusal } from '../errors';
 import { isWithin, type JurisdictionLevel } from '../jurisdictions';
-import { categories, categoryLabels, riskTypeLabels, riskTypes, stageLabels, stages, stepLabels, type MonitoringStep, type Stage } from './case';
+import { categories, categoryLabels, riskTypeLabels, riskTypes, stageLabels, stages, type MonitoringStep, type Stage } from './case';
+import { stepLabels } from './process';
 
 /**
  * 防止返贫动态监测报表: the arithmetic of the monitoring report, without I/O. The database groups and counts (by town,

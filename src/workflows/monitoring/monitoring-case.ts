@@ -4,12 +4,8 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   patched,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -17,9 +13,8 @@ import {
 import { isWithin } from '../../domain/jurisdictions';
 import { durationMs } from '../../domain/duration';
 import { ErrorCode } from '../../domain/errors';
-import { measureDepartments, refuseMeasurePlan, type Measure, type MeasureType } from '../../domain/monitoring/assistance';
-import type { Visit } from '../../domain/monitoring/schemas';
-import { defaultPolicySettings, type PinnedPolicy, type PolicySettings } from '../../domain/policy';
+import { measureDepartments, refuseMeasurePlan, type MeasureType } from '../../domain/monitoring/assistance';
+import { defaultPolicySettings, type PolicySettings } from '../../domain/policy';
 import {
   exitObjectionOutcome,
   exitRefusals,
@@ -27,6 +22,7 @@ import {
   followUpStages,
   keptFindings,
   monitoredStages,
+  earlierChainSteps,
   nextExitStage,
   previousChainStep,
   visitTaskSpec,
@@ -34,139 +30,56 @@ import {
 } from '../../domain/monitoring/elimination';
 import {
   identifiedStages,
-  measureTaskSpec,
   isExitStep,
   isIdentificationStep,
   nextStage,
   postingComplete,
   sideStepOutcome,
-  stepTaskSpec,
-  type Category,
-  type Channel,
-  type LaborCapacity,
   type MonitoringStep,
-  type RiskType,
   type SideStep,
   type Stage,
 } from '../../domain/monitoring/case';
+import {
+  addMeasuresUpdate,
+  annualReviewSignal,
+  applyPolicyUpdate,
+  caseRegisteredUpdate,
+  caseStateQuery,
+  fileObjectionUpdate,
+  proposeExitUpdate,
+  recordVisitUpdate,
+  rollBackUpdate,
+  type FollowUpMemory,
+  type MeasureRecord,
+  type MonitoringCaseInput,
+  type MonitoringChange,
+  type MonitoringDecisionResult,
+} from '../../domain/monitoring/messages';
+import { measureTaskSpec, stepTaskSpec } from '../../domain/monitoring/process';
 import type { Actor } from '../../domain/roles';
-import type { HumanTask } from '../../domain/tasks/task';
+import type { DecisionRequest, HumanTask, TaskSpec } from '../../domain/tasks/task';
 import type { createMonitoringActivities } from '../../activities/monitoring/monitoring-activities';
 import type { createPolicyActivities } from '../../activities/policy/policy-activities';
-import { caseStageKey } from '../search-attributes';
-import { TaskBoard, type BoardSnapshot } from '../tasks/task-board';
+import { caseStageKey } from '../../temporal/search-attributes';
+import { TaskBoard, type StepRecord } from '../tasks/task-board';
 
-/** Start input. Name, ID number and income stay in PostgreSQL; the workflow holds ids, codes and the caseworker's note. */
-export interface MonitoringCaseInput {
-  caseId: string;
-  householdId: string;
-  villageCode: string;
-  category: Category;
-  channel: Channel;
-  riskTypes: RiskType[];
-  /** Decides which assistance measures a plan may hold (absent in cases started before it was passed). */
-  laborCapacity?: LaborCapacity;
-  /** The caseworker's note. Free text, so it is encrypted in history with every other payload. */
-  note?: string;
-  discoveredAt: string;
-  createdBy: Actor;
-  /**
-   * The policy version in force at `discoveredAt`, pinned by whoever starts the case, which saves the case a round
-   * trip at its start. Cases started before it was passed load it themselves.
-   */
-  policy?: PinnedPolicy;
-  /** Set by continue-as-new: the follow-up goes on from here, with no identification and no new registration. */
-  resume?: FollowUpMemory;
-  /** Continue as new past this many history events, if Temporal has not suggested it before (default 10,000). */
-  historyEventsLimit?: number;
-}
-
-/** Everything the follow-up needs to go on in a new run: open tasks with their clocks, the plan, the visits' findings. */
-export interface FollowUpMemory {
-  stage: Stage;
-  policy: PinnedPolicy;
-  board: BoardSnapshot;
-  completedBy: Partial<Record<MonitoringStep, string>>;
-  measures: MeasureRecord[];
-  visits: number;
-  findings: VisitFinding[];
-  monitoredSince: number;
-  postingEndsAt: number | null;
-  reviewedYears: number[];
-}
-
-export interface MonitoringCaseState {
-  caseId: string;
-  stage: Stage;
-  policyVersion: number | null;
-  postingEndsAt: number | null;
-  dataMatched: boolean;
-  openTasks: HumanTask[];
-  /** When the household became monitored (again, after a rollback); null before. */
-  monitoredSince: number | null;
-  measures: MeasureRecord[];
-}
-
-/** A planned measure as the workflow tracks it. */
-export interface MeasureRecord extends Measure {
-  id: string;
-  department: string | null;
-  taskId: string;
-  status: 'PLANNED' | 'DELIVERED' | 'NOT_DELIVERED';
-}
-
-export interface ObjectionRequest {
-  content: string;
-  actor: Actor;
-}
-
-/** Answers once the case is in the read model, so a POST can answer with it (read-your-writes). */
-export const caseRegisteredUpdate = defineUpdate<{ caseId: string; stage: Stage }>('caseRegistered');
-/** 公示异议: an objection raised while the evaluation is posted; it opens a task that must be resolved. */
-export const fileObjectionUpdate = defineUpdate<{ taskId: string }, [ObjectionRequest]>('fileObjection');
-export const caseStateQuery = defineQuery<MonitoringCaseState>('caseState');
-/** 走访: records a follow-up visit of a monitored household and schedules the next. */
-export const recordVisitUpdate = defineUpdate<{ visitId: string; nextVisitTaskId: string }, [{ visit: Visit; actor: Actor }]>('recordVisit');
-/** 帮扶措施: adds measures to a monitored household's plan; each becomes a delivery task. */
-export const addMeasuresUpdate = defineUpdate<{ measureIds: string[] }, [{ measures: Measure[]; actor: Actor }]>('addMeasures');
-/** 风险消除: the caseworker proposes the exit; refused with the reasons while the preconditions fail, else the review chain opens. */
-export const proposeExitUpdate = defineUpdate<{ taskId: string; stage: Stage }, [{ reason: string; actor: Actor }]>('proposeExit');
-/** 回退: an eliminated household found unstable at a recheck is monitored again and assistance resumes. */
-export const rollBackUpdate = defineUpdate<{ stage: Stage; visitTaskId: string }, [{ reason: string; actor: Actor }]>('rollBack');
-/** 集中排查: the yearly sweep asks every monitored household to be re-examined; once per year, however often it is sent. */
-/** A district approver moves the case onto another policy version (a case keeps the version it started with unless told so). */
-export const applyPolicyUpdate = defineUpdate<{ policyVersion: number }, [{ version: number; actor: Actor }]>('applyPolicy');
-export const annualReviewSignal = defineSignal<[{ year: number }]>('annualReview');
+export {
+  addMeasuresUpdate,
+  annualReviewSignal,
+  applyPolicyUpdate,
+  caseRegisteredUpdate,
+  caseStateQuery,
+  fileObjectionUpdate,
+  proposeExitUpdate,
+  recordVisitUpdate,
+  rollBackUpdate,
+} from '../../domain/monitoring/messages';
+export type { FollowUpMemory, MeasureRecord, MonitoringCaseInput, MonitoringCaseState, ObjectionRequest } from '../../domain/monitoring/messages';
 
 const { loadPolicy, loadPolicyVersion } = proxyActivities<ReturnType<typeof createPolicyActivities>>({
   startToCloseTimeout: '30 seconds',
 });
-const {
-  registerMonitoringCase,
-  recordMonitoringDecision,
-  recordObjection,
-  recordPostingEnded,
-  notifyIdentificationOverdue,
-  recordFollowUpStarted,
-  recordFollowUpVisit,
-  recordMeasures,
-  recordExitProposed,
-  recordRollback,
-  recordAnnualReviewOpened,
-  recordPolicyApplied,
-} = proxyActivities<
-  ReturnType<typeof createMonitoringActivities>
->({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-
-/**
- * Registering a new case as a local activity: it runs in the workflow task that starts the case, so the case is in the
- * read model and answers its creator in one round trip to Temporal instead of three (the cost of each department
- * import's leads). The same idempotent activity; cases started before this run it as an ordinary one.
- */
-const { registerMonitoringCase: registerMonitoringCaseLocally } = proxyLocalActivities<ReturnType<typeof createMonitoringActivities>>({
+const { notifyIdentificationOverdue } = proxyActivities<ReturnType<typeof createMonitoringActivities>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -188,13 +101,16 @@ function refuse(type: ErrorCode, message: string): never {
  * rechecks and rollback. Continues as new when history grows long, carrying open tasks and clocks.
  */
 export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promise<{ caseId: string; stage: Stage }> {
+  // Cases started before the task kit record each step through the activity their history names, and write the
+  // overdue flag where they did (TaskBoard's legacy mode); every case started since, or continued as new, uses the kit.
+  const legacy = !patched('task-kit');
   const resume = input.resume;
   let stage = resume?.stage ?? ('HOME_VISIT' as Stage);
   let registered = false;
   let policyVersion: number | null = resume?.policy.version ?? null;
   let postingEndsAt: number | null = resume?.postingEndsAt ?? null;
   let dataMatched = false;
-  let board: TaskBoard | undefined;
+  let board: TaskBoard<MonitoringDecisionResult> | undefined;
   let monitoredSince: number | null = resume?.monitoredSince ?? null;
   const measures: MeasureRecord[] = resume?.measures ?? [];
   setHandler(caseRegisteredUpdate, async () => {
@@ -216,23 +132,40 @@ export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promis
   policyVersion = policy.version;
   // Versions pinned before a setting existed get its default.
   let settings: PolicySettings = { ...defaultPolicySettings, ...policy.settings };
-  board = new TaskBoard({ process: 'monitoring', caseId: input.caseId }, durationMs(policy.settings.escalationAfter));
+  board = new TaskBoard<MonitoringDecisionResult>({ process: 'monitoring', caseId: input.caseId }, { escalationAfterMs: durationMs(policy.settings.escalationAfter), legacy });
   const tasks = board;
   if (resume) tasks.restore(resume.board);
+  /** What the kit added to a step's task (its escalation path) stays out of the tasks of cases started before it. */
+  const forCase = (spec: TaskSpec): TaskSpec => (legacy ? { ...spec, escalation: undefined } : spec);
   /** Who last completed each step: the submitter of the step after it (separation of duties). */
   const completedBy: Partial<Record<MonitoringStep, string>> = resume?.completedBy ?? {};
+  /** Who proposed the exit under review: they produced what its chain decides. */
+  let exitProposedBy: string | null = null;
+  /**
+   * Separation of duties across the whole chain: nobody decides a step whose subject they produced or raised — the
+   * reporter, whoever decided an earlier step of the chain, the exit's proposer, and for an objection the evaluator
+   * whose evaluation it contests (its filer is its submitter).
+   */
+  const producersOf = (step: MonitoringStep): string[] => {
+    if (step === 'OBJECTION') return [completedBy[stage === 'EXIT_POSTING' ? 'EXIT_VILLAGE_REVIEW' : 'VILLAGE_REVIEW']].filter((id): id is string => !!id);
+    const earlier = earlierChainSteps(step).map((s) => completedBy[s]);
+    return [input.createdBy.userId, ...(isExitStep(step) && exitProposedBy ? [exitProposedBy] : []), ...earlier].filter((id): id is string => !!id);
+  };
   const specFor = (step: MonitoringStep, submitterId?: string) => {
     const before = previousChainStep(step);
     const submitter = submitterId ?? (before ? (completedBy[before] ?? null) : input.createdBy.userId);
-    return stepTaskSpec(step, input.villageCode, submitter, settings);
+    return forCase(stepTaskSpec(step, input.villageCode, submitter, settings, 0, producersOf(step)));
   };
-  const visitSpec = (submitterId: string) => visitTaskSpec(stage, input.villageCode, submitterId, settings);
+  const visitSpec = (submitterId: string) => forCase(visitTaskSpec(stage, input.villageCode, submitterId, settings));
+  const record = (step: StepRecord<MonitoringChange>) => tasks.record(step);
+  const by = (actor: Actor) => ({ actorId: actor.userId, actorName: actor.username });
 
   setHandler(
     fileObjectionUpdate,
     async ({ content, actor }) => {
+      const at = Date.now();
       const task = tasks.open(specFor('OBJECTION', actor.userId));
-      await recordObjection({ caseId: input.caseId, task, content, actor, at: Date.now() });
+      await record({ at, timeline: [{ id: `${task.id}:filed`, at, kind: 'OBJECTION_FILED', step: 'OBJECTION', ...by(actor), comment: content }], legacyActivity: 'recordObjection' });
       return { taskId: task.id };
     },
     {
@@ -250,10 +183,17 @@ export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promis
 
   const identificationDueAt = Date.parse(input.discoveredAt) + durationMs(policy.settings.identificationLimit);
   if (!resume) {
-    const firstTasks = [tasks.open(specFor('HOME_VISIT')), tasks.open(specFor('DATA_MATCHING', input.createdBy.userId))];
-    const registration = { input, stage, policyVersion, tasks: firstTasks, identificationDueAt };
-    if (patched('register-case-locally')) await registerMonitoringCaseLocally(registration);
-    else await registerMonitoringCase(registration);
+    tasks.open(specFor('HOME_VISIT'));
+    tasks.open(specFor('DATA_MATCHING', input.createdBy.userId));
+    const registration: StepRecord<MonitoringChange> = {
+      at: Date.now(),
+      timeline: [{ id: `${input.caseId}:created`, at: Date.parse(input.discoveredAt), kind: 'CASE_CREATED', ...by(input.createdBy), toStage: stage }],
+      change: { register: { input, stage, policyVersion: policy.version, identificationDueAt } },
+      legacyActivity: 'registerMonitoringCase',
+    };
+    // A new case registers in the workflow task that starts it (a local activity): the case is in the read model and
+    // answers its creator in one round trip to Temporal. Cases of the oldest histories registered as an ordinary one.
+    await record({ ...registration, local: !legacy || patched('register-case-locally') });
   }
   registered = true;
   const clocks = tasks.runClocks();
@@ -285,7 +225,12 @@ export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promis
       findings.push({ at, perCapitaIncome: visit.perCapitaIncome, unresolvedSpending: visit.unresolvedSpending, guaranteesSecure: visit.guaranteesSecure });
       findings.splice(0, findings.length - keptFindings);
       const visitId = `${input.caseId}.v${visits}`;
-      await recordFollowUpVisit({ caseId: input.caseId, visitId, visit, actor, at, completedTaskId: done?.id ?? null, nextTask: next });
+      await record({
+        at,
+        timeline: [{ id: `${visitId}:visited`, at, kind: 'VISIT_RECORDED', step: 'VISIT', ...by(actor) }],
+        change: { visit: { visitId, visit, actorId: actor.userId } },
+        legacyActivity: 'recordFollowUpVisit',
+      });
       return { visitId, nextVisitTaskId: next.id };
     },
     {
@@ -299,15 +244,20 @@ export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promis
     addMeasuresUpdate,
     async ({ measures: planned, actor }) => {
       const at = Date.now();
-      const added = planned.map((m) => {
+      const records = planned.map((m) => {
         const department = measureDepartments[m.type as MeasureType];
-        const task = tasks.open(measureTaskSpec(department, input.villageCode, actor.userId, settings));
+        const task = tasks.open(forCase(measureTaskSpec(department, input.villageCode, actor.userId, settings)));
         const record: MeasureRecord = { ...m, id: `${input.caseId}.m${measures.length + 1}`, department, taskId: task.id, status: 'PLANNED' };
         measures.push(record);
-        return { record, task };
+        return record;
       });
-      await recordMeasures({ caseId: input.caseId, measures: added.map((a) => a.record), tasks: added.map((a) => a.task), actor, at });
-      return { measureIds: added.map((a) => a.record.id) };
+      await record({
+        at,
+        timeline: records.map((m) => ({ id: `${m.id}:planned`, at, kind: 'MEASURE_PLANNED', step: 'MEASURE_DELIVERY', ...by(actor), comment: m.type })),
+        change: { measures: { records, createdById: actor.userId } },
+        legacyActivity: 'recordMeasures',
+      });
+      return { measureIds: records.map((m) => m.id) };
     },
     {
       validator: ({ measures: planned, actor }) => {
@@ -329,9 +279,15 @@ export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promis
       // Another proposal may have been accepted since this one was validated.
       if (stage !== 'MONITORED') refuse(ErrorCode.CONFLICT, '该户的风险消除已在审核中');
       const at = Date.now();
+      exitProposedBy = actor.userId;
       const task = tasks.open(specFor('EXIT_VISIT', actor.userId));
       moveTo('EXIT_VISIT');
-      await recordExitProposed({ caseId: input.caseId, at, actor, reason, task });
+      await record({
+        at,
+        timeline: [{ id: `${task.id}:exit-proposed`, at, kind: 'EXIT_PROPOSED', ...by(actor), comment: reason, fromStage: 'MONITORED', toStage: 'EXIT_VISIT' }],
+        change: { stage: 'EXIT_VISIT' },
+        legacyActivity: 'recordExitProposed',
+      });
       return { taskId: task.id, stage };
     },
     {
@@ -364,11 +320,15 @@ export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promis
       moveTo('MONITORED');
       monitoredSince = at;
       // Assistance resumes: visits are monthly again, from now.
-      const cancelled = tasks.openOf('VISIT').map((t) => t.id);
-      cancelled.forEach((id) => tasks.cancel(id));
+      tasks.openOf('VISIT').forEach((t) => tasks.cancel(t.id));
       const next = tasks.open(visitSpec(actor.userId));
-      await recordRollback({ caseId: input.caseId, at, actor, reason, cancelled, nextTask: next });
-      tasks.refreshOverdueFlag();
+      await record({
+        at,
+        timeline: [{ id: `${next.id}:rolled-back`, at, kind: 'ROLLED_BACK', ...by(actor), comment: reason, fromStage: 'RISK_ELIMINATED', toStage: 'MONITORED' }],
+        change: { stage: 'MONITORED' },
+        legacyActivity: 'recordRollback',
+      });
+      tasks.legacyOverdueCheckpoint();
       return { stage, visitTaskId: next.id };
     },
     {
@@ -392,7 +352,13 @@ export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promis
       settings = { ...defaultPolicySettings, ...next.settings };
       // Open tasks keep their due times; what opens from now on, and each escalation, follows the new version.
       tasks.setEscalationAfter(durationMs(settings.escalationAfter));
-      await recordPolicyApplied({ caseId: input.caseId, from, to: next.version, actor, at: Date.now() });
+      const at = Date.now();
+      await record({
+        at,
+        timeline: [{ id: `${input.caseId}:policy:${from}-${next.version}:${at}`, at, kind: 'POLICY_APPLIED', ...by(actor), comment: `政策设置由第${from}版调整为第${next.version}版` }],
+        change: { policyVersion: next.version },
+        legacyActivity: 'recordPolicyApplied',
+      });
       return { policyVersion: next.version };
     },
     {
@@ -406,8 +372,13 @@ export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promis
   setHandler(annualReviewSignal, async ({ year }) => {
     if (!monitoredStages.includes(stage) || reviewedYears.includes(year)) return;
     reviewedYears.push(year);
+    const at = Date.now();
     const task = tasks.open(specFor('ANNUAL_REVIEW'));
-    await recordAnnualReviewOpened({ caseId: input.caseId, task, year, at: Date.now() });
+    await record({
+      at,
+      timeline: [{ id: `${task.id}:annual-review`, at, kind: 'ANNUAL_REVIEW_OPENED', step: 'ANNUAL_REVIEW', comment: `${year}年度集中排查` }],
+      legacyActivity: 'recordAnnualReviewOpened',
+    });
   });
 
   const canLeavePosting = () =>
@@ -419,7 +390,8 @@ export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promis
 
   /** Continues as new at a quiet moment: no decision, handler or notice in flight, so nothing is lost between the runs. */
   async function continueAsNewWhenQuiet(): Promise<void> {
-    await condition(() => allHandlersFinished() && tasks.quiet());
+    // A decision accepted meanwhile waits for this loop to settle it: take it first, then try again.
+    await condition(() => tasks.hasPendingDecision() || (allHandlersFinished() && tasks.quiet()));
     if (!allHandlersFinished() || !tasks.quiet()) return;
     const memory: FollowUpMemory = {
       stage,
@@ -436,37 +408,64 @@ export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promis
     await continueAsNew<typeof monitoringCaseWorkflow>({ ...input, resume: memory });
   }
 
+  /** Posting is over with nothing outstanding: the town review opens (the identification's, or the exit's). */
+  async function endPosting(next: 'TOWN_REVIEW' | 'EXIT_TOWN_REVIEW'): Promise<void> {
+    const at = Date.now();
+    const task = tasks.open(specFor(next));
+    const fromStage = next === 'TOWN_REVIEW' ? 'PUBLIC_POSTING' : 'EXIT_POSTING';
+    await record({
+      at,
+      timeline: [{ id: `${task.id}:posting-ended`, at, kind: 'POSTING_ENDED', fromStage, toStage: next }],
+      change: { stage: next },
+      legacyActivity: 'recordPostingEnded',
+    });
+    moveTo(next);
+  }
+
+  /**
+   * Records a decision that moves the case (or keeps it where it is) with what it cancels and opens, then answers the
+   * decisions it settles: the decided task's, and those it voided.
+   */
+  async function recordDecision(
+    decided: { task: HumanTask; request: DecisionRequest; at: number },
+    toStage: Stage,
+    extra: Pick<MonitoringChange, 'postingEndsAt' | 'measureStatus'> & { voided?: string[] } = {},
+  ): Promise<void> {
+    const { task, request, at } = decided;
+    const fromStage = stage;
+    const { voided = [], ...change } = extra;
+    await record({ at, decided: { task, request, fromStage, toStage }, change: { stage: toStage, ...change }, legacyActivity: 'recordMonitoringDecision' });
+    if (toStage !== fromStage) moveTo(toStage);
+    for (const id of [task.id, ...voided]) tasks.settle(id, { caseId: input.caseId, stage });
+    tasks.legacyOverdueCheckpoint();
+  }
+
   /** The exit's review chain, like identification's: on, back, or out (the household stays monitored). */
-  async function decideExitStep(task: HumanTask, request: Parameters<typeof recordMonitoringDecision>[0]['request'], at: number): Promise<void> {
+  async function decideExitStep(decided: { task: HumanTask; request: DecisionRequest; at: number }): Promise<void> {
+    const { task, request, at } = decided;
     const step = task.step as MonitoringStep;
     completedBy[step] = request.actor.userId;
     const fromStage = stage;
     const toStage = isExitStep(step) ? nextExitStage(step, request.decision) : (exitObjectionOutcome(request.decision) ?? stage);
-    const cancelled: string[] = [];
     const voided: string[] = [];
-    let nextTask: HumanTask | null = null;
     if (toStage === 'MONITORED' || toStage === 'RISK_ELIMINATED') {
       // The exit is decided: what is still open on its chain is moot, including decisions that arrived with this one.
-      for (const open of tasks.openTasks()) if (onExitChain(open)) cancelled.push(open.id);
       voided.push(...tasks.takeDecisionsWhere(onExitChain).map((p) => p.task.id));
-      cancelled.push(...voided);
+      for (const open of tasks.openTasks()) if (onExitChain(open)) tasks.cancel(open.id);
+      voided.forEach((id) => tasks.cancel(id));
     } else if (toStage !== fromStage || isExitStep(step)) {
-      if (fromStage === 'EXIT_POSTING') for (const open of tasks.openOf('OBJECTION')) cancelled.push(open.id);
-      if (isExitStep(toStage)) nextTask = tasks.open(specFor(toStage));
+      if (fromStage === 'EXIT_POSTING') for (const open of tasks.openOf('OBJECTION')) tasks.cancel(open.id);
+      if (isExitStep(toStage)) tasks.open(specFor(toStage));
     }
-    cancelled.forEach((id) => tasks.cancel(id));
     if (toStage === 'EXIT_POSTING' && fromStage !== 'EXIT_POSTING') postingEndsAt = at + durationMs(settings.postingPeriod);
-    await recordMonitoringDecision({ caseId: input.caseId, task, request, at, fromStage, toStage, nextTask, cancelled, postingEndsAt: toStage === 'EXIT_POSTING' ? postingEndsAt : null });
-    if (toStage !== fromStage) moveTo(toStage);
-    for (const id of [task.id, ...voided]) tasks.settle(id, { caseId: input.caseId, stage });
-    tasks.refreshOverdueFlag();
+    await recordDecision(decided, toStage, { voided, ...(toStage === 'EXIT_POSTING' && postingEndsAt !== null && { postingEndsAt }) });
   }
 
   async function followUp(resumed: boolean): Promise<void> {
     if (!resumed) {
       monitoredSince = Date.now();
-      const first = tasks.open(visitSpec(input.createdBy.userId));
-      await recordFollowUpStarted({ caseId: input.caseId, task: first });
+      tasks.open(visitSpec(input.createdBy.userId));
+      await record({ at: Date.now(), legacyActivity: 'recordFollowUpStarted' });
     }
     for (;;) {
       const ready = () => tasks.hasPendingDecision() || canLeavePosting() || historyIsLong();
@@ -475,37 +474,19 @@ export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promis
       else await condition(ready);
 
       if (!tasks.hasPendingDecision()) {
-        if (canLeavePosting()) {
-          const next = tasks.open(specFor('EXIT_TOWN_REVIEW'));
-          await recordPostingEnded({ caseId: input.caseId, at: Date.now(), nextTask: next, fromStage: 'EXIT_POSTING', toStage: 'EXIT_TOWN_REVIEW' });
-          moveTo('EXIT_TOWN_REVIEW');
-        } else if (historyIsLong()) {
-          await continueAsNewWhenQuiet();
-        }
+        if (canLeavePosting()) await endPosting('EXIT_TOWN_REVIEW');
+        else if (historyIsLong()) await continueAsNewWhenQuiet();
         continue;
       }
-      const { task, request, at } = tasks.takeDecision();
-      if (onExitChain(task)) {
-        await decideExitStep(task, request, at);
+      const decided = tasks.takeDecision();
+      if (onExitChain(decided.task)) {
+        await decideExitStep(decided);
         continue;
       }
       // A measure delivered (or not), a yearly review done: the household stays where it is.
-      const measure = measures.find((m) => m.taskId === task.id);
-      if (measure) measure.status = request.decision === 'approve' ? 'DELIVERED' : 'NOT_DELIVERED';
-      await recordMonitoringDecision({
-        caseId: input.caseId,
-        task,
-        request,
-        at,
-        fromStage: stage,
-        toStage: stage,
-        nextTask: null,
-        cancelled: [],
-        postingEndsAt: null,
-        measure: measure ? { id: measure.id, status: measure.status } : undefined,
-      });
-      tasks.settle(task.id, { caseId: input.caseId, stage });
-      tasks.refreshOverdueFlag();
+      const measure = measures.find((m) => m.taskId === decided.task.id);
+      if (measure) measure.status = decided.request.decision === 'approve' ? 'DELIVERED' : 'NOT_DELIVERED';
+      await recordDecision(decided, stage, measure ? { measureStatus: { id: measure.id, status: measure.status } } : {});
     }
   }
 
@@ -515,15 +496,12 @@ export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promis
     else await condition(() => tasks.hasPendingDecision() || canLeavePosting());
 
     if (!tasks.hasPendingDecision()) {
-      if (canLeavePosting()) {
-        const next = tasks.open(specFor('TOWN_REVIEW'));
-        await recordPostingEnded({ caseId: input.caseId, at: Date.now(), nextTask: next });
-        moveTo('TOWN_REVIEW');
-      }
+      if (canLeavePosting()) await endPosting('TOWN_REVIEW');
       continue;
     }
 
-    const { task, request, at } = tasks.takeDecision();
+    const decided = tasks.takeDecision();
+    const { task, request, at } = decided;
     const step = task.step as MonitoringStep;
     completedBy[step] = request.actor.userId;
     const fromStage = stage;
@@ -532,30 +510,23 @@ export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promis
     else toStage = sideStepOutcome(step as SideStep, request.decision) ?? stage;
     if (step === 'DATA_MATCHING' && request.decision === 'approve') dataMatched = true;
 
-    const cancelled: string[] = [];
     const voided: string[] = [];
-    let nextTask: HumanTask | null = null;
     if (identifiedStages.includes(toStage)) {
       // The case is decided: nothing else on it needs doing, including decisions that arrived with this one.
-      for (const open of tasks.openTasks()) cancelled.push(open.id);
       while (tasks.hasPendingDecision()) voided.push(tasks.takeDecision().task.id);
-      cancelled.push(...voided);
+      for (const open of tasks.openTasks()) tasks.cancel(open.id);
+      voided.forEach((id) => tasks.cancel(id));
     } else if (toStage !== fromStage || isIdentificationStep(step)) {
       // Leaving posting backwards voids its objections; a new evaluation is posted afresh.
-      if (fromStage === 'PUBLIC_POSTING') for (const open of tasks.openOf('OBJECTION')) cancelled.push(open.id);
-      if (isIdentificationStep(toStage)) nextTask = tasks.open(specFor(toStage));
+      if (fromStage === 'PUBLIC_POSTING') for (const open of tasks.openOf('OBJECTION')) tasks.cancel(open.id);
+      if (isIdentificationStep(toStage)) tasks.open(specFor(toStage));
     }
-    cancelled.forEach((id) => tasks.cancel(id));
     if (toStage === 'PUBLIC_POSTING' && fromStage !== 'PUBLIC_POSTING') postingEndsAt = at + durationMs(policy.settings.postingPeriod);
-
-    await recordMonitoringDecision({ caseId: input.caseId, task, request, at, fromStage, toStage, nextTask, cancelled, postingEndsAt: toStage === 'PUBLIC_POSTING' ? postingEndsAt : null });
-    if (toStage !== fromStage) moveTo(toStage);
-    for (const id of [task.id, ...voided]) tasks.settle(id, { caseId: input.caseId, stage });
-    tasks.refreshOverdueFlag();
+    await recordDecision(decided, toStage, { voided, ...(toStage === 'PUBLIC_POSTING' && postingEndsAt !== null && { postingEndsAt }) });
   }
 
   if (resume) await followUp(true);
-  else if (stage === 'MONITORED' && patched('follow-up-after-monitored')) await followUp(false);
+  else if (stage === 'MONITORED' && (!legacy || patched('follow-up-after-monitored'))) await followUp(false);
 
   await condition(allHandlersFinished);
   void clocks;

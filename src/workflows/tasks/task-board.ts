@@ -1,46 +1,52 @@
 import {
   ApplicationFailure,
   condition,
-  defineQuery,
-  defineUpdate,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { RetryPolicy } from '@temporalio/common';
 import type { Refusal } from '../../domain/errors';
 import type { Actor } from '../../domain/roles';
+import { claimTaskUpdate, completeTaskUpdate, openTasksQuery, reassignTaskUpdate, releaseTaskUpdate, type DecisionResult, type Transition } from '../../domain/tasks/messages';
 import {
   nextClockEvent,
   openTask,
   refuseActor,
   refuseDecision,
+  refuseReassign,
+  refuseRelease,
   type ClockEvent,
   type DecisionRequest,
   type HumanTask,
   type TaskSpec,
 } from '../../domain/tasks/task';
 import type { createTaskActivities } from '../../activities/tasks/task-activities';
-import { overdueKey } from '../search-attributes';
+import { overdueKey } from '../../temporal/search-attributes';
 
-/** The shared human-task primitive inside a workflow: task state, decision Updates, SLA clocks. */
+/** The shared human-task primitive inside a workflow: task state, decision Updates, SLA clocks, recording. */
 
-export interface DecisionResult {
-  caseId: string;
-  stage: string;
-}
-export interface ClaimRequest {
-  taskId: string;
-  actor: Actor;
-}
+export { claimTaskUpdate, completeTaskUpdate, openTasksQuery, reassignTaskUpdate, releaseTaskUpdate } from '../../domain/tasks/messages';
+export type { DecisionResult } from '../../domain/tasks/messages';
 
-export const completeTaskUpdate = defineUpdate<DecisionResult, [DecisionRequest]>('completeTask');
-export const claimTaskUpdate = defineUpdate<HumanTask, [ClaimRequest]>('claimTask');
-export const openTasksQuery = defineQuery<HumanTask[]>('openTasks');
-
-const taskActivities = proxyActivities<ReturnType<typeof createTaskActivities>>({
+type TaskActivities = ReturnType<typeof createTaskActivities>;
+const retry: RetryPolicy = { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['VALIDATION'] };
+const taskActivities = proxyActivities<TaskActivities>({ startToCloseTimeout: '30 seconds', retry });
+const localTaskActivities = proxyLocalActivities<TaskActivities>({ startToCloseTimeout: '30 seconds', retry });
+/**
+ * The activities a process recorded its steps with before the kit, by name: histories written then replay only
+ * against the same activity types, so a board of such a case records through them (registered as aliases of
+ * `recordTransition`, see src/activities/index.ts).
+ */
+const legacyRecorders = proxyActivities<Record<string, (t: Transition) => Promise<void>>>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['VALIDATION'] },
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+const legacyLocalRecorders = proxyLocalActivities<Record<string, (t: Transition) => Promise<void>>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
 function failure(refusal: Refusal): ApplicationFailure {
@@ -50,6 +56,16 @@ function failure(refusal: Refusal): ApplicationFailure {
 export interface CaseRef {
   process: string;
   caseId: string;
+}
+
+export interface BoardOptions {
+  /** The case's escalation period (its pinned policy's); a step may declare its own. */
+  escalationAfterMs: number;
+  /**
+   * A case started before the kit (its history has no `task-kit` patch marker): the board writes the overdue flag and
+   * records its steps exactly where that code did, so the history replays.
+   */
+  legacy?: boolean;
 }
 
 interface Pending {
@@ -64,20 +80,38 @@ export interface BoardSnapshot {
   tasks: HumanTask[];
 }
 
-export class TaskBoard {
+/** How a process records a step: what it adds to the task changes the board has collected since the last record. */
+export type StepRecord<Change> = Omit<Transition<Change>, 'process' | 'caseId' | 'workflowId' | 'opened' | 'cancelled' | 'completed'> & {
+  /** Cases started before the kit recorded this step with this activity (see BoardOptions.legacy). */
+  legacyActivity?: string;
+  /** Record in the workflow task itself (a local activity), e.g. a new case's registration. */
+  local?: boolean;
+};
+
+export class TaskBoard<R extends DecisionResult = DecisionResult> {
   private readonly tasks = new Map<string, HumanTask>();
   private readonly pending: Pending[] = [];
-  private readonly results = new Map<string, DecisionResult>();
+  private readonly results = new Map<string, R>();
+  /** Task rows to write with the next record: opened, cancelled, completed by a result. */
+  private opened: HumanTask[] = [];
+  private cancelled: string[] = [];
+  private completed: { taskId: string; actorId: string }[] = [];
   private sequence = 0;
   /** Bumped on every change the clock loop must notice. */
   private version = 0;
   /** A reminder or escalation is being sent. */
   private firing = false;
+  /** The overdue flag as last written to the search attribute. */
+  private overdueFlag = false;
+  private escalationAfterMs: number;
+  private readonly legacy: boolean;
 
   constructor(
     private readonly ref: CaseRef,
-    private escalationAfterMs: number,
+    options: BoardOptions,
   ) {
+    this.escalationAfterMs = options.escalationAfterMs;
+    this.legacy = options.legacy ?? false;
     setHandler(openTasksQuery, () => this.openTasks());
     setHandler(
       completeTaskUpdate,
@@ -110,6 +144,32 @@ export class TaskBoard {
       },
       { validator: ({ taskId, actor }) => this.validate(this.refusal(taskId) ?? refuseActor(this.tasks.get(taskId), actor)) },
     );
+    setHandler(
+      releaseTaskUpdate,
+      async ({ taskId, actor }) => {
+        const task = this.tasks.get(taskId);
+        const refusal = this.refusal(taskId) ?? refuseRelease(task, actor);
+        if (refusal || !task) throw failure(refusal!);
+        const from = task.assigneeId;
+        task.assigneeId = null;
+        await taskActivities.recordTaskAssignment({ ...this.ref, taskId, from, to: null, actor, at: Date.now() });
+        return { ...task };
+      },
+      { validator: ({ taskId, actor }) => this.validate(this.refusal(taskId) ?? refuseRelease(this.tasks.get(taskId), actor)) },
+    );
+    setHandler(
+      reassignTaskUpdate,
+      async ({ taskId, actor, to }) => {
+        const task = this.tasks.get(taskId);
+        const refusal = this.refusal(taskId) ?? refuseReassign(task, actor, to);
+        if (refusal || !task) throw failure(refusal!);
+        const from = task.assigneeId;
+        task.assigneeId = to.userId;
+        await taskActivities.recordTaskAssignment({ ...this.ref, taskId, from, to, actor, at: Date.now() });
+        return { ...task };
+      },
+      { validator: ({ taskId, actor, to }) => this.validate(this.refusal(taskId) ?? refuseReassign(this.tasks.get(taskId), actor, to)) },
+    );
   }
 
   private refusal(taskId: string): Refusal | null {
@@ -131,7 +191,7 @@ export class TaskBoard {
   private raceRefusal(taskId: string, actor: Actor): Refusal | null {
     const task = this.tasks.get(taskId);
     if (!task || task.status !== 'OPEN') return { code: 'CONFLICT', reason: '该任务已办结，不能再次处理' };
-    if (task.assigneeId && task.assigneeId !== actor.userId) return { code: 'FORBIDDEN', reason: '该任务已由其他人员认领' };
+    if (task.assigneeId && task.assigneeId !== actor.userId && task.assigneeId !== actor.onBehalfOf?.userId) return { code: 'FORBIDDEN', reason: '该任务已由其他人员认领' };
     return null;
   }
 
@@ -150,6 +210,8 @@ export class TaskBoard {
   restore(snapshot: BoardSnapshot): void {
     this.sequence = snapshot.sequence;
     for (const task of snapshot.tasks) this.tasks.set(task.id, { ...task });
+    // The previous run wrote the flag; this run's attributes carry it over.
+    this.overdueFlag = snapshot.tasks.some((t) => t.reminded);
     this.version++;
   }
 
@@ -162,11 +224,12 @@ export class TaskBoard {
     return this.pending.length === 0 && !this.firing;
   }
 
-  /** Opens a step in workflow state; the process persists it with its own transition. */
+  /** Opens a step in workflow state; its row is written with the next record(). */
   open(spec: TaskSpec): HumanTask {
     this.sequence++;
     const task = openTask(`${this.ref.caseId}.${this.sequence}`, spec, Date.now());
     this.tasks.set(task.id, task);
+    this.opened.push(task);
     this.version++;
     return task;
   }
@@ -205,26 +268,57 @@ export class TaskBoard {
     task.status = 'COMPLETED';
     task.assigneeId = actorId;
     this.tasks.delete(taskId);
+    this.completed.push({ taskId, actorId });
     this.version++;
+    if (!this.legacy) this.syncOverdueFlag();
   }
 
   /** Closes a task nobody needs to decide any more (the case ended or moved past it); its clock stops. */
   cancel(taskId: string): void {
     const task = this.tasks.get(taskId);
+    // A decided task waiting to be settled is voided: its row is cancelled too.
     if (!task) return;
     task.status = 'CANCELLED';
     this.tasks.delete(taskId);
+    this.cancelled.push(taskId);
     this.version++;
+    if (!this.legacy) this.syncOverdueFlag();
+  }
+
+  /**
+   * Records a step in the read model: the task rows opened, cancelled and completed since the last record, with what
+   * the process adds (the decision, timeline, audit, its case change), in one activity and one transaction.
+   */
+  async record<Change>(step: StepRecord<Change>): Promise<void> {
+    const { legacyActivity, local, ...rest } = step;
+    const transition: Transition<Change> = {
+      ...rest,
+      process: this.ref.process,
+      caseId: this.ref.caseId,
+      workflowId: workflowInfo().workflowId,
+      opened: this.opened.map((t) => ({ ...t })),
+      cancelled: this.cancelled,
+      completed: this.completed,
+    };
+    this.opened = [];
+    this.cancelled = [];
+    this.completed = [];
+    if (this.legacy && legacyActivity) {
+      await (local ? legacyLocalRecorders : legacyRecorders)[legacyActivity](transition);
+    } else {
+      await (local ? localTaskActivities : taskActivities).recordTransition(transition);
+    }
   }
 
   /** The decision is persisted: answer the Update that made it and drop the closed task from state. */
-  settle(taskId: string, result: DecisionResult): void {
+  settle(taskId: string, result: R): void {
     this.results.set(taskId, result);
     this.tasks.delete(taskId);
     this.version++;
+    if (!this.legacy) this.syncOverdueFlag();
   }
 
-  /** Reminder at the due time, then escalation up the jurisdiction tree; runs for the workflow's life. */
+  /** Reminder(s) and escalation along each open task's path; runs for the workflow's life. */
   async runClocks(): Promise<void> {
     for (;;) {
       const seen = this.version;
@@ -259,25 +353,39 @@ export class TaskBoard {
   }
 
   private async notify(task: HumanTask, event: ClockEvent): Promise<void> {
-    if (event.kind === 'REMIND') {
+    const notice = { ...this.ref, workflowId: workflowInfo().workflowId, at: Date.now() };
+    if (event.kind === 'REMIND_BEFORE') {
+      task.preReminded = true;
+      await taskActivities.notifyOverdueTask({ ...notice, task: { ...task }, escalation: null, ahead: true });
+    } else if (event.kind === 'REMIND') {
       task.reminded = true;
-      upsertSearchAttributes([{ key: overdueKey, value: true }]);
-      await taskActivities.notifyOverdueTask({ ...this.ref, workflowId: workflowInfo().workflowId, task: { ...task }, escalation: null, at: Date.now() });
+      if (this.legacy) upsertSearchAttributes([{ key: overdueKey, value: true }]);
+      else this.syncOverdueFlag();
+      await taskActivities.notifyOverdueTask({ ...notice, task: { ...task }, escalation: null });
     } else {
       task.escalationLevel = event.target.level;
       task.escalatedToCode = event.target.jurisdictionCode;
-      await taskActivities.notifyOverdueTask({
-        ...this.ref,
-        workflowId: workflowInfo().workflowId,
-        task: { ...task },
-        escalation: event.target,
-        at: Date.now(),
-      });
+      await taskActivities.notifyOverdueTask({ ...notice, task: { ...task }, escalation: event.target });
     }
   }
 
-  /** Clears the workflow's overdue flag once no open task is past due. */
-  refreshOverdueFlag(): void {
+  /** Writes the workflow's overdue flag when it changed: some open task is past due and reminded. */
+  private syncOverdueFlag(): void {
+    const overdue = this.openTasks().some((t) => t.reminded);
+    if (overdue === this.overdueFlag) return;
+    this.overdueFlag = overdue;
+    upsertSearchAttributes([{ key: overdueKey, value: overdue }]);
+  }
+
+  /**
+   * Where cases started before the kit wrote the overdue flag after a step (their histories expect the upsert there,
+   * changed or not); the kit keeps the flag itself for the others, so this does nothing for them.
+   */
+  legacyOverdueCheckpoint(): void {
+    if (!this.legacy) {
+      this.syncOverdueFlag();
+      return;
+    }
     const overdue = this.openTasks().some((t) => t.reminded);
     upsertSearchAttributes([{ key: overdueKey, value: overdue }]);
   }

@@ -365,6 +365,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tasks/bulk-complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 批量审核
+         * @description 乡镇或区级审核会议后一次办理多项任务（1–200项），每项与单独办理完全相同（同样的校验、同一流程更新、同样的审计记录）；一项被拒绝不影响其他各项，`results` 中逐项给出状态码和原因。原样重复提交时，每项得到首次办理的结果，不会重复记录。
+         */
+        post: operations["bulkCompleteTasks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/{id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 释放认领
+         * @description 认领人本人，或上级督办人员（本乡镇的乡镇审核、区级审批、系统管理员）释放认领，任务回到所有可办理人员的待办中。停用账号时其认领自动释放。写入时间线和审计日志。
+         */
+        post: operations["releaseTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/{id}/reassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 改派任务
+         * @description 上级督办人员（本乡镇的乡镇审核、区级审批、系统管理员）把任务改派给可以办理它的在用账号（角色、辖区、部门相符，且不是本步骤审核内容的经手人）。写入时间线和审计日志。
+         */
+        post: operations["reassignTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks/{id}/complete": {
         parameters: {
             query?: never;
@@ -553,6 +613,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/delegations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 代办委托列表
+         * @description 本人作为被代办人或代办人的委托；上级和系统管理员另可看到其可以设置的委托。
+         */
+        get: operations["listDelegations"];
+        put?: never;
+        /**
+         * 设置代办人
+         * @description 本人在缺勤期间指定同一角色的代办人（`forUsername` 省略时为本人）；系统管理员或上级（村级人员的乡镇审核、乡镇人员的区级审批）可以为其设置。期间代办人的待办列出被代办人可办理的任务（`delegated`，标明“代办”及代谁），可以代为办理；时间线和审计日志同时记录办理人和被代办人。职责分离对两人同时适用。到期自动失效，撤销立即失效。委托给本人 400，时间重叠 409。记入审计日志（`delegation.create`）。
+         */
+        post: operations["createDelegation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/delegations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * 撤销代办委托
+         * @description 被代办人、代办人、设置人或其上级撤销，立即失效。记入审计日志（`delegation.revoke`）。
+         */
+        delete: operations["revokeDelegation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -653,6 +757,8 @@ export interface components {
             decisionLabels: {
                 [key: string]: string;
             };
+            /** @description 案件在网页端的页面路径，例如 /cases/<id> */
+            casePath: string;
         };
         MonitoringCase: {
             id: string;
@@ -839,6 +945,50 @@ export interface components {
             total: number;
             /** @description escalated 的总条数 */
             escalatedTotal: number;
+            /** @description 代办：本人在委托期内代为办理的缺勤同事的待办（每条注明代谁办理），第 page 页 */
+            delegated: {
+                id: string;
+                caseId: string;
+                process: string;
+                /** @description 中文名称 */
+                processLabel: string;
+                step: string;
+                /** @description 中文名称 */
+                stepLabel: string;
+                /** @enum {string} */
+                role: "VILLAGE_CASEWORKER" | "TOWN_REVIEWER" | "DISTRICT_APPROVER" | "DEPARTMENT_OFFICER" | "COOPERATION_COORDINATOR" | "ADMIN";
+                jurisdictionCode: string;
+                assigneeId: string | null;
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 时间（UTC）
+                 */
+                openedAt: string;
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 时间（UTC）
+                 */
+                dueAt: string;
+                overdue: boolean;
+                escalated: boolean;
+                escalationLevel: number;
+                escalatedToCode: string | null;
+                allowedDecisions: string[];
+                decisionLabels: {
+                    [key: string]: string;
+                };
+                /** @description 案件在网页端的页面路径，例如 /cases/<id> */
+                casePath: string;
+                onBehalfOf: {
+                    userId: string;
+                    username: string;
+                    displayName: string;
+                };
+                /** @description 中文名称 */
+                delegatedLabel: string;
+            }[];
+            /** @description delegated 的总条数 */
+            delegatedTotal: number;
         };
         TaskDecided: {
             taskId: string;
@@ -2666,6 +2816,261 @@ export interface operations {
             };
         };
     };
+    bulkCompleteTasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "taskIds": [
+                 *         "3f1c2a9e-8d7b-4c55-9a61-2b0e4d6f7a81.4"
+                 *       ],
+                 *       "decision": "approve",
+                 *       "comment": "经乡镇审核会议研究同意"
+                 *     }
+                 */
+                "application/json": {
+                    taskIds: string[];
+                    decision: string;
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 逐项办理结果 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        results: {
+                            taskId: string;
+                            /** @description 该任务单独办理时的状态码：200、400、403、404 或 409 */
+                            status: number;
+                            caseId?: unknown;
+                            stage?: unknown;
+                            stageLabel?: unknown;
+                            /** @description 未办理的原因（中文） */
+                            error?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description 请求格式有误：JSON 无法解析、路径无法解码，或参数不符合要求（issues 中逐项说明） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description 未登录，或登录已失效、账号已停用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体超过 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体的字符集或压缩方式不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    releaseTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description 任务 id（UUID）
+                 * @example 3f1c2a9e-8d7b-4c55-9a61-2b0e4d6f7a81
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 已释放 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description 请求内容不符合要求，或流程拒绝了该操作（issues 中说明原因） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description 未登录，或登录已失效、账号已停用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权办理（角色、辖区、职责分离） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 任务不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 任务已办结或未被认领 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    reassignTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description 任务 id（UUID）
+                 * @example 3f1c2a9e-8d7b-4c55-9a61-2b0e4d6f7a81
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "village.head"
+                 *     }
+                 */
+                "application/json": {
+                    username: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已改派 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description 请求内容不符合要求，或流程拒绝了该操作（issues 中说明原因） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description 未登录，或登录已失效、账号已停用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权办理（角色、辖区、职责分离） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 任务不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 任务已办结，或已由此人办理 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体超过 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体的字符集或压缩方式不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     completeTask: {
         parameters: {
             query?: never;
@@ -2688,8 +3093,7 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    /** @enum {string} */
-                    decision: "approve" | "return" | "reject";
+                    decision: string;
                     comment?: string;
                 };
             };
@@ -3039,7 +3443,7 @@ export interface operations {
     listAudit: {
         parameters: {
             query?: {
-                action?: "auth.login" | "auth.login_failed" | "auth.logout" | "auth.refresh_reuse" | "case.start" | "case.objection" | "case.visit" | "case.measures" | "case.exit_proposal" | "case.rollback" | "case.policy_change" | "case.view_personal_data" | "task.decide" | "task.claim" | "policy.change" | "import.run" | "export.run" | "user.create" | "user.change" | "user.password_reset";
+                action?: "auth.login" | "auth.login_failed" | "auth.logout" | "auth.refresh_reuse" | "case.start" | "case.objection" | "case.visit" | "case.measures" | "case.exit_proposal" | "case.rollback" | "case.policy_change" | "case.view_personal_data" | "task.decide" | "task.claim" | "task.bulk_decide" | "delegation.create" | "delegation.revoke" | "task.release" | "task.reassign" | "security.assertion_refused" | "policy.change" | "import.run" | "export.run" | "user.create" | "user.change" | "user.password_reset";
                 actorId?: string;
                 targetId?: string;
                 from?: string;
@@ -3567,6 +3971,262 @@ export interface operations {
             };
             /** @description 请求体的字符集或压缩方式不受支持 */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listDelegations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 委托列表 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            delegator: {
+                                id: string;
+                                username: string | null;
+                                displayName: string | null;
+                            };
+                            delegate: {
+                                id: string;
+                                username: string | null;
+                                displayName: string | null;
+                            };
+                            from: string;
+                            to: string;
+                            reason: string;
+                            /** @enum {string} */
+                            state: "SCHEDULED" | "ACTIVE" | "ENDED" | "REVOKED";
+                            stateLabel: string;
+                            createdAt: string;
+                            revokedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description 请求格式有误：JSON 无法解析、路径无法解码，或参数不符合要求（issues 中逐项说明） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description 未登录，或登录已失效、账号已停用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createDelegation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "delegateUsername": "village.head",
+                 *       "from": "2026-12-08T08:00:00+08:00",
+                 *       "to": "2026-12-15T18:00:00+08:00",
+                 *       "reason": "外出参加培训"
+                 *     }
+                 */
+                "application/json": {
+                    delegateUsername: string;
+                    forUsername?: string;
+                    /** Format: date-time */
+                    from: string;
+                    /** Format: date-time */
+                    to: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 委托 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        delegator: {
+                            id: string;
+                            username: string | null;
+                            displayName: string | null;
+                        };
+                        delegate: {
+                            id: string;
+                            username: string | null;
+                            displayName: string | null;
+                        };
+                        from: string;
+                        to: string;
+                        reason: string;
+                        /** @enum {string} */
+                        state: "SCHEDULED" | "ACTIVE" | "ENDED" | "REVOKED";
+                        stateLabel: string;
+                        createdAt: string;
+                        revokedAt: string | null;
+                    };
+                };
+            };
+            /** @description 请求格式有误：JSON 无法解析、路径无法解码，或参数不符合要求（issues 中逐项说明） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description 未登录，或登录已失效、账号已停用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权为该人员设置代办人 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 该人员在这段时间已有代办人 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体超过 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体的字符集或压缩方式不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeDelegation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description 委托 id（UUID）
+                 * @example 3f1c2a9e-8d7b-4c55-9a61-2b0e4d6f7a81
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 已撤销的委托 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        delegator: {
+                            id: string;
+                            username: string | null;
+                            displayName: string | null;
+                        };
+                        delegate: {
+                            id: string;
+                            username: string | null;
+                            displayName: string | null;
+                        };
+                        from: string;
+                        to: string;
+                        reason: string;
+                        /** @enum {string} */
+                        state: "SCHEDULED" | "ACTIVE" | "ENDED" | "REVOKED";
+                        stateLabel: string;
+                        createdAt: string;
+                        revokedAt: string | null;
+                    };
+                };
+            };
+            /** @description 请求格式有误：JSON 无法解析、路径无法解码，或参数不符合要求（issues 中逐项说明） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description 未登录，或登录已失效、账号已停用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 委托不存在或不在您的管理范围内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 该委托已撤销 */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

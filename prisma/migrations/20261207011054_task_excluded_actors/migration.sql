@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Task" ADD COLUMN     "excludedActorIds" TEXT[] DEFAULT ARRAY[]::TEXT[];

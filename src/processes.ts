@@ -1,0 +1,34 @@
+import { createMonitoringActivities, legacyMonitoringRecorders, writeMonitoringChange } from './activities/monitoring/monitoring-activities';
+import type { ActivityDeps } from './activities/deps';
+import type { CaseWriter } from './activities/tasks/task-activities';
+import { monitoringProcess } from './domain/monitoring/process';
+import { createProcessRegistry, type ProcessDefinition } from './domain/tasks/process';
+
+/**
+ * Every process, registered in one place: its definition for the task kit (steps, decisions, clocks, links), its case
+ * writer (its part of each recorded step), and its own activities. A new process adds one entry here and exports its
+ * workflows from src/workflows/index.ts; the kit (src/{domain,workflows,activities,api}/tasks) never names a process.
+ */
+export interface ProcessModule {
+  definition: ProcessDefinition;
+  writeChange: CaseWriter;
+  /** The process's own activities, registered under `<process>.<name>` (see src/activities/index.ts). */
+  activities(deps: ActivityDeps): Record<string, (...args: never[]) => Promise<unknown>>;
+  /** Activity names of histories written before the kit, registered unprefixed (monitoring only). */
+  unprefixedActivities?: boolean;
+  /** Recorders of histories written before the kit, registered as the kit's recordTransition. */
+  legacyRecorders?: readonly string[];
+}
+
+export const processModules: readonly ProcessModule[] = [
+  {
+    definition: monitoringProcess,
+    writeChange: writeMonitoringChange,
+    activities: createMonitoringActivities,
+    unprefixedActivities: true,
+    legacyRecorders: legacyMonitoringRecorders,
+  },
+];
+
+export const processRegistry = createProcessRegistry(processModules.map((m) => m.definition));
+export const caseWriters: Record<string, CaseWriter> = Object.fromEntries(processModules.map((m) => [m.definition.process, m.writeChange]));
