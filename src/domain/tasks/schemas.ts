@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { hiddenCharacterMessage, isReadableText } from '../text';
+
 /** A decision code of the task's process vocabulary (approve, return, reject; accept; GOOD, …): the task says which it allows. */
 export const decisionCodeSchema = z
   .string({ error: '处理意见应为该任务可选的办理结果代码，例如 approve（通过）、return（退回补充）、reject（不予通过）' })
@@ -9,7 +11,7 @@ export const caseIdSchema = z.string({ error: '案件编号应为字符串' }).r
 
 export const completeTaskSchema = z.object({
   decision: decisionCodeSchema,
-  comment: z.string().trim().max(2000, '意见不超过2000字').optional(),
+  comment: z.string().trim().max(2000, '意见不超过2000字').refine(isReadableText, hiddenCharacterMessage('意见')).optional(),
 });
 export type CompleteTask = z.infer<typeof completeTaskSchema>;
 
@@ -47,7 +49,7 @@ export const bulkCompleteSchema = z.object(
       .max(bulkMaxTasks, `一次最多批量办理${bulkMaxTasks}项任务`)
       .refine((ids) => new Set(ids).size === ids.length, '任务编号不能重复'),
     decision: decisionCodeSchema,
-    comment: z.string().trim().max(2000, '意见不超过2000字').optional(),
+    comment: z.string().trim().max(2000, '意见不超过2000字').refine(isReadableText, hiddenCharacterMessage('意见')).optional(),
   },
   { error: '请求体应为JSON对象，包含 taskIds 和 decision' },
 );

@@ -112,29 +112,9 @@ export interface paths {
         put?: never;
         /**
          * Temporal 载荷解密（远程编解码协议）
-         * @description 供 Temporal Web UI 和 `temporal --codec-endpoint` 使用，字段为 base64。仅区级审定人员和系统管理员可用：载荷中有农户个人信息。
+         * @description 供 Temporal Web UI 和 `temporal --codec-endpoint` 使用，字段为 base64。仅区级审定人员和系统管理员可用：载荷中有农户个人信息。解密后的 JSON 中身份证号、电话、银行账号已脱敏；每次调用记入审计日志（codec.decode）。未用本系统密钥加密的载荷一律拒绝（400）。不提供加密（encode）：那会让人绕过接口伪造工作流消息。
          */
         post: operations["temporalCodecDecode"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/temporal-codec/encode": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Temporal 载荷加密（远程编解码协议）
-         * @description 供 Temporal Web UI 和 `temporal --codec-endpoint` 使用，字段为 base64。仅区级审定人员和系统管理员可用：载荷中有农户个人信息。
-         */
-        post: operations["temporalCodecEncode"];
         delete?: never;
         options?: never;
         head?: never;
@@ -459,6 +439,30 @@ export interface paths {
          * @description 行业部门人员上传 CSV（UTF-8、UTF-16 或 GBK）或 XLSX。表头：姓名、身份证号、部门、预警事由、金额、日期，可选 村（社区）代码。有效行按身份证号匹配农户：已有案件的作为佐证，其余登记为线索。同一文件再次上传不会重复处理。
          */
         post: operations["importDepartmentAlerts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/households/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 户籍迁移记录
+         * @description 迁出或迁入您辖区的迁移，新的在前，分页；身份证号已脱敏。行业部门和协作帮扶人员不能查看。
+         */
+        get: operations["listHouseholdTransfers"];
+        put?: never;
+        /**
+         * 办理户籍迁移
+         * @description 把农户的登记从原村迁到另一个村（社区），仅原乡镇的审核人员或区级审定人员办理；有正在办理的案件时不能迁移。原乡镇和迁入乡镇都能在迁移记录中看到，并记入审计日志。
+         */
+        post: operations["transferHousehold"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1210,6 +1214,38 @@ export interface components {
             checked: number;
             firstBrokenId?: number;
         };
+        HouseholdTransfer: {
+            id: string;
+            householdId: string;
+            /** @description 户主身份证号（脱敏） */
+            idNumber: string;
+            from: {
+                villageCode: string;
+                villageName: string | null;
+                townCode: string;
+                townName: string | null;
+            };
+            to: {
+                villageCode: string;
+                villageName: string | null;
+                townCode: string;
+                townName: string | null;
+            };
+            reason: string;
+            /** @description 办理人用户名 */
+            by: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 时间（UTC）
+             */
+            at: string;
+        };
+        HouseholdTransferList: {
+            items: components["schemas"]["HouseholdTransfer"][];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
         CodecPayloads: {
             payloads: {
                 metadata?: {
@@ -1618,9 +1654,9 @@ export interface operations {
                  *       "payloads": [
                  *         {
                  *           "metadata": {
-                 *             "encoding": "anNvbi9wbGFpbg=="
+                 *             "encoding": "YmluYXJ5L2VuY3J5cHRlZA=="
                  *           },
-                 *           "data": "eyJhIjoxfQ=="
+                 *           "data": "AAAA"
                  *         }
                  *       ]
                  *     }
@@ -1638,7 +1674,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description 处理后的载荷，顺序不变 */
+            /** @description 解密后的载荷，顺序不变 */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1647,97 +1683,7 @@ export interface operations {
                     "application/json": components["schemas"]["CodecPayloads"];
                 };
             };
-            /** @description 载荷无法解密（密钥不在 PAYLOAD_KEYS 中或数据被改动），或格式有误 */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationError"];
-                };
-            };
-            /** @description 未登录，或登录已失效、账号已停用 */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 仅区级审定人员和系统管理员可用 */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体超过 1 MB */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求体的字符集或压缩方式不受支持 */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    temporalCodecEncode: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "payloads": [
-                 *         {
-                 *           "metadata": {
-                 *             "encoding": "anNvbi9wbGFpbg=="
-                 *           },
-                 *           "data": "eyJhIjoxfQ=="
-                 *         }
-                 *       ]
-                 *     }
-                 */
-                "application/json": {
-                    /** @default [] */
-                    payloads?: {
-                        metadata?: {
-                            [key: string]: string;
-                        };
-                        /** Format: base64 */
-                        data?: string;
-                    }[];
-                };
-            };
-        };
-        responses: {
-            /** @description 处理后的载荷，顺序不变 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CodecPayloads"];
-                };
-            };
-            /** @description 载荷无法解密（密钥不在 PAYLOAD_KEYS 中或数据被改动），或格式有误 */
+            /** @description 载荷无法解密（未加密、密钥不在 PAYLOAD_KEYS 中或数据被改动），或格式有误 */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1912,7 +1858,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 该户已有正在办理的案件（`caseId`） */
+            /** @description 该户已有正在办理的案件（`caseId`，仅当该户在您的辖区内）；或该身份证号不能在此村登记（已在其他村登记，或不在您的辖区内：回答不说明是否存在、在哪里、有无案件） */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3230,6 +3176,154 @@ export interface operations {
             };
         };
     };
+    listHouseholdTransfers: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 一页迁移记录 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HouseholdTransferList"];
+                };
+            };
+            /** @description 请求格式有误：JSON 无法解析、路径无法解码，或参数不符合要求（issues 中逐项说明） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description 未登录，或登录已失效、账号已停用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权查看户籍迁移记录 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    transferHousehold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "idNumber": "11010519491231002X",
+                 *       "toVillageCode": "500154017001",
+                 *       "reason": "全户随子女迁居"
+                 *     }
+                 */
+                "application/json": {
+                    idNumber: string;
+                    toVillageCode: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已迁移 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HouseholdTransfer"];
+                };
+            };
+            /** @description 请求格式有误：JSON 无法解析、路径无法解码，或参数不符合要求（issues 中逐项说明） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description 未登录，或登录已失效、账号已停用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 只有原乡镇审核人员或区级审定人员可以办理户籍迁移 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 您的辖区内没有该身份证号登记的农户 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 该户已登记在此村，或有正在办理的监测案件 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体超过 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体的字符集或压缩方式不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getPolicy: {
         parameters: {
             query?: never;
@@ -3443,7 +3537,7 @@ export interface operations {
     listAudit: {
         parameters: {
             query?: {
-                action?: "auth.login" | "auth.login_failed" | "auth.logout" | "auth.refresh_reuse" | "case.start" | "case.objection" | "case.visit" | "case.measures" | "case.exit_proposal" | "case.rollback" | "case.policy_change" | "case.view_personal_data" | "task.decide" | "task.claim" | "task.bulk_decide" | "delegation.create" | "delegation.revoke" | "task.release" | "task.reassign" | "security.assertion_refused" | "policy.change" | "import.run" | "export.run" | "user.create" | "user.change" | "user.password_reset";
+                action?: "auth.login" | "auth.login_failed" | "auth.logout" | "auth.refresh_reuse" | "case.start" | "case.objection" | "case.visit" | "case.measures" | "case.exit_proposal" | "case.rollback" | "case.policy_change" | "codec.decode" | "case.view_personal_data" | "household.report_refused" | "household.transfer" | "task.decide" | "task.claim" | "task.bulk_decide" | "delegation.create" | "delegation.revoke" | "task.release" | "task.reassign" | "security.assertion_refused" | "policy.change" | "import.run" | "export.run" | "user.create" | "user.change" | "user.password_reset";
                 actorId?: string;
                 targetId?: string;
                 from?: string;
