@@ -20,6 +20,7 @@ import { completeTaskSchema, inboxQuerySchema, reassignTaskSchema } from '../../
 import { idempotencyKeyHeaders } from '../idempotency-key';
 import { payloadsSchema } from '../temporal-codec-router';
 import { personalDataRouteDoc, userRouteDocs } from '../users/users-docs';
+import { relocationRouteDocs, relocationTag } from '../relocation/relocation-docs';
 import { bulkCompleteRouteDoc, delegationRouteDocs } from '../delegations/delegations-docs';
 import type { RouteDoc } from './registry';
 import {
@@ -57,6 +58,7 @@ import {
 export const tags = [
   { name: '认证', description: '登录、刷新令牌、退出' },
   { name: '监测对象', description: '防止返贫动态监测：登记、识别、走访、帮扶措施' },
+  relocationTag,
   { name: '任务', description: '待办任务：认领、办理（通过、退回补充、不予通过）' },
   { name: '部门预警', description: '行业部门上传筛查预警名单' },
   { name: '户籍迁移', description: '农户登记在村与村之间迁移，原乡镇和迁入乡镇都可查看' },
@@ -510,5 +512,6 @@ export const apiRoutes: readonly RouteDoc[] = [
     }),
   ]),
   ...routes('用户管理', userRouteDocs),
+  ...relocationRouteDocs,
   ...routes('代办委托', delegationRouteDocs),
 ];

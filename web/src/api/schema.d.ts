@@ -617,6 +617,214 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/relocation-sites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 安置点列表
+         * @description 全部安置点（参考数据），按乡镇排列。所有登录用户可读。
+         */
+        get: operations["listResettlementSites"];
+        put?: never;
+        /**
+         * 新增安置点
+         * @description 系统管理员维护。`kind`：CENTRALISED 集中安置、SCATTERED 分散安置。
+         */
+        post: operations["createResettlementSite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/relocations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 辖区内的搬迁户案件
+         * @description 新登记的在前，分页；可按安置点、乡镇和是否存在风险筛选。人社部门可读全区。
+         */
+        get: operations["listRelocationCases"];
+        put?: never;
+        /**
+         * 登记搬迁户（后续扶持案件）
+         * @description 乡镇审核人员或区级审定人员在辖区内登记；农户与防止返贫监测共用同一户籍记录（身份证号校验）。案件从基线调查开始（本村信息员办理），立即可读。一户只有一个搬迁户案件（409 `caseId`）。
+         */
+        post: operations["startRelocationCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/relocations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 搬迁户案件详情
+         * @description 阶段、安置点、农户（身份证号、电话脱敏）、基线、目标今日是否达标、就业和产业台账、走访、待办任务、办理记录、关联的监测案件。
+         */
+        get: operations["getRelocationCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/relocations/{id}/baseline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 登记基线调查
+         * @description 本村信息员登记；办结基线调查任务，进入后续扶持（开启季度走访）。
+         */
+        post: operations["recordRelocationBaseline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/relocations/{id}/employment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 登记就业
+         * @description 本辖区的村、乡镇经办人员或人社部门登记家庭成员的就业（`endDate` 为不再就业的第一天）。
+         */
+        post: operations["addRelocationEmployment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/relocations/{id}/employment/{entryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * 登记就业结束
+         * @description 已结案的户因此不再达标时恢复后续扶持。
+         */
+        patch: operations["endRelocationEmployment"];
+        trace?: never;
+    };
+    "/api/relocations/{id}/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 登记产业项目
+         * @description 本辖区的村、乡镇经办人员登记增收产业项目。
+         */
+        post: operations["addRelocationProject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/relocations/{id}/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 登记后续扶持走访
+         * @description 办结到期的走访任务并开启下一次；发现返贫风险（`atRisk`）时转入防止返贫监测（新建监测案件，或补充至该户已有的监测案件），返回 `monitoringCaseId`。
+         */
+        post: operations["recordRelocationVisit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/relocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 易地搬迁后续扶持报表
+         * @description 按安置点和乡镇（街道）统计：搬迁户数、有劳动能力户数、就业目标达标户数、产业目标达标户数、存在风险户数、走访逾期户数（目标按北京时间当日判断）。范围为本人辖区；`format=csv`（UTF-8 带 BOM）或 `xlsx` 为附件下载，中文表头，并记入审计日志。不含姓名和身份证号。
+         */
+        get: operations["relocationReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/relocations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 导入搬迁户名单
+         * @description 乡镇审核人员或区级审定人员上传 CSV（UTF-8、UTF-16 或 GBK）或 XLSX，第一行为表头：户主姓名、身份证号、村（社区）代码、家庭人口、劳动能力（有劳动能力/弱劳动能力/无劳动能力）、安置点代码、搬迁入住日期（可选：联系电话）。每个有效行登记一个搬迁户案件，如同 `POST /api/relocations`；有问题的行逐项列出 `{row, field, message}`；已有案件的户计为重复。同一文件再次上传不再登记（`alreadyImported: true`）。单次最多500户。
+         */
+        post: operations["importRelocations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/delegations": {
         parameters: {
             query?: never;
@@ -827,6 +1035,8 @@ export interface components {
                 perCapitaIncome: number;
             };
             openTasks: components["schemas"]["Task"][];
+            /** @description 转入本案件（或补充线索）的易地搬迁后续扶持案件 */
+            relocationId: string | null;
             alerts: {
                 id: string;
                 name: string;
@@ -3537,7 +3747,7 @@ export interface operations {
     listAudit: {
         parameters: {
             query?: {
-                action?: "auth.login" | "auth.login_failed" | "auth.logout" | "auth.refresh_reuse" | "case.start" | "case.objection" | "case.visit" | "case.measures" | "case.exit_proposal" | "case.rollback" | "case.policy_change" | "codec.decode" | "case.view_personal_data" | "household.report_refused" | "household.transfer" | "task.decide" | "task.claim" | "task.bulk_decide" | "delegation.create" | "delegation.revoke" | "task.release" | "task.reassign" | "security.assertion_refused" | "policy.change" | "import.run" | "export.run" | "user.create" | "user.change" | "user.password_reset";
+                action?: "auth.login" | "auth.login_failed" | "auth.logout" | "auth.refresh_reuse" | "case.start" | "case.objection" | "case.visit" | "case.measures" | "case.exit_proposal" | "case.rollback" | "case.policy_change" | "codec.decode" | "case.view_personal_data" | "household.report_refused" | "household.transfer" | "task.decide" | "task.claim" | "task.bulk_decide" | "delegation.create" | "delegation.revoke" | "task.release" | "task.reassign" | "security.assertion_refused" | "policy.change" | "import.run" | "relocation.start" | "relocation.baseline" | "relocation.employment" | "relocation.employment_end" | "relocation.project" | "relocation.visit" | "relocation_site.create" | "export.run" | "user.create" | "user.change" | "user.password_reset";
                 actorId?: string;
                 targetId?: string;
                 from?: string;
@@ -4065,6 +4275,2141 @@ export interface operations {
             };
             /** @description 请求体的字符集或压缩方式不受支持 */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listResettlementSites: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 安置点 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            code: string;
+                            name: string;
+                            townCode: string;
+                            kind: string;
+                            /** @description 中文名称 */
+                            kindLabel: string;
+                            households: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description 请求格式有误：JSON 无法解析、路径无法解码，或参数不符合要求（issues 中逐项说明） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description 未登录，或登录已失效、账号已停用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createResettlementSite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "DJ-JZ-09",
+                 *       "name": "大进镇演示安置点九",
+                 *       "townCode": "500154017",
+                 *       "kind": "CENTRALISED",
+                 *       "households": 60
+                 *     }
+                 */
+                "application/json": {
+                    code: string;
+                    name: string;
+                    townCode: string;
+                    /** @enum {string} */
+                    kind: "CENTRALISED" | "SCATTERED";
+                    households: number;
+                };
+            };
+        };
+        responses: {
+            /** @description 已新增 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        name: string;
+                        townCode: string;
+                        kind: string;
+                        /** @description 中文名称 */
+                        kindLabel: string;
+                        households: number;
+                    };
+                };
+            };
+            /** @description 请求格式有误：JSON 无法解析、路径无法解码，或参数不符合要求（issues 中逐项说明） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description 未登录，或登录已失效、账号已停用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 只有系统管理员可以维护安置点 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 安置点代码已存在 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体超过 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体的字符集或压缩方式不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listRelocationCases: {
+        parameters: {
+            query?: {
+                siteCode?: string;
+                townCode?: string;
+                atRisk?: "true" | "false";
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 一页案件 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            /** @enum {string} */
+                            stage: "BASELINE_SURVEY" | "FOLLOW_UP" | "CLOSED";
+                            /** @description 中文名称 */
+                            stageLabel: string;
+                            atRisk: boolean;
+                            siteCode: string;
+                            siteName: string;
+                            headName: string;
+                            villageCode: string;
+                            townCode: string;
+                            relocatedAt: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601 时间（UTC）
+                             */
+                            openedAt: string;
+                            monitoringCaseId: string | null;
+                        }[];
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                    };
+                };
+            };
+            /** @description 请求格式有误：JSON 无法解析、路径无法解码，或参数不符合要求（issues 中逐项说明） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description 未登录，或登录已失效、账号已停用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    startRelocationCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "household": {
+                 *         "headName": "演示搬迁户",
+                 *         "idNumber": "11010519491231002X",
+                 *         "villageCode": "500154017001",
+                 *         "memberCount": 4,
+                 *         "laborCapacity": "full"
+                 *       },
+                 *       "siteCode": "DJ-JZ-01",
+                 *       "relocatedAt": "2026-06-01"
+                 *     }
+                 */
+                "application/json": {
+                    household: {
+                        headName: string;
+                        idNumber: string;
+                        phone?: string;
+                        villageCode: string;
+                        memberCount: number;
+                        /** @enum {string} */
+                        laborCapacity: "full" | "partial" | "none";
+                    };
+                    siteCode: string;
+                    /** Format: date */
+                    relocatedAt: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已登记，返回案件 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        stage: "BASELINE_SURVEY" | "FOLLOW_UP" | "CLOSED";
+                        /** @description 中文名称 */
+                        stageLabel: string;
+                        atRisk: boolean;
+                        site: {
+                            code: string;
+                            name: string;
+                            townCode: string;
+                            kind: string;
+                            /** @description 中文名称 */
+                            kindLabel: string;
+                            households: number;
+                        };
+                        villageCode: string;
+                        villageName: string | null;
+                        townCode: string;
+                        townName: string | null;
+                        relocatedAt: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 时间（UTC）
+                         */
+                        openedAt: string;
+                        closedAt: string | null;
+                        overdue: boolean;
+                        household: {
+                            id: string;
+                            headName: string;
+                            /** @description 脱敏：500234********1234 */
+                            idNumber: string;
+                            /** @description 脱敏：138****5678 */
+                            phone: string | null;
+                            memberCount: number;
+                            laborCapacity: string;
+                            /** @description 中文名称 */
+                            laborCapacityLabel: string;
+                        };
+                        /** @description 基线调查（登记后）：家庭人口、劳动力、技能、健康状况、就业和培训意愿 */
+                        baseline: {
+                            [key: string]: unknown;
+                        } | null;
+                        targets: {
+                            /** @description 按北京时间的日期判断 */
+                            asOf: string;
+                            safetyNetOnly: boolean;
+                            note: string | null;
+                            employment: {
+                                required: boolean;
+                                met: boolean;
+                            };
+                            project: {
+                                required: boolean;
+                                met: boolean;
+                            };
+                            metSince: string | null;
+                        };
+                        employment: {
+                            id: string;
+                            memberName: string;
+                            employer: string;
+                            industry: string;
+                            monthlyPay: number;
+                            startDate: string;
+                            endDate: string | null;
+                            current: boolean;
+                        }[];
+                        projects: {
+                            id: string;
+                            name: string;
+                            type: string;
+                            /** @description 中文名称 */
+                            typeLabel: string;
+                            startDate: string;
+                            expectedYearlyIncome: number | null;
+                        }[];
+                        visits: {
+                            id: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601 时间（UTC）
+                             */
+                            at: string;
+                            atRisk: boolean;
+                            riskTypes: {
+                                code: string;
+                                /** @description 中文名称 */
+                                label: string;
+                            }[];
+                            perCapitaIncome: number;
+                            monitoringCaseId: string | null;
+                            referred: boolean;
+                        }[];
+                        openTasks: {
+                            id: string;
+                            caseId: string;
+                            process: string;
+                            /** @description 中文名称 */
+                            processLabel: string;
+                            step: string;
+                            /** @description 中文名称 */
+                            stepLabel: string;
+                            /** @enum {string} */
+                            role: "VILLAGE_CASEWORKER" | "TOWN_REVIEWER" | "DISTRICT_APPROVER" | "DEPARTMENT_OFFICER" | "COOPERATION_COORDINATOR" | "ADMIN";
+                            jurisdictionCode: string;
+                            assigneeId: string | null;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601 时间（UTC）
+                             */
+                            openedAt: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601 时间（UTC）
+                             */
+                            dueAt: string;
+                            overdue: boolean;
+                            escalated: boolean;
+                            escalationLevel: number;
+                            escalatedToCode: string | null;
+                            allowedDecisions: string[];
+                            decisionLabels: {
+                                [key: string]: string;
+                            };
+                            /** @description 案件在网页端的页面路径，例如 /cases/<id> */
+                            casePath: string;
+                        }[];
+                        timeline: {
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601 时间（UTC）
+                             */
+                            at: string;
+                            kind: string;
+                            /** @description 中文名称 */
+                            label: string;
+                            step: string | null;
+                            stepLabel: string | null;
+                            actor: string | null;
+                            decision: string | null;
+                            decisionLabel: string | null;
+                            comment: string | null;
+                            fromStage: string | null;
+                            toStage: string | null;
+                        }[];
+                        monitoringCaseId: string | null;
+                    };
+                };
+            };
+            /** @description 请求格式有误：JSON 无法解析、路径无法解码，或参数不符合要求（issues 中逐项说明） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description 未登录，或登录已失效、账号已停用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权在该村登记 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 该户已有搬迁户案件（`caseId`） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseConflict"];
+                };
+            };
+            /** @description 请求体超过 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体的字符集或压缩方式不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getRelocationCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description 搬迁户案件 id（UUID）
+                 * @example 3f1c2a9e-8d7b-4c55-9a61-2b0e4d6f7a81
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 案件 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        stage: "BASELINE_SURVEY" | "FOLLOW_UP" | "CLOSED";
+                        /** @description 中文名称 */
+                        stageLabel: string;
+                        atRisk: boolean;
+                        site: {
+                            code: string;
+                            name: string;
+                            townCode: string;
+                            kind: string;
+                            /** @description 中文名称 */
+                            kindLabel: string;
+                            households: number;
+                        };
+                        villageCode: string;
+                        villageName: string | null;
+                        townCode: string;
+                        townName: string | null;
+                        relocatedAt: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 时间（UTC）
+                         */
+                        openedAt: string;
+                        closedAt: string | null;
+                        overdue: boolean;
+                        household: {
+                            id: string;
+                            headName: string;
+                            /** @description 脱敏：500234********1234 */
+                            idNumber: string;
+                            /** @description 脱敏：138****5678 */
+                            phone: string | null;
+                            memberCount: number;
+                            laborCapacity: string;
+                            /** @description 中文名称 */
+                            laborCapacityLabel: string;
+                        };
+                        /** @description 基线调查（登记后）：家庭人口、劳动力、技能、健康状况、就业和培训意愿 */
+                        baseline: {
+                            [key: string]: unknown;
+                        } | null;
+                        targets: {
+                            /** @description 按北京时间的日期判断 */
+                            asOf: string;
+                            safetyNetOnly: boolean;
+                            note: string | null;
+                            employment: {
+                                required: boolean;
+                                met: boolean;
+                            };
+                            project: {
+                                required: boolean;
+                                met: boolean;
+                            };
+                            metSince: string | null;
+                        };
+                        employment: {
+                            id: string;
+                            memberName: string;
+                            employer: string;
+                            industry: string;
+                            monthlyPay: number;
+                            startDate: string;
+                            endDate: string | null;
+                            current: boolean;
+                        }[];
+                        projects: {
+                            id: string;
+                            name: string;
+                            type: string;
+                            /** @description 中文名称 */
+                            typeLabel: string;
+                            startDate: string;
+                            expectedYearlyIncome: number | null;
+                        }[];
+                        visits: {
+                            id: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601 时间（UTC）
+                             */
+                            at: string;
+                            atRisk: boolean;
+                            riskTypes: {
+                                code: string;
+                                /** @description 中文名称 */
+                                label: string;
+                            }[];
+                            perCapitaIncome: number;
+                            monitoringCaseId: string | null;
+                            referred: boolean;
+                        }[];
+                        openTasks: {
+                            id: string;
+                            caseId: string;
+                            process: string;
+                            /** @description 中文名称 */
+                            processLabel: string;
+                            step: string;
+                            /** @description 中文名称 */
+                            stepLabel: string;
+                            /** @enum {string} */
+                            role: "VILLAGE_CASEWORKER" | "TOWN_REVIEWER" | "DISTRICT_APPROVER" | "DEPARTMENT_OFFICER" | "COOPERATION_COORDINATOR" | "ADMIN";
+                            jurisdictionCode: string;
+                            assigneeId: string | null;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601 时间（UTC）
+                             */
+                            openedAt: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601 时间（UTC）
+                             */
+                            dueAt: string;
+                            overdue: boolean;
+                            escalated: boolean;
+                            escalationLevel: number;
+                            escalatedToCode: string | null;
+                            allowedDecisions: string[];
+                            decisionLabels: {
+                                [key: string]: string;
+                            };
+                            /** @description 案件在网页端的页面路径，例如 /cases/<id> */
+                            casePath: string;
+                        }[];
+                        timeline: {
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601 时间（UTC）
+                             */
+                            at: string;
+                            kind: string;
+                            /** @description 中文名称 */
+                            label: string;
+                            step: string | null;
+                            stepLabel: string | null;
+                            actor: string | null;
+                            decision: string | null;
+                            decisionLabel: string | null;
+                            comment: string | null;
+                            fromStage: string | null;
+                            toStage: string | null;
+                        }[];
+                        monitoringCaseId: string | null;
+                    };
+                };
+            };
+            /** @description 请求格式有误：JSON 无法解析、路径无法解码，或参数不符合要求（issues 中逐项说明） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description 未登录，或登录已失效、账号已停用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 搬迁户案件不存在或不在您的辖区内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    recordRelocationBaseline: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端为本次请求生成的唯一标识（如UUID）。网络中断等原因重发同一请求时带上同一值，服务器返回第一次的结果，不会重复登记。 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /**
+                 * @description 搬迁户案件 id（UUID）
+                 * @example 3f1c2a9e-8d7b-4c55-9a61-2b0e4d6f7a81
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "memberCount": 4,
+                 *       "laborForceCount": 2,
+                 *       "laborCapacity": "full",
+                 *       "skills": [
+                 *         "电焊"
+                 *       ],
+                 *       "healthStatus": "GOOD",
+                 *       "workWishes": "就近务工",
+                 *       "trainingWishes": "电工培训"
+                 *     }
+                 */
+                "application/json": {
+                    memberCount: number;
+                    laborForceCount: number;
+                    /** @enum {string} */
+                    laborCapacity: "full" | "partial" | "none";
+                    /** @default [] */
+                    skills?: string[];
+                    /** @enum {string} */
+                    healthStatus: "GOOD" | "LIMITED" | "UNABLE";
+                    /** @default  */
+                    workWishes?: string;
+                    /** @default  */
+                    trainingWishes?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已登记 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        stage: "BASELINE_SURVEY" | "FOLLOW_UP" | "CLOSED";
+                        case: {
+                            id: string;
+                            /** @enum {string} */
+                            stage: "BASELINE_SURVEY" | "FOLLOW_UP" | "CLOSED";
+                            /** @description 中文名称 */
+                            stageLabel: string;
+                            atRisk: boolean;
+                            site: {
+                                code: string;
+                                name: string;
+                                townCode: string;
+                                kind: string;
+                                /** @description 中文名称 */
+                                kindLabel: string;
+                                households: number;
+                            };
+                            villageCode: string;
+                            villageName: string | null;
+                            townCode: string;
+                            townName: string | null;
+                            relocatedAt: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601 时间（UTC）
+                             */
+                            openedAt: string;
+                            closedAt: string | null;
+                            overdue: boolean;
+                            household: {
+                                id: string;
+                                headName: string;
+                                /** @description 脱敏：500234********1234 */
+                                idNumber: string;
+                                /** @description 脱敏：138****5678 */
+                                phone: string | null;
+                                memberCount: number;
+                                laborCapacity: string;
+                                /** @description 中文名称 */
+                                laborCapacityLabel: string;
+                            };
+                            /** @description 基线调查（登记后）：家庭人口、劳动力、技能、健康状况、就业和培训意愿 */
+                            baseline: {
+                                [key: string]: unknown;
+                            } | null;
+                            targets: {
+                                /** @description 按北京时间的日期判断 */
+                                asOf: string;
+                                safetyNetOnly: boolean;
+                                note: string | null;
+                                employment: {
+                                    required: boolean;
+                                    met: boolean;
+                                };
+                                project: {
+                                    required: boolean;
+                                    met: boolean;
+                                };
+                                metSince: string | null;
+                            };
+                            employment: {
+                                id: string;
+                                memberName: string;
+                                employer: string;
+                                industry: string;
+                                monthlyPay: number;
+                                startDate: string;
+                                endDate: string | null;
+                                current: boolean;
+                            }[];
+                            projects: {
+                                id: string;
+                                name: string;
+                                type: string;
+                                /** @description 中文名称 */
+                                typeLabel: string;
+                                startDate: string;
+                                expectedYearlyIncome: number | null;
+                            }[];
+                            visits: {
+                                id: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601 时间（UTC）
+                                 */
+                                at: string;
+                                atRisk: boolean;
+                                riskTypes: {
+                                    code: string;
+                                    /** @description 中文名称 */
+                                    label: string;
+                                }[];
+                                perCapitaIncome: number;
+                                monitoringCaseId: string | null;
+                                referred: boolean;
+                            }[];
+                            openTasks: {
+                                id: string;
+                                caseId: string;
+                                process: string;
+                                /** @description 中文名称 */
+                                processLabel: string;
+                                step: string;
+                                /** @description 中文名称 */
+                                stepLabel: string;
+                                /** @enum {string} */
+                                role: "VILLAGE_CASEWORKER" | "TOWN_REVIEWER" | "DISTRICT_APPROVER" | "DEPARTMENT_OFFICER" | "COOPERATION_COORDINATOR" | "ADMIN";
+                                jurisdictionCode: string;
+                                assigneeId: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601 时间（UTC）
+                                 */
+                                openedAt: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601 时间（UTC）
+                                 */
+                                dueAt: string;
+                                overdue: boolean;
+                                escalated: boolean;
+                                escalationLevel: number;
+                                escalatedToCode: string | null;
+                                allowedDecisions: string[];
+                                decisionLabels: {
+                                    [key: string]: string;
+                                };
+                                /** @description 案件在网页端的页面路径，例如 /cases/<id> */
+                                casePath: string;
+                            }[];
+                            timeline: {
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601 时间（UTC）
+                                 */
+                                at: string;
+                                kind: string;
+                                /** @description 中文名称 */
+                                label: string;
+                                step: string | null;
+                                stepLabel: string | null;
+                                actor: string | null;
+                                decision: string | null;
+                                decisionLabel: string | null;
+                                comment: string | null;
+                                fromStage: string | null;
+                                toStage: string | null;
+                            }[];
+                            monitoringCaseId: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description 请求内容不符合要求（issues 中说明原因） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description 未登录，或登录已失效、账号已停用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权办理（角色、辖区、部门） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 搬迁户案件不存在或不在您的辖区内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 基线调查已登记 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体超过 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体的字符集或压缩方式不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    addRelocationEmployment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端为本次请求生成的唯一标识（如UUID）。网络中断等原因重发同一请求时带上同一值，服务器返回第一次的结果，不会重复登记。 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /**
+                 * @description 搬迁户案件 id（UUID）
+                 * @example 3f1c2a9e-8d7b-4c55-9a61-2b0e4d6f7a81
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "memberName": "演示成员",
+                 *       "employer": "大进镇演示食品厂",
+                 *       "industry": "食品加工",
+                 *       "monthlyPay": 3200,
+                 *       "startDate": "2026-07-01"
+                 *     }
+                 */
+                "application/json": {
+                    memberName: string;
+                    employer: string;
+                    industry: string;
+                    monthlyPay: number;
+                    /** Format: date */
+                    startDate: string;
+                    /** Format: date */
+                    endDate?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已登记 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entryId: string;
+                        case: {
+                            id: string;
+                            /** @enum {string} */
+                            stage: "BASELINE_SURVEY" | "FOLLOW_UP" | "CLOSED";
+                            /** @description 中文名称 */
+                            stageLabel: string;
+                            atRisk: boolean;
+                            site: {
+                                code: string;
+                                name: string;
+                                townCode: string;
+                                kind: string;
+                                /** @description 中文名称 */
+                                kindLabel: string;
+                                households: number;
+                            };
+                            villageCode: string;
+                            villageName: string | null;
+                            townCode: string;
+                            townName: string | null;
+                            relocatedAt: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601 时间（UTC）
+                             */
+                            openedAt: string;
+                            closedAt: string | null;
+                            overdue: boolean;
+                            household: {
+                                id: string;
+                                headName: string;
+                                /** @description 脱敏：500234********1234 */
+                                idNumber: string;
+                                /** @description 脱敏：138****5678 */
+                                phone: string | null;
+                                memberCount: number;
+                                laborCapacity: string;
+                                /** @description 中文名称 */
+                                laborCapacityLabel: string;
+                            };
+                            /** @description 基线调查（登记后）：家庭人口、劳动力、技能、健康状况、就业和培训意愿 */
+                            baseline: {
+                                [key: string]: unknown;
+                            } | null;
+                            targets: {
+                                /** @description 按北京时间的日期判断 */
+                                asOf: string;
+                                safetyNetOnly: boolean;
+                                note: string | null;
+                                employment: {
+                                    required: boolean;
+                                    met: boolean;
+                                };
+                                project: {
+                                    required: boolean;
+                                    met: boolean;
+                                };
+                                metSince: string | null;
+                            };
+                            employment: {
+                                id: string;
+                                memberName: string;
+                                employer: string;
+                                industry: string;
+                                monthlyPay: number;
+                                startDate: string;
+                                endDate: string | null;
+                                current: boolean;
+                            }[];
+                            projects: {
+                                id: string;
+                                name: string;
+                                type: string;
+                                /** @description 中文名称 */
+                                typeLabel: string;
+                                startDate: string;
+                                expectedYearlyIncome: number | null;
+                            }[];
+                            visits: {
+                                id: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601 时间（UTC）
+                                 */
+                                at: string;
+                                atRisk: boolean;
+                                riskTypes: {
+                                    code: string;
+                                    /** @description 中文名称 */
+                                    label: string;
+                                }[];
+                                perCapitaIncome: number;
+                                monitoringCaseId: string | null;
+                                referred: boolean;
+                            }[];
+                            openTasks: {
+                                id: string;
+                                caseId: string;
+                                process: string;
+                                /** @description 中文名称 */
+                                processLabel: string;
+                                step: string;
+                                /** @description 中文名称 */
+                                stepLabel: string;
+                                /** @enum {string} */
+                                role: "VILLAGE_CASEWORKER" | "TOWN_REVIEWER" | "DISTRICT_APPROVER" | "DEPARTMENT_OFFICER" | "COOPERATION_COORDINATOR" | "ADMIN";
+                                jurisdictionCode: string;
+                                assigneeId: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601 时间（UTC）
+                                 */
+                                openedAt: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601 时间（UTC）
+                                 */
+                                dueAt: string;
+                                overdue: boolean;
+                                escalated: boolean;
+                                escalationLevel: number;
+                                escalatedToCode: string | null;
+                                allowedDecisions: string[];
+                                decisionLabels: {
+                                    [key: string]: string;
+                                };
+                                /** @description 案件在网页端的页面路径，例如 /cases/<id> */
+                                casePath: string;
+                            }[];
+                            timeline: {
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601 时间（UTC）
+                                 */
+                                at: string;
+                                kind: string;
+                                /** @description 中文名称 */
+                                label: string;
+                                step: string | null;
+                                stepLabel: string | null;
+                                actor: string | null;
+                                decision: string | null;
+                                decisionLabel: string | null;
+                                comment: string | null;
+                                fromStage: string | null;
+                                toStage: string | null;
+                            }[];
+                            monitoringCaseId: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description 请求内容不符合要求（issues 中说明原因） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description 未登录，或登录已失效、账号已停用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权办理（角色、辖区、部门） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 搬迁户案件不存在或不在您的辖区内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体超过 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体的字符集或压缩方式不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    endRelocationEmployment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端为本次请求生成的唯一标识（如UUID）。网络中断等原因重发同一请求时带上同一值，服务器返回第一次的结果，不会重复登记。 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /**
+                 * @description 搬迁户案件 id（UUID）
+                 * @example 3f1c2a9e-8d7b-4c55-9a61-2b0e4d6f7a81
+                 */
+                id: string;
+                /**
+                 * @description 就业记录 id
+                 * @example 3f1c2a9e-8d7b-4c55-9a61-2b0e4d6f7a81.e1
+                 */
+                entryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "endDate": "2026-12-01"
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: date */
+                    endDate: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已登记 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entryId: string;
+                        case: {
+                            id: string;
+                            /** @enum {string} */
+                            stage: "BASELINE_SURVEY" | "FOLLOW_UP" | "CLOSED";
+                            /** @description 中文名称 */
+                            stageLabel: string;
+                            atRisk: boolean;
+                            site: {
+                                code: string;
+                                name: string;
+                                townCode: string;
+                                kind: string;
+                                /** @description 中文名称 */
+                                kindLabel: string;
+                                households: number;
+                            };
+                            villageCode: string;
+                            villageName: string | null;
+                            townCode: string;
+                            townName: string | null;
+                            relocatedAt: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601 时间（UTC）
+                             */
+                            openedAt: string;
+                            closedAt: string | null;
+                            overdue: boolean;
+                            household: {
+                                id: string;
+                                headName: string;
+                                /** @description 脱敏：500234********1234 */
+                                idNumber: string;
+                                /** @description 脱敏：138****5678 */
+                                phone: string | null;
+                                memberCount: number;
+                                laborCapacity: string;
+                                /** @description 中文名称 */
+                                laborCapacityLabel: string;
+                            };
+                            /** @description 基线调查（登记后）：家庭人口、劳动力、技能、健康状况、就业和培训意愿 */
+                            baseline: {
+                                [key: string]: unknown;
+                            } | null;
+                            targets: {
+                                /** @description 按北京时间的日期判断 */
+                                asOf: string;
+                                safetyNetOnly: boolean;
+                                note: string | null;
+                                employment: {
+                                    required: boolean;
+                                    met: boolean;
+                                };
+                                project: {
+                                    required: boolean;
+                                    met: boolean;
+                                };
+                                metSince: string | null;
+                            };
+                            employment: {
+                                id: string;
+                                memberName: string;
+                                employer: string;
+                                industry: string;
+                                monthlyPay: number;
+                                startDate: string;
+                                endDate: string | null;
+                                current: boolean;
+                            }[];
+                            projects: {
+                                id: string;
+                                name: string;
+                                type: string;
+                                /** @description 中文名称 */
+                                typeLabel: string;
+                                startDate: string;
+                                expectedYearlyIncome: number | null;
+                            }[];
+                            visits: {
+                                id: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601 时间（UTC）
+                                 */
+                                at: string;
+                                atRisk: boolean;
+                                riskTypes: {
+                                    code: string;
+                                    /** @description 中文名称 */
+                                    label: string;
+                                }[];
+                                perCapitaIncome: number;
+                                monitoringCaseId: string | null;
+                                referred: boolean;
+                            }[];
+                            openTasks: {
+                                id: string;
+                                caseId: string;
+                                process: string;
+                                /** @description 中文名称 */
+                                processLabel: string;
+                                step: string;
+                                /** @description 中文名称 */
+                                stepLabel: string;
+                                /** @enum {string} */
+                                role: "VILLAGE_CASEWORKER" | "TOWN_REVIEWER" | "DISTRICT_APPROVER" | "DEPARTMENT_OFFICER" | "COOPERATION_COORDINATOR" | "ADMIN";
+                                jurisdictionCode: string;
+                                assigneeId: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601 时间（UTC）
+                                 */
+                                openedAt: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601 时间（UTC）
+                                 */
+                                dueAt: string;
+                                overdue: boolean;
+                                escalated: boolean;
+                                escalationLevel: number;
+                                escalatedToCode: string | null;
+                                allowedDecisions: string[];
+                                decisionLabels: {
+                                    [key: string]: string;
+                                };
+                                /** @description 案件在网页端的页面路径，例如 /cases/<id> */
+                                casePath: string;
+                            }[];
+                            timeline: {
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601 时间（UTC）
+                                 */
+                                at: string;
+                                kind: string;
+                                /** @description 中文名称 */
+                                label: string;
+                                step: string | null;
+                                stepLabel: string | null;
+                                actor: string | null;
+                                decision: string | null;
+                                decisionLabel: string | null;
+                                comment: string | null;
+                                fromStage: string | null;
+                                toStage: string | null;
+                            }[];
+                            monitoringCaseId: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description 请求内容不符合要求（issues 中说明原因） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description 未登录，或登录已失效、账号已停用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权办理（角色、辖区、部门） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 案件或就业记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体超过 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体的字符集或压缩方式不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    addRelocationProject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端为本次请求生成的唯一标识（如UUID）。网络中断等原因重发同一请求时带上同一值，服务器返回第一次的结果，不会重复登记。 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /**
+                 * @description 搬迁户案件 id（UUID）
+                 * @example 3f1c2a9e-8d7b-4c55-9a61-2b0e4d6f7a81
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "演示柑橘种植",
+                 *       "type": "PLANTING",
+                 *       "startDate": "2026-03-01",
+                 *       "expectedYearlyIncome": 8000
+                 *     }
+                 */
+                "application/json": {
+                    name: string;
+                    /** @enum {string} */
+                    type: "PLANTING" | "BREEDING" | "PROCESSING" | "TOURISM" | "ECOMMERCE" | "DIVIDEND" | "SMALL_BUSINESS" | "OTHER";
+                    /** Format: date */
+                    startDate: string;
+                    expectedYearlyIncome?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description 已登记 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entryId: string;
+                        case: {
+                            id: string;
+                            /** @enum {string} */
+                            stage: "BASELINE_SURVEY" | "FOLLOW_UP" | "CLOSED";
+                            /** @description 中文名称 */
+                            stageLabel: string;
+                            atRisk: boolean;
+                            site: {
+                                code: string;
+                                name: string;
+                                townCode: string;
+                                kind: string;
+                                /** @description 中文名称 */
+                                kindLabel: string;
+                                households: number;
+                            };
+                            villageCode: string;
+                            villageName: string | null;
+                            townCode: string;
+                            townName: string | null;
+                            relocatedAt: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601 时间（UTC）
+                             */
+                            openedAt: string;
+                            closedAt: string | null;
+                            overdue: boolean;
+                            household: {
+                                id: string;
+                                headName: string;
+                                /** @description 脱敏：500234********1234 */
+                                idNumber: string;
+                                /** @description 脱敏：138****5678 */
+                                phone: string | null;
+                                memberCount: number;
+                                laborCapacity: string;
+                                /** @description 中文名称 */
+                                laborCapacityLabel: string;
+                            };
+                            /** @description 基线调查（登记后）：家庭人口、劳动力、技能、健康状况、就业和培训意愿 */
+                            baseline: {
+                                [key: string]: unknown;
+                            } | null;
+                            targets: {
+                                /** @description 按北京时间的日期判断 */
+                                asOf: string;
+                                safetyNetOnly: boolean;
+                                note: string | null;
+                                employment: {
+                                    required: boolean;
+                                    met: boolean;
+                                };
+                                project: {
+                                    required: boolean;
+                                    met: boolean;
+                                };
+                                metSince: string | null;
+                            };
+                            employment: {
+                                id: string;
+                                memberName: string;
+                                employer: string;
+                                industry: string;
+                                monthlyPay: number;
+                                startDate: string;
+                                endDate: string | null;
+                                current: boolean;
+                            }[];
+                            projects: {
+                                id: string;
+                                name: string;
+                                type: string;
+                                /** @description 中文名称 */
+                                typeLabel: string;
+                                startDate: string;
+                                expectedYearlyIncome: number | null;
+                            }[];
+                            visits: {
+                                id: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601 时间（UTC）
+                                 */
+                                at: string;
+                                atRisk: boolean;
+                                riskTypes: {
+                                    code: string;
+                                    /** @description 中文名称 */
+                                    label: string;
+                                }[];
+                                perCapitaIncome: number;
+                                monitoringCaseId: string | null;
+                                referred: boolean;
+                            }[];
+                            openTasks: {
+                                id: string;
+                                caseId: string;
+                                process: string;
+                                /** @description 中文名称 */
+                                processLabel: string;
+                                step: string;
+                                /** @description 中文名称 */
+                                stepLabel: string;
+                                /** @enum {string} */
+                                role: "VILLAGE_CASEWORKER" | "TOWN_REVIEWER" | "DISTRICT_APPROVER" | "DEPARTMENT_OFFICER" | "COOPERATION_COORDINATOR" | "ADMIN";
+                                jurisdictionCode: string;
+                                assigneeId: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601 时间（UTC）
+                                 */
+                                openedAt: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601 时间（UTC）
+                                 */
+                                dueAt: string;
+                                overdue: boolean;
+                                escalated: boolean;
+                                escalationLevel: number;
+                                escalatedToCode: string | null;
+                                allowedDecisions: string[];
+                                decisionLabels: {
+                                    [key: string]: string;
+                                };
+                                /** @description 案件在网页端的页面路径，例如 /cases/<id> */
+                                casePath: string;
+                            }[];
+                            timeline: {
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601 时间（UTC）
+                                 */
+                                at: string;
+                                kind: string;
+                                /** @description 中文名称 */
+                                label: string;
+                                step: string | null;
+                                stepLabel: string | null;
+                                actor: string | null;
+                                decision: string | null;
+                                decisionLabel: string | null;
+                                comment: string | null;
+                                fromStage: string | null;
+                                toStage: string | null;
+                            }[];
+                            monitoringCaseId: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description 请求内容不符合要求（issues 中说明原因） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description 未登录，或登录已失效、账号已停用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权办理（角色、辖区、部门） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 搬迁户案件不存在或不在您的辖区内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体超过 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体的字符集或压缩方式不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    recordRelocationVisit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 客户端为本次请求生成的唯一标识（如UUID）。网络中断等原因重发同一请求时带上同一值，服务器返回第一次的结果，不会重复登记。 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /**
+                 * @description 搬迁户案件 id（UUID）
+                 * @example 3f1c2a9e-8d7b-4c55-9a61-2b0e4d6f7a81
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "atRisk": true,
+                 *       "riskTypes": [
+                 *         "UNSTABLE_EMPLOYMENT"
+                 *       ],
+                 *       "perCapitaIncome": 5200,
+                 *       "note": "务工中断"
+                 *     }
+                 */
+                "application/json": {
+                    atRisk: boolean;
+                    riskTypes?: ("ILLNESS" | "DISABILITY" | "SCHOOLING" | "DISASTER" | "ACCIDENT" | "INDUSTRY_FAILURE" | "UNSTABLE_EMPLOYMENT" | "HOUSING_SAFETY" | "DRINKING_WATER" | "OTHER")[];
+                    perCapitaIncome: number;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已登记 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        visitId: string;
+                        monitoringCaseId: string | null;
+                        nextVisitTaskId: string;
+                        case: {
+                            id: string;
+                            /** @enum {string} */
+                            stage: "BASELINE_SURVEY" | "FOLLOW_UP" | "CLOSED";
+                            /** @description 中文名称 */
+                            stageLabel: string;
+                            atRisk: boolean;
+                            site: {
+                                code: string;
+                                name: string;
+                                townCode: string;
+                                kind: string;
+                                /** @description 中文名称 */
+                                kindLabel: string;
+                                households: number;
+                            };
+                            villageCode: string;
+                            villageName: string | null;
+                            townCode: string;
+                            townName: string | null;
+                            relocatedAt: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601 时间（UTC）
+                             */
+                            openedAt: string;
+                            closedAt: string | null;
+                            overdue: boolean;
+                            household: {
+                                id: string;
+                                headName: string;
+                                /** @description 脱敏：500234********1234 */
+                                idNumber: string;
+                                /** @description 脱敏：138****5678 */
+                                phone: string | null;
+                                memberCount: number;
+                                laborCapacity: string;
+                                /** @description 中文名称 */
+                                laborCapacityLabel: string;
+                            };
+                            /** @description 基线调查（登记后）：家庭人口、劳动力、技能、健康状况、就业和培训意愿 */
+                            baseline: {
+                                [key: string]: unknown;
+                            } | null;
+                            targets: {
+                                /** @description 按北京时间的日期判断 */
+                                asOf: string;
+                                safetyNetOnly: boolean;
+                                note: string | null;
+                                employment: {
+                                    required: boolean;
+                                    met: boolean;
+                                };
+                                project: {
+                                    required: boolean;
+                                    met: boolean;
+                                };
+                                metSince: string | null;
+                            };
+                            employment: {
+                                id: string;
+                                memberName: string;
+                                employer: string;
+                                industry: string;
+                                monthlyPay: number;
+                                startDate: string;
+                                endDate: string | null;
+                                current: boolean;
+                            }[];
+                            projects: {
+                                id: string;
+                                name: string;
+                                type: string;
+                                /** @description 中文名称 */
+                                typeLabel: string;
+                                startDate: string;
+                                expectedYearlyIncome: number | null;
+                            }[];
+                            visits: {
+                                id: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601 时间（UTC）
+                                 */
+                                at: string;
+                                atRisk: boolean;
+                                riskTypes: {
+                                    code: string;
+                                    /** @description 中文名称 */
+                                    label: string;
+                                }[];
+                                perCapitaIncome: number;
+                                monitoringCaseId: string | null;
+                                referred: boolean;
+                            }[];
+                            openTasks: {
+                                id: string;
+                                caseId: string;
+                                process: string;
+                                /** @description 中文名称 */
+                                processLabel: string;
+                                step: string;
+                                /** @description 中文名称 */
+                                stepLabel: string;
+                                /** @enum {string} */
+                                role: "VILLAGE_CASEWORKER" | "TOWN_REVIEWER" | "DISTRICT_APPROVER" | "DEPARTMENT_OFFICER" | "COOPERATION_COORDINATOR" | "ADMIN";
+                                jurisdictionCode: string;
+                                assigneeId: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601 时间（UTC）
+                                 */
+                                openedAt: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601 时间（UTC）
+                                 */
+                                dueAt: string;
+                                overdue: boolean;
+                                escalated: boolean;
+                                escalationLevel: number;
+                                escalatedToCode: string | null;
+                                allowedDecisions: string[];
+                                decisionLabels: {
+                                    [key: string]: string;
+                                };
+                                /** @description 案件在网页端的页面路径，例如 /cases/<id> */
+                                casePath: string;
+                            }[];
+                            timeline: {
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601 时间（UTC）
+                                 */
+                                at: string;
+                                kind: string;
+                                /** @description 中文名称 */
+                                label: string;
+                                step: string | null;
+                                stepLabel: string | null;
+                                actor: string | null;
+                                decision: string | null;
+                                decisionLabel: string | null;
+                                comment: string | null;
+                                fromStage: string | null;
+                                toStage: string | null;
+                            }[];
+                            monitoringCaseId: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description 请求内容不符合要求（issues 中说明原因） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description 未登录，或登录已失效、账号已停用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权办理（角色、辖区、部门） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 搬迁户案件不存在或不在您的辖区内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 尚未完成基线调查，或已结案 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体超过 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体的字符集或压缩方式不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    relocationReport: {
+        parameters: {
+            query?: {
+                format?: "json" | "csv" | "xlsx";
+                siteCode?: string;
+                townCode?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 报表 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 时间（UTC）
+                         */
+                        generatedAt: string;
+                        asOf: string;
+                        scope: {
+                            code: string;
+                            name: string;
+                        };
+                        filters: {
+                            siteCode: string | null;
+                            townCode: string | null;
+                        };
+                        totals: {
+                            households: number;
+                            withLabour: number;
+                            employmentMet: number;
+                            projectMet: number;
+                            atRisk: number;
+                            overdueVisits: number;
+                        };
+                        bySite: {
+                            siteCode: string;
+                            siteName: string;
+                            townCode: string;
+                            townName: string;
+                            households: number;
+                            withLabour: number;
+                            employmentMet: number;
+                            projectMet: number;
+                            atRisk: number;
+                            overdueVisits: number;
+                        }[];
+                        byTown: {
+                            townCode: string;
+                            townName: string;
+                            households: number;
+                            withLabour: number;
+                            employmentMet: number;
+                            projectMet: number;
+                            atRisk: number;
+                            overdueVisits: number;
+                        }[];
+                    };
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 请求格式有误：JSON 无法解析、路径无法解码，或参数不符合要求（issues 中逐项说明） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description 未登录，或登录已失效、账号已停用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权查看，或乡镇不在辖区内 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    importRelocations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description CSV 或 XLSX 文件
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 导入结果 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        importId: string;
+                        alreadyImported: boolean;
+                        accepted: number;
+                        rejected: {
+                            row: number;
+                            field: string;
+                            message: string;
+                        }[];
+                        casesCreated: number;
+                        duplicates: number;
+                    };
+                };
+            };
+            /** @description 请求格式有误：JSON 无法解析、路径无法解码，或参数不符合要求（issues 中逐项说明） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description 未登录，或登录已失效、账号已停用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 只有乡镇审核人员或区级审定人员可以导入 */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

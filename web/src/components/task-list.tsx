@@ -65,7 +65,8 @@ export function TaskList({
                   办理期限：{formatTime(task.dueAt)}（{timeLeft(task.dueAt)}）
                 </Typography.Text>
                 <Space wrap>
-                  {caseLinks && <Link to={`/cases/${task.caseId}`}>查看案件</Link>}
+                  {/* The process's own page of the case (monitoring: /cases/<id>); pages of other processes are yet to come. */}
+                  {caseLinks && task.process === 'monitoring' && <Link to={task.casePath}>查看案件</Link>}
                   {actionable && !task.assigneeId && (
                     <Button size="small" onClick={() => void claim(task)}>
                       认领
