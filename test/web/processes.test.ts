@@ -125,6 +125,20 @@ test('a coordinator opens a cooperation plan dashboard and sees each indicator w
   await indicators.getByRole('cell', { name: '500 万元' }).waitFor();
   await indicators.getByRole('cell', { name: '200 人' }).waitFor();
   await page.getByRole('cell', { name: '劳务协作专场招聘' }).waitFor();
+
+  // The office files the quarter's report: a malformed period comes back from the API beside its field.
+  await page.getByRole('button', { name: '报送季度报告' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('报告期（如 2027Q1）').fill('一季度');
+  await dialog.getByLabel('农村劳动力转移就业（人）').fill('65');
+  await dialog.getByRole('button', { name: '提交' }).click();
+  await dialog.getByText('报告期应写作“2027Q1”（年份加季度）').waitFor();
+  await dialog.getByLabel('报告期（如 2027Q1）').fill(beijingQuarter(Date.now()));
+  await dialog.getByLabel('说明').fill('组织专场招聘');
+  await dialog.getByRole('button', { name: '提交' }).click();
+  await page.getByText(/季度报告已报送，待审核/).waitFor();
+  await dialog.waitFor({ state: 'hidden' });
+  await page.getByRole('cell', { name: '1 份' }).waitFor();
   await page.close();
 
   const failures = await scan('coordinator', `/cooperation/${planId}`, '指标完成情况', 'cooperation-plan');

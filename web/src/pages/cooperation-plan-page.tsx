@@ -15,6 +15,21 @@ type Indicator = Plan['indicators'][number];
 type PlanTask = Plan['tasks'][number];
 type Report = PlanTask['reports'][number];
 
+/** The plan timeline's kinds (the API sends codes; steps bring their own labels). */
+const timelineKindLabels: Record<string, string> = {
+  PLAN_CREATED: '计划创建',
+  PLAN_AMENDED: '计划调整',
+  PLAN_STAGE: '计划环节变更',
+  TASK_STARTED: '任务启动',
+  TASK_DROPPED: '任务取消',
+  TASK_REASSIGNED: '任务调整责任单位',
+  REPORT_OWED: '季度报告待报送',
+  REPORT_SUBMITTED: '季度报告已报送',
+  ACCEPTED: '季度报告已采纳',
+  SELF_ASSESSED: '任务自评',
+  YEAR_END_OPENED: '进入年终验收',
+};
+
 const percent = (share: number | null) => (share === null ? null : Math.round(share * 1000) / 10);
 
 /** A cooperation plan's dashboard: each indicator's target, actual and share; tasks with their reports; open tasks; timeline. */
@@ -41,6 +56,7 @@ export default function CooperationPlanPage() {
     myTasks.reload();
   };
   const labels = new Map(plan.indicators.map((i) => [i.code, i]));
+  const taskTitles = new Map(plan.tasks.map((t) => [t.id, t.title]));
   const myTaskIds = new Set((myTasks.data?.items ?? []).map((t) => t.id));
   const othersTasks = plan.openTasks.filter((t) => !myTaskIds.has(t.id));
   const mayReport = can.cooperationReport(user.role) && !plan.closedAt;
@@ -145,7 +161,8 @@ export default function CooperationPlanPage() {
             color: e.decision === 'reject' ? 'red' : e.decision === 'return' ? 'orange' : 'blue',
             children: (
               <>
-                <Typography.Text type="secondary">{formatTime(e.at)}</Typography.Text> <Typography.Text strong>{e.stepLabel ?? e.kind}</Typography.Text>
+                <Typography.Text type="secondary">{formatTime(e.at)}</Typography.Text> <Typography.Text strong>{[e.stepLabel, timelineKindLabels[e.kind] ?? (e.stepLabel ? null : e.kind)].filter(Boolean).join('·')}</Typography.Text>
+                {e.taskId && taskTitles.get(e.taskId) && taskTitles.get(e.taskId) !== e.comment && <Typography.Text> {taskTitles.get(e.taskId)}</Typography.Text>}
                 {e.decisionLabel && <Tag style={{ marginInlineStart: 8 }}>{e.decisionLabel}</Tag>}
                 {e.actorName && <Typography.Text type="secondary"> {e.actorName}</Typography.Text>}
                 {e.comment && <div>{e.comment}</div>}
