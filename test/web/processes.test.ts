@@ -75,8 +75,10 @@ test('a village worker records a job on a relocation case by clicks and sees the
   const baseline = { memberCount: 4, laborForceCount: 2, laborCapacity: 'full', skills: ['电焊'], healthStatus: 'GOOD', workWishes: '就近务工', trainingWishes: '电工培训' };
   expect((await as('village.worker', 'POST', `/api/relocations/${caseId}/baseline`, baseline)).status).toBe(201);
 
-  // From the menu to the list to the case.
+  // The inbox links the follow-up visit to the relocation page; the menu leads to the list and the case.
   const page = await userPage('village.worker', '/');
+  await page.locator(`a[href="/relocations/${caseId}"]`).first().click();
+  await page.getByText('就业台账').waitFor();
   await page.getByRole('menuitem', { name: '易地搬迁' }).click();
   await page.getByRole('link', { name: '网页搬迁户' }).first().click();
   await page.getByText('就业台账').waitFor();
