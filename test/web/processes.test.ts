@@ -99,9 +99,23 @@ test('a village worker records a job on a relocation case by clicks and sees the
   await dialog.waitFor({ state: 'hidden' });
   await page.getByText('就业：已达标').waitFor();
   await page.getByRole('cell', { name: '大进镇演示食品厂' }).waitFor();
+
+  // A follow-up visit: at risk, its risk types asked for only then.
+  await page.getByRole('button', { name: '记录走访' }).click();
+  await dialog.getByText('是', { exact: true }).click();
+  await dialog.getByLabel('风险类型').click();
+  await page.getByTitle('务工就业不稳').click();
+  await dialog.getByLabel('人均纯收入（元/年）').fill('8000');
+  await dialog.getByLabel('走访记录').fill('务工收入稳定');
+  await dialog.getByRole('button', { name: '提交' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await page.locator('.ant-card').filter({ hasText: '走访记录' }).getByRole('cell', { name: '8000' }).waitFor();
   await page.close();
 
-  const failures = await scan('village.worker', `/relocations/${caseId}`, '就业台账', 'relocation-case', [desktop, phone]);
+  const failures = [
+    ...(await scan('village.worker', `/relocations/${caseId}`, '就业台账', 'relocation-case', [desktop, phone])),
+    ...(await scan('town.reviewer', '/relocations', '共 ', 'relocation-list')),
+  ];
   expect(failures).toEqual([]);
 }, 180_000);
 
@@ -143,6 +157,6 @@ test('a coordinator opens a cooperation plan dashboard and sees each indicator w
   await page.getByRole('cell', { name: '1 份' }).waitFor();
   await page.close();
 
-  const failures = await scan('coordinator', `/cooperation/${planId}`, '指标完成情况', 'cooperation-plan');
+  const failures = [...(await scan('coordinator', `/cooperation/${planId}`, '指标完成情况', 'cooperation-plan')), ...(await scan('coordinator', '/cooperation', '共 ', 'cooperation-list'))];
   expect(failures).toEqual([]);
 }, 180_000);
