@@ -109,7 +109,10 @@ test('a village worker records a job on a relocation case by clicks and sees the
   await dialog.getByLabel('走访记录').fill('务工收入稳定');
   await dialog.getByRole('button', { name: '提交' }).click();
   await dialog.waitFor({ state: 'hidden' });
-  await page.locator('.ant-card').filter({ hasText: '走访记录' }).getByRole('cell', { name: '8000' }).waitFor();
+  const visits = page.locator('.ant-card').filter({ hasText: '走访记录' });
+  await visits.getByRole('cell', { name: '务工就业不稳' }).waitFor();
+  // At risk: the household is referred into monitoring, and the case links to that case.
+  await visits.getByRole('link', { name: '查看监测案件' }).waitFor();
   await page.close();
 
   const failures = [
