@@ -15,6 +15,10 @@ const ReportPage = lazy(() => import('./pages/report-page'));
 const PolicyPage = lazy(() => import('./pages/policy-page'));
 const AuditPage = lazy(() => import('./pages/audit-page'));
 const UsersPage = lazy(() => import('./pages/users-page'));
+const RelocationListPage = lazy(() => import('./pages/relocation-list-page'));
+const RelocationPage = lazy(() => import('./pages/relocation-page'));
+const CooperationListPage = lazy(() => import('./pages/cooperation-list-page'));
+const CooperationPlanPage = lazy(() => import('./pages/cooperation-plan-page'));
 
 
 /** Signed out: to the login page, keeping where the user wanted to go (an email's link to a case). */
@@ -45,6 +49,10 @@ export function AppRoutes() {
           <Route path="cases" element={<CaseListPage />} />
           <Route path="cases/new" element={<NewCasePage />} />
           <Route path="cases/:id" element={<CasePage />} />
+          <Route path="relocations" element={<RelocationListPage />} />
+          <Route path="relocations/:id" element={<RelocationPage />} />
+          <Route path="cooperation" element={<CooperationListPage />} />
+          <Route path="cooperation/:id" element={<CooperationPlanPage />} />
           <Route path="imports" element={<ImportPage />} />
           <Route path="reports" element={<ReportPage />} />
           <Route path="policy" element={<PolicyPage />} />

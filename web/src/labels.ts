@@ -6,3 +6,4 @@ export { departmentLabels } from '../../src/domain/departments';
 export { roleLabels } from '../../src/domain/roles';
 
 export const options = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
+export { projectTypeLabels } from '../../src/domain/relocation/case';

@@ -23,4 +23,13 @@ export const can = {
   measures: (role: Role) => ['VILLAGE_CASEWORKER', 'TOWN_REVIEWER'].includes(role),
   proposeExit: (role: Role) => role === 'VILLAGE_CASEWORKER',
   rollback: (role: Role) => ['VILLAGE_CASEWORKER', 'TOWN_REVIEWER', 'DISTRICT_APPROVER'].includes(role),
+  /** 易地搬迁: village, town, district, admin, and department officers (人社 alone is let in by the API). */
+  relocations: (role: Role) => ['VILLAGE_CASEWORKER', 'TOWN_REVIEWER', 'DISTRICT_APPROVER', 'ADMIN', 'DEPARTMENT_OFFICER'].includes(role),
+  /** Ledgers and visits: village and town in their area; 人社 officers may write employment (the API checks the department). */
+  relocationLedgers: (role: Role) => ['VILLAGE_CASEWORKER', 'TOWN_REVIEWER'].includes(role),
+  relocationEmployment: (role: Role) => ['VILLAGE_CASEWORKER', 'TOWN_REVIEWER', 'DEPARTMENT_OFFICER'].includes(role),
+  /** 协作帮扶: the cooperation office, district approvers and department officers. */
+  cooperation: (role: Role) => ['COOPERATION_COORDINATOR', 'DISTRICT_APPROVER', 'DEPARTMENT_OFFICER'].includes(role),
+  /** A quarterly report is filed by the task's responsible unit: a department's officers or the coordinators (the API checks which). */
+  cooperationReport: (role: Role) => ['COOPERATION_COORDINATOR', 'DEPARTMENT_OFFICER'].includes(role),
 };

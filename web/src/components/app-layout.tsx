@@ -11,6 +11,8 @@ const navigation = [
   { key: '/cases', label: '监测对象', allowed: can.listCases },
   { key: '/cases/new', label: '新增监测对象', allowed: can.reportCase },
   { key: '/imports', label: '部门数据导入', allowed: can.importAlerts },
+  { key: '/relocations', label: '易地搬迁', allowed: can.relocations },
+  { key: '/cooperation', label: '协作帮扶', allowed: can.cooperation },
   { key: '/reports', label: '统计报表', allowed: can.reports },
   { key: '/policy', label: '政策设置', allowed: can.policy },
   { key: '/audit', label: '审计日志', allowed: can.audit },

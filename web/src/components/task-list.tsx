@@ -8,6 +8,9 @@ import { DecisionDialog } from './decision-dialog';
 
 type Task = Schemas['Task'];
 
+/** The pages the app has for a task's case (the API declares each process's path). */
+const casePathPattern = /^\/(cases|relocations|cooperation)\/[^/]+$/;
+
 export function TaskBadges({ task }: { task: Task }) {
   return (
     <Space size={4} wrap>
@@ -65,8 +68,8 @@ export function TaskList({
                   办理期限：{formatTime(task.dueAt)}（{timeLeft(task.dueAt)}）
                 </Typography.Text>
                 <Space wrap>
-                  {/* The process's own page of the case (monitoring: /cases/<id>); pages of other processes are yet to come. */}
-                  {caseLinks && task.process === 'monitoring' && <Link to={task.casePath}>查看案件</Link>}
+                  {/* The process's own page of the case: /cases/<id>, /relocations/<id>, /cooperation/<plan id>. */}
+                  {caseLinks && casePathPattern.test(task.casePath) && <Link to={task.casePath}>{task.process === 'cooperation' ? '查看计划' : '查看案件'}</Link>}
                   {actionable && !task.assigneeId && (
                     <Button size="small" onClick={() => void claim(task)}>
                       认领
