@@ -1,3 +1,4 @@
+import { attachmentView } from '../attachments/attachments-router';
 import { z } from 'zod';
 import { alertFields } from '../../domain/monitoring/department-alerts';
 import { stages } from '../../domain/monitoring/case';
@@ -105,6 +106,20 @@ export const departmentAlertSchema = z.object({
 
 const codeAndLabel = z.object({ code: z.string(), label });
 
+/** 佐证材料 as upload answers and case views show it (no content: download it by id). */
+export const attachmentSchema = named(
+  'Attachment',
+  z.object({
+    id: z.string(),
+    name: z.string().meta({ description: '上传时的文件名' }),
+    contentType: z.enum(['image/jpeg', 'image/png', 'application/pdf']).meta({ description: '按文件内容识别的类型' }),
+    size: z.number().int().meta({ description: '保存的字节数（照片去除位置信息之后）' }),
+    sha256: z.string().meta({ description: '保存内容的 SHA-256（十六进制），下载前校验' }),
+    uploadedBy: z.string().meta({ description: '上传人的用户名' }),
+    uploadedAt: isoTime,
+  }),
+);
+
 export const caseViewSchema = named(
   'MonitoringCase',
   z.object({
@@ -157,6 +172,7 @@ export const caseViewSchema = named(
       }),
     ),
     visits: z.array(z.object({ at: isoTime, perCapitaIncome: z.number(), unresolvedSpending: z.boolean(), guaranteesSecure: z.boolean() })),
+    attachments: z.array(attachmentSchema).meta({ description: '佐证材料，按上传时间先后' }),
     timeline: z.array(
       z.object({
         at: isoTime,
@@ -170,6 +186,7 @@ export const caseViewSchema = named(
         comment: z.string().nullable(),
         fromStage: z.string().nullable(),
         toStage: z.string().nullable(),
+        attachments: z.array(attachmentSchema).meta({ description: '该条记录上传或引用的佐证材料' }),
       }),
     ),
   }),
@@ -333,6 +350,7 @@ sameShape<ReturnType<typeof taskView>, z.output<typeof taskViewSchema>>(true);
 sameShape<ReturnType<typeof inboxView>, z.output<typeof inboxSchema>>(true);
 sameShape<ReturnType<typeof departmentAlertView>, z.output<typeof departmentAlertSchema>>(true);
 sameShape<NonNullable<Awaited<ReturnType<typeof loadCaseView>>>, z.output<typeof caseViewSchema>>(true);
+sameShape<ReturnType<typeof attachmentView>, z.output<typeof attachmentSchema>>(true);
 sameShape<DepartmentAlertImportResult, z.output<typeof importResultSchema>>(true);
 sameShape<AuditVerification, z.output<typeof auditVerificationSchema>>(true);
 sameShape<MonitoringReport, z.output<typeof monitoringReportSchema>>(true);

@@ -13,6 +13,7 @@ import {
   rollbackSchema,
   visitSchema,
 } from '../../domain/monitoring/schemas';
+import { attachmentParamsSchema } from '../../domain/attachments';
 import { defaultPolicySettings } from '../../domain/policy';
 import { putPolicySchema } from '../../domain/policy-schemas';
 import { completeTaskSchema, inboxQuerySchema, reassignTaskSchema } from '../../domain/tasks/schemas';
@@ -21,6 +22,7 @@ import { payloadsSchema } from '../temporal-codec-router';
 import { personalDataRouteDoc, userRouteDocs } from '../users/users-docs';
 import type { RouteDoc } from './registry';
 import {
+  attachmentSchema,
   auditListSchema,
   auditVerificationSchema,
   caseConflictSchema,
@@ -53,6 +55,7 @@ import {
 export const tags = [
   { name: '认证', description: '登录、刷新令牌、退出' },
   { name: '监测对象', description: '防止返贫动态监测：登记、识别、走访、帮扶措施' },
+  { name: '佐证材料', description: '案件的佐证材料：上传（JPEG、PNG、PDF）、校验后下载' },
   { name: '任务', description: '待办任务：认领、办理（通过、退回补充、不予通过）' },
   { name: '部门预警', description: '行业部门上传筛查预警名单' },
   { name: '政策设置', description: '办理时限、监测线等政策参数，按版本生效' },
@@ -67,6 +70,7 @@ const idParams = (what: string) =>
   z.object({ id: z.string().min(1).meta({ description: `${what} id（UUID）`, examples: ['3f1c2a9e-8d7b-4c55-9a61-2b0e4d6f7a81'] }) });
 const caseParams = idParams('案件');
 const taskParams = idParams('任务');
+const attachmentDownloadParams = caseParams.extend(attachmentParamsSchema.shape);
 
 const caseNotFound = '案件不存在或不在您的辖区内';
 const workflowRefusals = {
@@ -308,6 +312,40 @@ export const apiRoutes: readonly RouteDoc[] = [
       },
     }),
   ]),
+  ...routes('佐证材料', [
+    ({
+      method: 'post',
+      path: '/api/monitoring-cases/{id}/attachments',
+      operationId: 'uploadCaseAttachment',
+      summary: '上传佐证材料',
+      description:
+        '案件所在村、乡镇的经办人员和区级审批人员上传一份佐证材料（multipart，字段名 file）：JPEG、PNG 或 PDF，按文件内容识别（与扩展名无关），不超过 `ATTACHMENT_MAX_BYTES`（默认 10 MB）。照片中的位置信息（JPEG 的 EXIF/XMP 段、PNG 的 eXIf/XMP 块）在保存前去除（`ATTACHMENT_KEEP_LOCATION=true` 时保留）；`sha256` 是保存内容的校验值。办理任务时可在 `attachmentIds` 中引用。记入审计日志（`attachment.upload`）。',
+      auth: true,
+      params: caseParams,
+      body: { multipartFile: { description: '佐证材料（JPEG、PNG 或 PDF），字段名 file' } },
+      responses: {
+        201: { description: '已保存', schema: attachmentSchema },
+        400: '不是 JPEG/PNG/PDF、超过大小上限、图片结构不完整或没有文件（issues 中说明）',
+        403: '系统管理员只能查看，不能上传',
+        404: caseNotFound,
+      },
+    }),
+    ({
+      method: 'get',
+      path: '/api/monitoring-cases/{id}/attachments/{attachmentId}',
+      operationId: 'downloadCaseAttachment',
+      summary: '下载佐证材料',
+      description:
+        '能查看该案件的人员下载其佐证材料（附件）。下载前重新计算 SHA-256：与上传时的校验值不一致（被篡改或损坏）时不予下载，答复 409 并记入审计日志（`attachment.integrity_failure`）；每次下载记入审计日志（`attachment.download`）。',
+      auth: true,
+      params: attachmentDownloadParams,
+      responses: {
+        200: { description: '文件内容（附件）', files: ['image/jpeg', 'image/png', 'application/pdf'] },
+        404: '案件不存在或不在您的辖区内，或该案件没有这份佐证材料',
+        409: '文件校验失败（内容与校验值不一致或已丢失），不予下载',
+      },
+    }),
+  ]),
   ...routes('任务', [
     ({
       method: 'get',
@@ -371,7 +409,7 @@ export const apiRoutes: readonly RouteDoc[] = [
       path: '/api/tasks/{id}/complete',
       operationId: 'completeTask',
       summary: '办理任务',
-      description: '通过（approve）、退回补充（return）或不予通过（reject）；退回和不予通过须填写意见。重复提交同一决定得到同一结果。',
+      description: '通过（approve）、退回补充（return）或不予通过（reject）；退回和不予通过须填写意见。`attachmentIds` 引用本案件已上传的佐证材料，时间线在该办理记录旁显示。重复提交同一决定得到同一结果。',
       auth: true,
       params: taskParams,
       body: { json: completeTaskSchema, example: { decision: 'approve', comment: '情况属实' } },

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
+import { linkAttachments, requireCaseAttachments } from '../attachments/attachment-references';
 import { completeTaskSchema, inboxQuerySchema, reassignTaskSchema } from '../../domain/tasks/schemas';
 import { ErrorCode } from '../../domain/errors';
 import { claimTaskUpdate, completeTaskUpdate, reassignTaskUpdate, releaseTaskUpdate } from '../../domain/tasks/messages';
@@ -111,6 +112,7 @@ export function createTasksRouter({
     const isRetry = row.status === 'COMPLETED' && row.completedById === actor.userId && row.decision === body.decision;
     const refusal = isRetry ? null : refuseDecision(asHumanTask(row, processes), request);
     if (refusal) throw refusalError(refusal);
+    await requireCaseAttachments(db, { process: row.process, caseId: row.caseId }, body.attachmentIds);
     let result;
     // One Update id per task, person and decision: a retried request gets the first answer, never a second decision.
     const updateId = `${row.id}:${actor.userId}:${body.decision}`;
@@ -127,6 +129,7 @@ export function createTasksRouter({
     }
     // The decision's audit entry was written by the activity that recorded it, in the same transaction.
     if (!isRetry) metrics.recordDecision(row.process, row.step, body.decision);
+    await linkAttachments(db, body.attachmentIds, 'TASK_DECISION', row.id);
     res.json({ taskId: row.id, caseId: result.caseId, stage: result.stage, stageLabel: processes.stageLabel(row.process, result.stage) });
   });
 

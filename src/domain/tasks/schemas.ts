@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attachmentIdsSchema } from '../attachments';
 /** A decision code of the task's process vocabulary (approve, return, reject; accept; GOOD, …): the task says which it allows. */
 export const decisionCodeSchema = z
   .string({ error: '处理意见应为该任务可选的办理结果代码，例如 approve（通过）、return（退回补充）、reject（不予通过）' })
@@ -10,6 +11,8 @@ export const caseIdSchema = z.string({ error: '案件编号应为字符串' }).r
 export const completeTaskSchema = z.object({
   decision: decisionCodeSchema,
   comment: z.string().trim().max(2000, '意见不超过2000字').optional(),
+  /** 佐证材料 of the task's case that support the decision (uploaded first through the case's attachments route). */
+  attachmentIds: attachmentIdsSchema.optional(),
 });
 export type CompleteTask = z.infer<typeof completeTaskSchema>;
 
