@@ -32,7 +32,7 @@ async function upload(username: string, bytes: Buffer, name: string, target = ca
   const form = new FormData();
   form.append('file', new Blob([Uint8Array.from(bytes)]), name);
   const res = await fetch(`${stack.url}/api/monitoring-cases/${target}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${await stack.login(username)}` }, body: form });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as any };
 }
 async function download(username: string, attachmentId: string, target = caseId) {
   const res = await fetch(`${stack.url}/api/monitoring-cases/${target}/attachments/${attachmentId}`, { headers: { authorization: `Bearer ${await stack.login(username)}` } });

@@ -16,6 +16,7 @@ import {
 import { attachmentParamsSchema } from '../../domain/attachments';
 import { defaultPolicySettings } from '../../domain/policy';
 import { putPolicySchema } from '../../domain/policy-schemas';
+import { policyWhatIfQuerySchema, policyWhatIfSchema } from '../../domain/policy-what-if-schemas';
 import { completeTaskSchema, inboxQuerySchema, reassignTaskSchema } from '../../domain/tasks/schemas';
 import { idempotencyKeyHeaders } from '../idempotency-key';
 import { payloadsSchema } from '../temporal-codec-router';
@@ -39,6 +40,7 @@ import {
   objectionFiledSchema,
   openApiDocumentSchema,
   policySchema,
+  policyWhatIfSchema as policyWhatIfResultSchema,
   rolledBackSchema,
   storedPolicySchema,
   taskDecidedSchema,
@@ -460,6 +462,22 @@ export const apiRoutes: readonly RouteDoc[] = [
         201: { description: '已保存的新版本', schema: storedPolicySchema },
         403: '只有区乡村振兴局审定人员可以修改政策设置',
         409: '生效时间早于现行版本的生效时间（历史不能改写）',
+      },
+    }),
+    ({
+      method: 'post',
+      path: '/api/policy/what-if',
+      operationId: 'policyWhatIf',
+      summary: '政策模拟测算',
+      description:
+        '仅区级审批人员。按拟定的政策设置（与 `PUT /api/policy` 的 settings 相同）测算对在办案件的影响，不保存任何内容：最近一次走访收入将不高于或将高于当年监测线的监测户，特困供养金额将低于低保标准1.3倍的措施，按拟定办理时限（任务开始时间加时限）将逾期或不再逾期的环节。每个案件与其现行适用的政策版本比较，所用规则与实际核查（风险消除条件、帮扶措施核对、任务期限）相同。按乡镇和类别计数，并列出案件（案件编号、村、乡镇、类别，不含姓名和身份证号）。`format=xlsx` 以附件下载并记入审计日志（`export.run`）。',
+      auth: true,
+      query: policyWhatIfQuerySchema,
+      body: { json: policyWhatIfSchema, example: { settings: { ...defaultPolicySettings, monitoringLines: { ...defaultPolicySettings.monitoringLines, 2026: 8000 }, standards: { minimumLivingMonthly: 600 } } } },
+      responses: {
+        200: { description: '测算结果（`format=json`）；xlsx 为同样内容的文件（附件）', schema: policyWhatIfResultSchema, files: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] },
+        400: '政策设置或格式有误（issues 中逐项说明）',
+        403: '只有区级审批人员可以进行政策模拟测算',
       },
     }),
   ]),
