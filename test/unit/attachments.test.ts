@@ -2,6 +2,7 @@ import { PutObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { createS3AttachmentStore } from '../../src/api/attachments/attachment-store';
 import { attachmentIdsSchema, attachmentName, refuseAttachmentUpload, sniffContentType, stripJpegApp1, stripLocation, stripPngLocation } from '../../src/domain/attachments';
 import type { Actor } from '../../src/domain/roles';
+import { configSchema } from '../../src/config';
 import { gpsInfoTag, jpegWithGps, pdf, png } from '../support/image-bytes';
 
 const actor = (role: Actor['role'], jurisdictionCode: string): Actor => ({ userId: 'u1', username: 'u', role, jurisdictionCode, department: null }) as Actor;
@@ -93,5 +94,19 @@ describe('the S3 store (request shape only: no S3 server runs in the tests)', ()
     expect(await store.get('k1')).toEqual(new Uint8Array([1, 2, 3]));
     expect((sent[1] as GetObjectCommand).input).toEqual({ Bucket: 'evidence', Key: 'attachments/k1' });
     expect(await store.get('missing')).toBeNull();
+  });
+});
+
+describe('configuration', () => {
+  test('defaults: PostgreSQL, 10 MB, location stripped', () => {
+    const c = configSchema.parse({ APP_MODE: 'demo' });
+    expect([c.ATTACHMENT_STORE, c.ATTACHMENT_MAX_BYTES, c.ATTACHMENT_KEEP_LOCATION]).toEqual(['postgres', 10 * 1024 * 1024, false]);
+    expect(configSchema.parse({ APP_MODE: 'demo', ATTACHMENT_KEEP_LOCATION: 'true' }).ATTACHMENT_KEEP_LOCATION).toBe(true);
+  });
+  test('the S3 store needs its bucket and keys; bad values name the variable', () => {
+    const r = configSchema.safeParse({ APP_MODE: 'demo', ATTACHMENT_STORE: 's3', S3_ENDPOINT: 'http://minio:9000' });
+    expect(r.success ? [] : r.error.issues.map((i) => i.path.join('.')).sort()).toEqual(['S3_ACCESS_KEY', 'S3_BUCKET', 'S3_SECRET_KEY']);
+    const bad = configSchema.safeParse({ APP_MODE: 'demo', ATTACHMENT_STORE: 'disk', ATTACHMENT_KEEP_LOCATION: 'yes' });
+    expect(bad.success ? [] : bad.error.issues.map((i) => i.path.join('.')).sort()).toEqual(['ATTACHMENT_KEEP_LOCATION', 'ATTACHMENT_STORE']);
   });
 });
