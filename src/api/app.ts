@@ -26,6 +26,7 @@ import { createReportsRouter } from './reports/reports-router';
 import { createTasksRouter } from './tasks/tasks-router';
 import { createTemporalCodecRouter } from './temporal-codec-router';
 import { createUsersRouter } from './users/users-router';
+import { createDelegationsRouter } from './delegations/delegations-router';
 import { processRegistry } from '../processes';
 import type { ProcessRegistry } from '../domain/tasks/process';
 import { corsFor } from './cors';
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/policy', createPolicyRouter({ ...deps, audit }));
   app.use('/api/audit', createAuditRouter({ ...deps, audit }));
   app.use('/api/users', createUsersRouter({ ...deps, audit }));
+  app.use('/api/delegations', createDelegationsRouter({ ...deps, audit }));
   app.use('/api/reports', createReportsRouter({ ...deps, audit }));
   app.use(methodNotAllowed(apiRoutes));
   app.use(notFoundRoute);

@@ -26,6 +26,9 @@ export const auditActions = [
   'case.view_personal_data',
   'task.decide',
   'task.claim',
+  'task.bulk_decide',
+  'delegation.create',
+  'delegation.revoke',
   'task.release',
   'task.reassign',
   /** An Update reached a workflow with an actor the API did not vouch for (forged or replayed assertion): refused. */

@@ -31,4 +31,9 @@ export interface Actor {
   jurisdictionCode: string;
   /** A department officer's department (民政, 医保, …); absent for other roles. */
   department?: string | null;
+  /**
+   * 代办: the absent colleague this person stands in for. The role, jurisdiction and department above are then the
+   * absent colleague's (a substitute gains nothing beyond them); userId and username stay the substitute's own.
+   */
+  onBehalfOf?: { userId: string; username: string };
 }

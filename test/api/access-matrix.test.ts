@@ -62,6 +62,14 @@ const table: Record<string, Row> = {
   'POST /api/tasks/{id}/complete':                     [200,     200,     403,     403,     403,     403,     403,     403,      403,      401],
   // A home visit claimed by the village worker: freed by its claimer or a supervisor (its town, the district, admins);
   // handed to the village head by a supervisor only.
+  // 批量审核: answered 200 with a result per task; the result says whether each was decided (the matrix's fixture
+  // is a home visit, so the village's users decide it and the others get their refusal in the result).
+  'POST /api/tasks/bulk-complete':                     [200,     200,     200,     200,     200,     200,     200,     200,      200,      401],
+  // 代办: everyone names a substitute for themself (of the same role: village.head for the village users, a spare
+  // account otherwise refused with 400); listing is open to all, each seeing their own; revoking is for those concerned.
+  'POST /api/delegations':                             [201,     201,     400,     400,     400,     400,     400,     201,      400,      401],
+  'GET /api/delegations':                              [200,     200,     200,     200,     200,     200,     200,     200,      200,      401],
+  'DELETE /api/delegations/{id}':                      [200,     200,     200,     404,     404,     404,     200,     404,      404,      401],
   'POST /api/tasks/{id}/release':                      [200,     403,     200,     200,     403,     403,     200,     403,      403,      401],
   'POST /api/tasks/{id}/reassign':                     [403,     403,     200,     200,     403,     403,     200,     403,      403,      401],
   // Department alert lists: department officers only.
@@ -219,6 +227,27 @@ async function call(route: string, user: User): Promise<{ status: number; body: 
       const claimed = await stack.request('POST', `/api/tasks/${task.id}/claim`, { token: await stack.login('village.worker') });
       expect(claimed.status).toBe(200);
       return route.endsWith('release') ? as('POST', `/api/tasks/${task.id}/release`) : as('POST', `/api/tasks/${task.id}/reassign`, { username: 'village.head' });
+    }
+    case 'POST /api/tasks/bulk-complete': {
+      const task = await taskOf('village.worker', await openCase(), 'HOME_VISIT');
+      const res = await as('POST', '/api/tasks/bulk-complete', { taskIds: [task.id], decision: 'approve' });
+      // The cell is the request's status; the one result is checked against who may decide a village's home visit.
+      if (res.status === 200) expect(res.body.results[0].status).toBe(['village.worker', 'village.head'].includes(user) ? 200 : 403);
+      return res;
+    }
+    case 'POST /api/delegations':
+      // A substitute of the same role where there is one: each village user names the other; the rest name a village user (400).
+      return as('POST', '/api/delegations', { delegateUsername: user === 'village.head' ? 'village.worker' : 'village.head', from: new Date(Date.now() + (++sequence) * 86_400_000 * 2).toISOString(), to: new Date(Date.now() + (sequence * 2 + 1) * 86_400_000).toISOString(), reason: '矩阵测试' });
+    case 'GET /api/delegations':
+      return as('GET', '/api/delegations');
+    case 'DELETE /api/delegations/{id}': {
+      // The village worker's delegation to the village head, set by the town reviewer: revoked by those concerned.
+      const setBy = await stack.request('POST', '/api/delegations', {
+        token: await stack.login('town.reviewer'),
+        body: { forUsername: 'village.worker', delegateUsername: 'village.head', from: new Date(Date.now() + 400 * 86_400_000 + ++sequence * 3 * 86_400_000).toISOString(), to: new Date(Date.now() + 401 * 86_400_000 + sequence * 3 * 86_400_000).toISOString(), reason: '矩阵测试' },
+      });
+      expect(setBy.status).toBe(201);
+      return as('DELETE', `/api/delegations/${setBy.body.id}`);
     }
     case 'POST /api/imports/department-alerts': {
       const form = new FormData();

@@ -64,8 +64,11 @@ async function writeTransition(tx: Tx, t: Transition, writers: TaskKitDeps['case
       where: { id: task.id },
       data: { status: 'COMPLETED', decision: request.decision, comment: request.comment ?? null, completedById: request.actor.userId, assigneeId: request.actor.userId, completedAt: when },
     });
+    // 代办: both people on the record, who acted and on whose behalf.
+    const onBehalfOf = request.actor.onBehalfOf ?? null;
+    const actorName = onBehalfOf ? `${request.actor.username}（代${onBehalfOf.username}办理）` : request.actor.username;
     await tx.timelineEvent.createMany({
-      data: [{ id: decisionEventId(task.id), caseId: t.caseId, at: when, kind: 'TASK_DECIDED', step: task.step, actorId: request.actor.userId, actorName: request.actor.username, decision: request.decision, comment: request.comment ?? null, fromStage, toStage }],
+      data: [{ id: decisionEventId(task.id), caseId: t.caseId, at: when, kind: 'TASK_DECIDED', step: task.step, actorId: request.actor.userId, actorName, decision: request.decision, comment: request.comment ?? null, fromStage, toStage }],
       skipDuplicates: true,
     });
     // The decision's audit entry is written where the decision is recorded: none can exist without the other.
@@ -75,7 +78,7 @@ async function writeTransition(tx: Tx, t: Transition, writers: TaskKitDeps['case
         actor: { userId: request.actor.userId, role: request.actor.role },
         target: { type: 'Task', id: task.id },
         before: { status: 'OPEN' },
-        after: { status: 'COMPLETED', decision: request.decision, comment: request.comment ?? null, caseId: t.caseId, process: t.process, step: task.step, caseStage: toStage },
+        after: { status: 'COMPLETED', decision: request.decision, comment: request.comment ?? null, caseId: t.caseId, process: t.process, step: task.step, caseStage: toStage, ...(onBehalfOf && { onBehalfOf: onBehalfOf.userId }) },
         clientAddress: request.clientAddress ?? null,
         key: `task.decide:${task.id}:${request.actor.userId}:${request.decision}`,
       },

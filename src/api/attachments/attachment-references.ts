@@ -1,17 +1,16 @@
 import type { CaseRef } from '../../domain/attachments';
 import type { PrismaClient } from '../../generated/prisma/client';
-import { HttpError } from '../http-error';
+import type { Issue } from '../http-error';
 
 /** What an attachment can support; the timeline shows it beside that entry. */
 export type AttachmentReferenceKind = 'TASK_DECISION';
 
-/** 400 naming each id that is not an evidence file of this case (unknown, or another case's). */
-export async function requireCaseAttachments(db: PrismaClient, ref: CaseRef, ids: readonly string[] | undefined, field = 'attachmentIds'): Promise<void> {
-  if (!ids?.length) return;
+/** Each id that is not an evidence file of this case (unknown, or another case's), as a 400's issues; empty when all are. */
+export async function caseAttachmentProblems(db: PrismaClient, ref: CaseRef, ids: readonly string[] | undefined, field = 'attachmentIds'): Promise<Issue[]> {
+  if (!ids?.length) return [];
   const found = await db.attachment.findMany({ where: { id: { in: [...ids] } }, select: { id: true, process: true, caseId: true } });
   const ofCase = new Set(found.filter((a) => a.process === ref.process && a.caseId === ref.caseId).map((a) => a.id));
-  const problems = ids.flatMap((id, i) => (ofCase.has(id) ? [] : [{ path: `${field}.${i}`, message: `佐证材料 ${id} 不存在或不属于本案件，请先上传到本案件` }]));
-  if (problems.length) throw HttpError.validation(problems);
+  return ids.flatMap((id, i) => (ofCase.has(id) ? [] : [{ path: `${field}.${i}`, message: `佐证材料 ${id} 不存在或不属于本案件，请先上传到本案件` }]));
 }
 
 /** Records that the attachments support `refId`; a retry writes nothing twice. */

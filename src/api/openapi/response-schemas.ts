@@ -237,6 +237,15 @@ export const inboxSchema = named(
     pageSize: z.number().int(),
     total: z.number().int().meta({ description: 'items 的总条数' }),
     escalatedTotal: z.number().int().meta({ description: 'escalated 的总条数' }),
+    delegated: z
+      .array(
+        taskViewSchema.extend({
+          onBehalfOf: z.object({ userId: z.string(), username: z.string(), displayName: z.string() }),
+          delegatedLabel: label,
+        }),
+      )
+      .meta({ description: '代办：本人在委托期内代为办理的缺勤同事的待办（每条注明代谁办理），第 page 页' }),
+    delegatedTotal: z.number().int().meta({ description: 'delegated 的总条数' }),
   }),
 );
 export const taskDecidedSchema = named('TaskDecided', z.object({ taskId: z.string(), caseId: z.string(), stage: z.string(), stageLabel: label }));

@@ -21,6 +21,7 @@ import { completeTaskSchema, inboxQuerySchema, reassignTaskSchema } from '../../
 import { idempotencyKeyHeaders } from '../idempotency-key';
 import { payloadsSchema } from '../temporal-codec-router';
 import { personalDataRouteDoc, userRouteDocs } from '../users/users-docs';
+import { bulkCompleteRouteDoc, delegationRouteDocs } from '../delegations/delegations-docs';
 import type { RouteDoc } from './registry';
 import {
   attachmentSchema,
@@ -64,6 +65,7 @@ export const tags = [
   { name: '审计日志', description: '操作留痕与哈希链校验' },
   { name: '报表', description: '防止返贫动态监测报表：JSON、CSV、XLSX' },
   { name: '用户管理', description: '系统管理员管理用户账号：新建、修改角色辖区部门、停用、重置密码' },
+  { name: '代办委托', description: '缺勤期间的代办人：设置、查看、撤销；代办人代为办理被代办人的待办' },
   { name: '系统', description: '健康检查、接口文档、Temporal 编解码' },
 ] as const;
 type Tag = (typeof tags)[number]['name'];
@@ -375,6 +377,7 @@ export const apiRoutes: readonly RouteDoc[] = [
         409: '任务已办结或已被他人认领',
       },
     }),
+    bulkCompleteRouteDoc,
     ({
       method: 'post',
       path: '/api/tasks/{id}/release',
@@ -524,4 +527,5 @@ export const apiRoutes: readonly RouteDoc[] = [
     }),
   ]),
   ...routes('用户管理', userRouteDocs),
+  ...routes('代办委托', delegationRouteDocs),
 ];

@@ -1,15 +1,15 @@
-import type { ProcessRegistry } from '../../domain/tasks/process';
+import { vocabularyOf, type ProcessRegistry } from '../../domain/tasks/process';
 import type { Role } from '../../domain/roles';
 import { isOverdue, type Decision, type HumanTask } from '../../domain/tasks/task';
 import type { Task } from '../../generated/prisma/client';
 
 /** The read model's row in the shape the domain rules check, so the API refuses what the workflow would. */
 export function asHumanTask(t: Task, processes?: ProcessRegistry): HumanTask {
-  const definition = processes?.get(t.process);
+  const vocabulary = vocabularyOf(processes?.get(t.process), t.step);
   return {
-    ...(definition && {
-      reasonRequired: [...definition.vocabulary.reasonRequired],
-      decisionLabels: definition.vocabulary.labels,
+    ...(vocabulary && {
+      reasonRequired: [...vocabulary.reasonRequired],
+      decisionLabels: vocabulary.labels,
     }),
     id: t.id,
     step: t.step,
@@ -49,7 +49,7 @@ export function taskView(t: Task, now: Date, processes: ProcessRegistry) {
     escalationLevel: t.escalationLevel,
     escalatedToCode: t.escalatedToCode,
     allowedDecisions: t.allowedDecisions,
-    decisionLabels: Object.fromEntries(t.allowedDecisions.map((d) => [d, processes.decisionLabel(t.process, d)])),
+    decisionLabels: Object.fromEntries(t.allowedDecisions.map((d) => [d, processes.decisionLabel(t.process, d, t.step)])),
     /** The case's page in the web app. */
     casePath: processes.casePath(t.process, t.caseId),
   };
@@ -57,7 +57,15 @@ export function taskView(t: Task, now: Date, processes: ProcessRegistry) {
 
 /** An inbox page (GET /api/tasks): a page of each list, with the list's total. */
 export function inboxView(
-  lists: { mine: Task[]; total: number; escalated: Task[]; escalatedTotal: number },
+  lists: {
+    mine: Task[];
+    total: number;
+    escalated: Task[];
+    escalatedTotal: number;
+    /** 代办: absent colleagues' tasks, by colleague. */
+    delegated: { onBehalfOf: { userId: string; username: string; displayName: string }; tasks: Task[] }[];
+    delegatedTotal: number;
+  },
   paging: { page: number; pageSize: number },
   now: Date,
   processes: ProcessRegistry,
@@ -65,6 +73,10 @@ export function inboxView(
   return {
     items: lists.mine.map((t) => taskView(t, now, processes)),
     escalated: lists.escalated.map((t) => taskView(t, now, processes)),
+    delegated: lists.delegated.flatMap(({ onBehalfOf, tasks }) =>
+      tasks.map((t) => ({ ...taskView(t, now, processes), onBehalfOf, delegatedLabel: `代办（${onBehalfOf.displayName}）` })),
+    ),
+    delegatedTotal: lists.delegatedTotal,
     page: paging.page,
     pageSize: paging.pageSize,
     total: lists.total,

@@ -19,6 +19,8 @@ export interface AssertionClaims {
   role: string;
   jur: string;
   dep: string | null;
+  /** 代办: whom the actor stands in for. */
+  obo: string | null;
   /** Issued and expires, epoch ms. */
   iat: number;
   exp: number;
@@ -35,7 +37,7 @@ export const assertionLifetimeMs = 5 * 60_000;
 
 /** The exact text the MAC covers: the claims in a fixed order. */
 export function canonicalClaims(c: AssertionClaims): string {
-  return JSON.stringify([c.wf, c.u, c.n, c.t, c.sub, c.role, c.jur, c.dep, c.iat, c.exp]);
+  return JSON.stringify([c.wf, c.u, c.n, c.t, c.sub, c.role, c.jur, c.dep, c.obo ?? null, c.iat, c.exp]);
 }
 
 interface ActorLike {
@@ -43,6 +45,7 @@ interface ActorLike {
   role?: unknown;
   jurisdictionCode?: unknown;
   department?: unknown;
+  onBehalfOf?: { userId?: unknown } | null;
 }
 
 /** The claims an Update's first argument calls for: its actor and, for a decision or claim, its task. */
@@ -58,6 +61,7 @@ export function claimsFor(update: { workflowId: string; updateId: string; name: 
     role: String(actor.role),
     jur: String(actor.jurisdictionCode),
     dep: typeof actor.department === 'string' ? actor.department : null,
+    obo: typeof actor.onBehalfOf?.userId === 'string' ? actor.onBehalfOf.userId : null,
     iat: now,
     exp: now + assertionLifetimeMs,
   };
@@ -78,6 +82,6 @@ export function refuseAssertionBinding(update: { workflowId: string; updateId: s
   const expected = claimsFor(update, arg, 0);
   if (!expected) return forged('办理人无效');
   const c = assertion.claims;
-  const same = c.wf === expected.wf && c.u === expected.u && c.n === expected.n && c.t === expected.t && c.sub === expected.sub && c.role === expected.role && c.jur === expected.jur && c.dep === expected.dep;
+  const same = c.wf === expected.wf && c.u === expected.u && c.n === expected.n && c.t === expected.t && c.sub === expected.sub && c.role === expected.role && c.jur === expected.jur && c.dep === expected.dep && (c.obo ?? null) === expected.obo;
   return same ? null : forged('身份断言与本次请求不符');
 }

@@ -50,6 +50,8 @@ export interface StepDefinition {
   /** Separation of duties: whoever produced or raised the step's subject may not decide it. */
   separationOfDuties: boolean;
   sla: StepSla;
+  /** This step's decisions' vocabulary, when it is not its process's (a grading step in a process of reviews). */
+  vocabulary?: DecisionVocabulary;
 }
 
 export interface ProcessDefinition {
@@ -69,9 +71,14 @@ export interface ProcessRegistry {
   processLabel(process: string): string;
   stepLabel(process: string, step: string): string;
   stageLabel(process: string, stage: string): string;
-  decisionLabel(process: string, decision: string): string;
-  reasonRequired(process: string): readonly string[];
+  decisionLabel(process: string, decision: string, step?: string): string;
+  reasonRequired(process: string, step?: string): readonly string[];
   casePath(process: string, caseId: string): string;
+}
+
+/** The vocabulary a step's decisions come from: its own, or its process's. */
+export function vocabularyOf(definition: ProcessDefinition | undefined, step?: string): DecisionVocabulary | undefined {
+  return (step ? definition?.steps[step]?.vocabulary : undefined) ?? definition?.vocabulary;
 }
 
 /** The registry of every process, refusing two processes with one code. */
@@ -88,8 +95,8 @@ export function createProcessRegistry(definitions: readonly ProcessDefinition[])
     processLabel: (process) => get(process)?.label ?? process,
     stepLabel: (process, step) => get(process)?.steps[step]?.label ?? step,
     stageLabel: (process, stage) => get(process)?.stageLabels[stage] ?? stage,
-    decisionLabel: (process, decision) => get(process)?.vocabulary.labels[decision] ?? decision,
-    reasonRequired: (process) => get(process)?.vocabulary.reasonRequired ?? reviewReasonRequired,
+    decisionLabel: (process, decision, step) => vocabularyOf(get(process), step)?.labels[decision] ?? decision,
+    reasonRequired: (process, step) => vocabularyOf(get(process), step)?.reasonRequired ?? reviewReasonRequired,
     casePath: (process, caseId) => get(process)?.casePath(caseId) ?? `/cases/${caseId}`,
   };
 }
@@ -119,7 +126,7 @@ export function taskSpecFor(
   const dueInMs = rule.sla.due ? settingMs(rule.sla.due, p.settings) : 0;
   const deadline = rule.sla.deadline ? deadlineAt(rule.sla.deadline, p.now) : undefined;
   const dueAt = deadline === undefined ? undefined : rule.sla.due ? Math.min(deadline, p.now + dueInMs) : deadline;
-  const vocabulary = definition.vocabulary;
+  const vocabulary = rule.vocabulary ?? definition.vocabulary;
   return {
     step,
     role: rule.role,

@@ -37,3 +37,20 @@ export const reassignTaskSchema = z.object(
   { username: z.string({ error: '请填写接手人员的用户名' }).trim().min(1, '请填写接手人员的用户名').max(64, '用户名不超过64个字符') },
   { error: '请求体应为JSON对象，包含 username' },
 );
+
+/** Largest bulk decision: a review meeting's list, not the whole district. */
+export const bulkMaxTasks = 200;
+
+/** POST /api/tasks/bulk-complete: one decision (and reason) for each of the listed tasks. */
+export const bulkCompleteSchema = z.object(
+  {
+    taskIds: z
+      .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/, '任务编号格式不正确'), { error: 'taskIds 应为任务编号数组' })
+      .min(1, '请至少选择1项任务')
+      .max(bulkMaxTasks, `一次最多批量办理${bulkMaxTasks}项任务`)
+      .refine((ids) => new Set(ids).size === ids.length, '任务编号不能重复'),
+    decision: decisionCodeSchema,
+    comment: z.string().trim().max(2000, '意见不超过2000字').optional(),
+  },
+  { error: '请求体应为JSON对象，包含 taskIds 和 decision' },
+);

@@ -137,13 +137,15 @@ export function refuseActor(task: HumanTask | undefined, actor: Actor): Refusal 
   if ((task.department ?? null) !== null && task.department !== actor.department) {
     return { code: ErrorCode.FORBIDDEN, reason: '该任务由其他部门办理' };
   }
-  if (task.separationOfDuties && task.submitterId === actor.userId) {
+  // Separation of duties holds for both people when one stands in for another.
+  const people = [actor.userId, ...(actor.onBehalfOf ? [actor.onBehalfOf.userId] : [])];
+  if (task.separationOfDuties && task.submitterId && people.includes(task.submitterId)) {
     return { code: ErrorCode.FORBIDDEN, reason: '不能审核自己提交的步骤：审核须由提交人以外的人员办理' };
   }
-  if (task.separationOfDuties && task.excludedActorIds?.includes(actor.userId)) {
+  if (task.separationOfDuties && task.excludedActorIds?.some((id) => people.includes(id))) {
     return { code: ErrorCode.FORBIDDEN, reason: '不能办理自己经手的事项：您曾登记、提出或办理过本步骤所审核的内容，须由其他人员办理' };
   }
-  if (task.assigneeId && task.assigneeId !== actor.userId) {
+  if (task.assigneeId && !people.includes(task.assigneeId)) {
     return { code: ErrorCode.FORBIDDEN, reason: '该任务已由其他人员认领' };
   }
   return null;

@@ -390,7 +390,8 @@ export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promis
 
   /** Continues as new at a quiet moment: no decision, handler or notice in flight, so nothing is lost between the runs. */
   async function continueAsNewWhenQuiet(): Promise<void> {
-    await condition(() => allHandlersFinished() && tasks.quiet());
+    // A decision accepted meanwhile waits for this loop to settle it: take it first, then try again.
+    await condition(() => tasks.hasPendingDecision() || (allHandlersFinished() && tasks.quiet()));
     if (!allHandlersFinished() || !tasks.quiet()) return;
     const memory: FollowUpMemory = {
       stage,

@@ -191,7 +191,7 @@ export class TaskBoard<R extends DecisionResult = DecisionResult> {
   private raceRefusal(taskId: string, actor: Actor): Refusal | null {
     const task = this.tasks.get(taskId);
     if (!task || task.status !== 'OPEN') return { code: 'CONFLICT', reason: '该任务已办结，不能再次处理' };
-    if (task.assigneeId && task.assigneeId !== actor.userId) return { code: 'FORBIDDEN', reason: '该任务已由其他人员认领' };
+    if (task.assigneeId && task.assigneeId !== actor.userId && task.assigneeId !== actor.onBehalfOf?.userId) return { code: 'FORBIDDEN', reason: '该任务已由其他人员认领' };
     return null;
   }
 
