@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { addUser, neighbourTownReviewer } from '../support/fixtures';
+import { defaultPolicySettings } from '../../src/domain/policy';
+import { addUser, neighbourTownReviewer, storePolicyVersion1 } from '../support/fixtures';
 import { gpsInfoTag, jpegWithGps, pdf, png } from '../support/image-bytes';
 import { intakeBody } from '../support/intake';
 import { caseFlow } from '../support/case-flow';
@@ -141,4 +142,39 @@ test('a decision cites files of its own case; the timeline shows the uploads and
   const decided = view.timeline.find((e: any) => e.kind === 'TASK_DECIDED' && e.step === 'HOME_VISIT');
   expect(decided.attachments).toEqual([expect.objectContaining({ id: photo.body.id, name: '现场照片.jpg', sha256: photo.body.sha256 })]);
   expect(view.timeline.filter((e: any) => e.kind !== 'ATTACHMENT_UPLOADED' && e !== decided).every((e: any) => e.attachments.length === 0)).toBe(true);
+});
+
+test('a visit, a measure plan and an objection cite files of their case; the timeline shows them beside each', async () => {
+  // Monitored under a one-second posting (version 1), then posted under the default five days (version 2).
+  await storePolicyVersion1(stack.db);
+  const monitored = await flow.monitoredCase();
+  await stack.db.policyVersion.create({ data: { version: 2, effectiveFrom: new Date(), settings: defaultPolicySettings } });
+  const created = await flow.as('village.worker', 'POST', '/api/monitoring-cases', intakeBody());
+  const posted = created.body.id as string;
+  await flow.decide('village.worker', posted, 'HOME_VISIT');
+  await flow.decide('dept.officer', posted, 'DATA_MATCHING');
+  expect((await flow.decide('village.head', posted, 'VILLAGE_REVIEW')).stage).toBe('PUBLIC_POSTING');
+
+  const photo = (await upload('village.worker', jpegWithGps(), '走访照片.jpg', monitored)).body;
+  const contract = (await upload('village.worker', pdf(), '务工合同.pdf', monitored)).body;
+  const notice = (await upload('town.reviewer', png(), '公示照片.png', posted)).body;
+
+  const foreign = await flow.as('village.worker', 'POST', `/api/monitoring-cases/${monitored}/visits`, { perCapitaIncome: 7200, unresolvedSpending: false, guaranteesSecure: true, attachmentIds: [notice.id] });
+  expect(foreign.status).toBe(400);
+  expect(foreign.body.issues[0].path).toBe('attachmentIds.0');
+
+  const visit = await flow.as('village.worker', 'POST', `/api/monitoring-cases/${monitored}/visits`, { perCapitaIncome: 7200, unresolvedSpending: false, guaranteesSecure: true, attachmentIds: [photo.id] });
+  expect(visit.status).toBe(201);
+  const plan = await flow.as('village.worker', 'POST', `/api/monitoring-cases/${monitored}/measures`, {
+    measures: [{ type: 'EMPLOYMENT', startDate: '2027-01-01' }, { type: 'TRAINING', startDate: '2027-01-01' }],
+    attachmentIds: [contract.id],
+  });
+  expect(plan.status).toBe(201);
+  const objection = await flow.as('town.reviewer', 'POST', `/api/monitoring-cases/${posted}/objections`, { content: '群众反映该户有经营收入', attachmentIds: [notice.id] });
+  expect(objection.status).toBe(201);
+
+  const cited = (view: any, kind: string) => view.timeline.filter((e: any) => e.kind === kind).map((e: any) => e.attachments.map((a: any) => a.id));
+  expect(cited(plan.body.case, 'VISIT_RECORDED')).toEqual([[photo.id]]);
+  expect(cited(plan.body.case, 'MEASURE_PLANNED')).toEqual([[contract.id], [contract.id]]);
+  expect(cited(objection.body.case, 'OBJECTION_FILED')).toEqual([[notice.id]]);
 });

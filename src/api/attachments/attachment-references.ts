@@ -1,9 +1,18 @@
+import { decisionEventId } from '../../domain/tasks/task';
 import type { CaseRef } from '../../domain/attachments';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Issue } from '../http-error';
 
 /** What an attachment can support; the timeline shows it beside that entry. */
-export type AttachmentReferenceKind = 'TASK_DECISION';
+export type AttachmentReferenceKind = keyof typeof referencedEntry;
+
+/** The timeline entry (its id, as the recording activity writes it) of what a reference names. */
+export const referencedEntry = {
+  TASK_DECISION: (taskId: string) => decisionEventId(taskId),
+  OBJECTION: (objectionTaskId: string) => `${objectionTaskId}:filed`,
+  VISIT: (visitId: string) => `${visitId}:visited`,
+  MEASURE: (measureId: string) => `${measureId}:planned`,
+} as const;
 
 /** Each id that is not an evidence file of this case (unknown, or another case's), as a 400's issues; empty when all are. */
 export async function caseAttachmentProblems(db: PrismaClient, ref: CaseRef, ids: readonly string[] | undefined, field = 'attachmentIds'): Promise<Issue[]> {

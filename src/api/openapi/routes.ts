@@ -2,16 +2,14 @@ import { z } from 'zod';
 import { demoPassword, demoVillage } from '../../demo/seed';
 import { listAuditSchema } from '../../domain/audit';
 import { loginSchema, refreshSchema } from '../../domain/auth-schemas';
-import { measurePlanSchema } from '../../domain/monitoring/schemas';
+import { measurePlanRequestSchema, objectionRequestSchema, visitRequestSchema } from '../../domain/monitoring/schemas';
 import { monitoringReportQuerySchema } from '../../domain/monitoring/reports';
 import {
   applyPolicySchema,
   createMonitoringCaseSchema,
   exitProposalSchema,
   listMonitoringCasesSchema,
-  objectionSchema,
   rollbackSchema,
-  visitSchema,
 } from '../../domain/monitoring/schemas';
 import { attachmentParamsSchema } from '../../domain/attachments';
 import { defaultPolicySettings } from '../../domain/policy';
@@ -272,7 +270,7 @@ export const apiRoutes: readonly RouteDoc[] = [
       auth: true,
       params: caseParams,
       headers: idempotencyKeyHeaders,
-      body: { json: objectionSchema, example: { content: '该户家中有经营性货车，收入情况与申报不符' } },
+      body: { json: objectionRequestSchema, example: { content: '该户家中有经营性货车，收入情况与申报不符' } },
       responses: {
         201: { description: '已登记异议', schema: objectionFiledSchema },
         ...workflowRefusals,
@@ -289,7 +287,7 @@ export const apiRoutes: readonly RouteDoc[] = [
       auth: true,
       params: caseParams,
       headers: idempotencyKeyHeaders,
-      body: { json: visitSchema, example: { perCapitaIncome: 7200, unresolvedSpending: false, guaranteesSecure: true, note: '务工收入稳定' } },
+      body: { json: visitRequestSchema, example: { perCapitaIncome: 7200, unresolvedSpending: false, guaranteesSecure: true, note: '务工收入稳定' } },
       responses: {
         201: { description: '已记录走访', schema: visitRecordedSchema },
         ...workflowRefusals,
@@ -306,7 +304,7 @@ export const apiRoutes: readonly RouteDoc[] = [
       auth: true,
       params: caseParams,
       headers: idempotencyKeyHeaders,
-      body: { json: measurePlanSchema, example: { measures: [{ type: 'EMPLOYMENT', startDate: '2026-12-01', note: '推荐到园区务工' }] } },
+      body: { json: measurePlanRequestSchema, example: { measures: [{ type: 'EMPLOYMENT', startDate: '2026-12-01', note: '推荐到园区务工' }] } },
       responses: {
         201: { description: '已安排', schema: measuresPlannedSchema },
         400: '措施不符合要求或违反政策（issues 中逐项说明）',
