@@ -143,7 +143,8 @@ export interface CaseRef {
 export const attachmentIdsSchema = z
   .array(z.uuid({ error: '佐证材料编号应为上传时返回的 id（UUID）' }), { error: '佐证材料应为编号数组，例如 ["3f1c2a9e-…"]' })
   .max(20, '一次最多引用20份佐证材料')
-  .refine((ids) => new Set(ids).size === ids.length, '佐证材料编号不能重复');
+  .refine((ids) => new Set(ids).size === ids.length, '佐证材料编号不能重复')
+  .meta({ description: '引用本案件已上传的佐证材料（上传时返回的 id），时间线在该记录旁显示' });
 
 export const attachmentParamsSchema = z.object({
   attachmentId: z.uuid({ error: '佐证材料编号应为 UUID' }),
