@@ -7,7 +7,7 @@ import { createPostgresAttachmentStore, createS3AttachmentStore, createS3Client,
 import { createApiMetrics } from './api/metrics/api-metrics';
 import { apiRoutes } from './api/openapi/routes';
 import { createTokenService } from './api/auth/tokens';
-import type { Config } from './config';
+import { apiHost, type Config } from './config';
 import { createPrisma } from './db/client';
 import type { PrismaClient } from './generated/prisma/client';
 import type { Logger } from './logger';
@@ -136,12 +136,15 @@ export async function runApi(config: Config, endpoints: Endpoints, logger: Logge
     security: { refreshTtl: config.AUTH_REFRESH_TTL, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY, metricsToken: config.METRICS_TOKEN },
     metrics,
   });
+  const host = apiHost(config);
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.PORT, () => resolve(s)).once('error', (err) => reject(new Error(`API cannot listen on port ${config.PORT}: ${err.message}`)));
+    const s = app.listen(config.PORT, host, () => resolve(s)).once('error', (err) => reject(new Error(`API cannot listen on ${host} port ${config.PORT}: ${err.message}`)));
   });
   const address = server.address();
-  const url = `http://localhost:${typeof address === 'object' && address ? address.port : config.PORT}`;
-  logger.info('api listening', { url });
+  // localhost for every interface and for the loopback (the printed URLs and README use it; clients try both families).
+  const urlHost = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${urlHost}:${typeof address === 'object' && address ? address.port : config.PORT}`;
+  logger.info('api listening', { url, host });
   const metricsServer = await metricsEndpoint(metrics.registry, config.METRICS_PORT ? { host: '0.0.0.0', port: config.METRICS_PORT } : undefined, logger, 'api');
   return {
     url,

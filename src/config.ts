@@ -29,6 +29,13 @@ export const configSchema = z
   .object({
     APP_MODE: z.enum(appModes).default('production'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** The address the API listens on; unset: 127.0.0.1 except in production (see apiHost). */
+    HOST: optionalSetting.pipe(
+      z
+        .string()
+        .regex(/^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|[0-9A-Fa-f:]+)$/, 'must be an address or host name such as 127.0.0.1, 0.0.0.0 or ::')
+        .optional(),
+    ),
     PUBLIC_URL: z.url().optional(),
     DATABASE_URL: optionalSetting.pipe(
       z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
@@ -136,6 +143,14 @@ export const configSchema = z
   });
 
 export type Config = z.infer<typeof configSchema>;
+
+/**
+ * Where the API listens: HOST, or by default the loopback address (the demo and tests are reachable from this
+ * machine only), and every interface in production, where a container's port must be reachable from its network.
+ */
+export function apiHost(config: Pick<Config, 'HOST' | 'APP_MODE'>): string {
+  return config.HOST ?? (config.APP_MODE === 'production' ? '0.0.0.0' : '127.0.0.1');
+}
 
 /** The variables the schema knows, so deployment files can be checked against it. */
 export const configVariables = Object.keys(configSchema.shape);

@@ -1,6 +1,12 @@
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Mailer } from './mail/mailer';
-import type { TemporalDeps } from './monitoring/intake';
+import type { Client } from '@temporalio/client';
+
+/** A Temporal client and the task queue its workflows run on, for code that starts workflows. */
+export interface TemporalDeps {
+  client: Client;
+  taskQueue: string;
+}
 
 /** What activities may touch. Composition roots build the real ones; tests pass real servers too. */
 export interface ActivityDeps {

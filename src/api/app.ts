@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { LoginThrottle } from '../domain/login-throttle';
+import { createDbLoginThrottle, type LoginThrottleStore } from './auth/db-login-throttle';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Logger } from '../logger';
 import { createAuditLog, type AuditLog } from './audit/audit-log';
@@ -10,6 +10,7 @@ import { createAuditRouter } from './audit/audit-router';
 import { createAuthRouter, requireAuth } from './auth/auth-router';
 import { createSessionStore } from './auth/sessions';
 import type { TokenService } from './auth/tokens';
+import { createHouseholdsRouter } from './households/households-router';
 import { createHealthRouter } from './health-router';
 import { errorHandler, notFoundRoute } from './http-error';
 import { createImportsRouter } from './imports/imports-router';
@@ -45,10 +46,10 @@ export interface AppDeps {
   /** Evidence files: the store (PostgreSQL by default), ATTACHMENT_MAX_BYTES (10 MB), ATTACHMENT_KEEP_LOCATION (false). */
   attachments?: Partial<AttachmentSettings>;
   /**
-   * Defaults: sessions of P1D, no CORS, no trusted proxy, a login throttle of this app's own, `/metrics` for loopback
-   * clients only (metricsToken, METRICS_TOKEN, lets others in with it as bearer).
+   * Defaults: sessions of P1D, no CORS, no trusted proxy, the login throttle's counts in the database (shared by every
+   * instance), `/metrics` for loopback clients only (metricsToken, METRICS_TOKEN, lets others in with it as bearer).
    */
-  security?: { refreshTtl?: string; corsOrigins?: readonly string[]; trustProxy?: number | string; loginThrottle?: LoginThrottle; metricsToken?: string };
+  security?: { refreshTtl?: string; corsOrigins?: readonly string[]; trustProxy?: number | string; loginThrottle?: LoginThrottleStore; metricsToken?: string };
   /** Defaults to metrics of this app's own (a registry per app). */
   metrics?: ApiMetrics;
   /** Defaults to the audit log in `db`. */
@@ -65,8 +66,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.security?.trustProxy !== undefined) app.set('trust proxy', deps.security.trustProxy);
   const audit = deps.audit ?? createAuditLog(deps.db);
   const sessions = createSessionStore(deps.db, deps.security?.refreshTtl ?? 'P1D');
-  // In memory: one count per API instance (see LoginThrottle).
-  const loginThrottle = deps.security?.loginThrottle ?? new LoginThrottle();
+  const loginThrottle = deps.security?.loginThrottle ?? createDbLoginThrottle(deps.db);
   const metrics = deps.metrics ?? createApiMetrics({ db: deps.db, routes: apiRoutes, logger: deps.logger });
   app.use(requestLog(deps.logger));
   app.use(requestMetrics(metrics));
@@ -78,7 +78,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(createMetricsRouter(metrics, deps.security?.metricsToken)); // loopback or METRICS_TOKEN
   app.use('/api/health', createHealthRouter(deps));
   app.use('/api/auth', createAuthRouter({ ...deps, audit, sessions, loginThrottle, metrics }));
-  app.use('/api/temporal-codec', createTemporalCodecRouter(deps)); // requireAuth inside, after the CORS preflight
+  app.use('/api/temporal-codec', createTemporalCodecRouter({ ...deps, audit })); // requireAuth inside, after the CORS preflight
   app.use('/api', requireAuth(deps));
   const attachments: AttachmentSettings = {
     store: deps.attachments?.store ?? createPostgresAttachmentStore(deps.db),
@@ -89,6 +89,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/monitoring-cases/:id/attachments', createAttachmentsRouter({ ...deps, audit, settings: attachments, findCase: findMonitoringCase(deps.db) }));
   app.use('/api/monitoring-cases', createCasesRouter({ ...deps, audit }));
   app.use('/api/tasks', createTasksRouter({ ...deps, audit, metrics, processes: deps.processes ?? processRegistry }));
+  app.use('/api/households', createHouseholdsRouter({ ...deps, audit }));
   app.use('/api/imports', createImportsRouter({ ...deps, audit, metrics }));
   app.use('/api/policy', createPolicyRouter({ ...deps, audit }));
   app.use('/api/audit', createAuditRouter({ ...deps, audit }));

@@ -1,10 +1,12 @@
-import type { PayloadCodec } from '@temporalio/common';
+import type { Payload, PayloadCodec } from '@temporalio/common';
+import { maskPersonalData, toJsonValue } from '../domain/audit';
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Role } from '../domain/roles';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Logger } from '../logger';
 import { payloadFromJson, payloadToJson, PayloadCodecError } from '../temporal/payload-codec';
+import { auditContext, type AuditLog } from './audit/audit-log';
 import { actorOf, requireAuth } from './auth/auth-router';
 import type { TokenService } from './auth/tokens';
 import { HttpError, parseOr400 } from './http-error';
@@ -18,7 +20,7 @@ export const payloadsSchema = z.object({
 });
 
 /**
- * The Temporal remote codec server protocol (`POST /decode`, `/encode`, `{payloads: [...]}` with base64 fields), for
+ * The Temporal remote codec server protocol, decode only (`POST /decode`, `{payloads: [...]}` with base64 fields), for
  * the Temporal web UI and `temporal --codec-endpoint`. It answers CORS preflights itself, before authentication,
  * because a browser sends no Authorization header on them; everything else is behind requireAuth.
  */
@@ -26,6 +28,7 @@ export function createTemporalCodecRouter(deps: {
   db: PrismaClient;
   tokens: TokenService;
   logger: Logger;
+  audit: AuditLog;
   temporal: { payloadCodec: PayloadCodec; uiOrigin: string };
 }): Router {
   const { payloadCodec, uiOrigin } = deps.temporal;
@@ -39,18 +42,38 @@ export function createTemporalCodecRouter(deps: {
     next();
   });
 
-  for (const operation of ['decode', 'encode'] as const) {
-    router.post(`/${operation}`, async (req, res) => {
-      const { payloads } = parseOr400(payloadsSchema, req.body);
-      const result = await payloadCodec[operation](payloads.map(payloadFromJson)).catch((error: unknown) => {
-        throw error instanceof PayloadCodecError ? HttpError.validation([{ path: 'payloads', message: `载荷无法解密：${error.message}` }]) : error;
-      });
-      // Who read personal data out of Temporal: ids only, never the payloads.
-      deps.logger.info(`temporal payloads ${operation}d`, { userId: actorOf(req).userId, count: payloads.length, namespace: req.get('x-namespace') });
-      res.json({ payloads: result.map(payloadToJson) });
+  // Decode only. An /encode would be an encryption oracle: whoever holds a district or admin token and reaches Temporal
+  // could have a forged Update encrypted with our keys and send it around the API. Nothing needs it: the UI's write
+  // actions are off and our queries take no arguments.
+  router.post('/decode', async (req, res) => {
+    const { payloads } = parseOr400(payloadsSchema, req.body);
+    const result = await payloadCodec.decode(payloads.map(payloadFromJson)).catch((error: unknown) => {
+      throw error instanceof PayloadCodecError ? HttpError.validation([{ path: 'payloads', message: `载荷无法解密：${error.message}` }]) : error;
     });
-  }
+    // Who read personal data out of Temporal: ids only, never the payloads.
+    deps.logger.info('temporal payloads decoded', { userId: actorOf(req).userId, count: payloads.length, namespace: req.get('x-namespace') });
+    await deps.audit.record({ action: 'codec.decode', ...auditContext(req), target: { type: 'TemporalPayloads', id: null }, after: { count: payloads.length, namespace: req.get('x-namespace') ?? null } });
+    res.json({ payloads: result.map(maskedForDisplay).map(payloadToJson) });
+  });
   return router;
+}
+
+/**
+ * A decoded payload as the endpoint shows it: this endpoint is for reading (the Temporal UI, `temporal
+ * --codec-endpoint`), and its readers (district approvers, admins) see ID numbers and phones masked like everywhere
+ * else, so JSON payloads have them masked by field name and by shape (in notes, comments, failure messages). The
+ * masked payload is still a valid payload of the same encoding; the worker and the API decode with the codec itself,
+ * never through here. Other encodings (binary) pass as they are.
+ */
+function maskedForDisplay(payload: Payload): Payload {
+  const encoding = Buffer.from(payload.metadata?.encoding ?? []).toString('utf8');
+  if (encoding !== 'json/plain' || !payload.data) return payload;
+  try {
+    const masked = maskPersonalData(toJsonValue(JSON.parse(Buffer.from(payload.data).toString('utf8'))));
+    return { ...payload, data: Buffer.from(JSON.stringify(masked)) };
+  } catch {
+    return payload;
+  }
 }
 
 function cors(origin: string): RequestHandler {

@@ -42,6 +42,10 @@ export function refuseCaseCreation(actor: Actor, villageCode: string, channel: C
   if (!isWithin(villageCode, actor.jurisdictionCode)) {
     return { code: ErrorCode.FORBIDDEN, reason: '该村（社区）不在您的辖区内' };
   }
+  // Only a department's import finds a lead by data comparison; a caseworker's report is one of the other channels.
+  if (channel === 'DEPARTMENT_ALERT' && actor.role !== 'DEPARTMENT_OFFICER') {
+    return { code: ErrorCode.VALIDATION, path: 'channel', reason: '“部门筛查预警”渠道只用于行业部门上传的预警名单，请选择农户自主申报（SELF_REPORT）或干部排查（CADRE_VISIT）' };
+  }
   return null;
 }
 

@@ -22,8 +22,14 @@ export const auditActions = [
   'case.exit_proposal',
   'case.rollback',
   'case.policy_change',
+  /** Someone read decrypted workflow payloads through the codec endpoint (the Temporal UI, `temporal --codec-endpoint`). */
+  'codec.decode',
   /** Someone saw a household's ID number and phone whole (src/domain/personal-data.ts). */
   'case.view_personal_data',
+  /** A report of a household registered elsewhere, or with a case outside the reporter's sight: refused. */
+  'household.report_refused',
+  /** 户籍迁移: a household's registration moved to another village. */
+  'household.transfer',
   'task.decide',
   'task.claim',
   'task.bulk_decide',
@@ -172,12 +178,20 @@ function maskBankAccount(value: string): string {
   return value.length <= 4 ? '*'.repeat(value.length) : '*'.repeat(value.length - 4) + value.slice(-4);
 }
 
+/**
+ * Free text (a comment, a note, an objection) with anything shaped like an ID number, mobile phone or bank account
+ * masked: people type them into text, and every view shows text to people who may not see them whole.
+ */
+export function maskPersonalDataInText(text: string): string {
+  return text.replace(idNumberShape, maskIdNumber).replace(phoneShape, maskPhone).replace(bankShape, maskBankAccount);
+}
+
 function maskString(key: string | null, value: string): string {
   if (key !== null && idNumberKey.test(key)) return maskIdNumber(value);
   if (key !== null && phoneKey.test(key)) return maskPhone(value);
   if (key !== null && bankKey.test(key)) return maskBankAccount(value);
   if (key !== null && recordIdKey.test(key)) return value;
-  return value.replace(idNumberShape, maskIdNumber).replace(phoneShape, maskPhone).replace(bankShape, maskBankAccount);
+  return maskPersonalDataInText(value);
 }
 
 /** A copy with ID numbers, phones and bank account numbers masked, by field name and wherever they appear in text. */

@@ -10,8 +10,8 @@ export function idNumberCheckCharacter(first17: string): string {
   return checkCodes[sum % 11];
 }
 
-/** Why an ID number is invalid, in words a caseworker understands; null when it is valid. */
-export function idNumberProblem(value: string): string | null {
+/** Why an ID number is invalid, in words a caseworker understands; null when it is valid. `now` dates it, in Beijing time. */
+export function idNumberProblem(value: string, now: Date = new Date()): string | null {
   if (!/^\d{17}[\dXx]$/.test(value)) return '身份证号应为18位：前17位数字，最后一位为数字或X';
   const year = Number(value.slice(6, 10));
   const month = Number(value.slice(10, 12));
@@ -20,6 +20,9 @@ export function idNumberProblem(value: string): string | null {
   const validDate =
     year >= 1900 && birth.getUTCFullYear() === year && birth.getUTCMonth() === month - 1 && birth.getUTCDate() === day;
   if (!validDate) return '身份证号中的出生日期无效';
+  // Beijing's today (UTC+8): nobody is born after it.
+  const today = new Date(now.getTime() + 8 * 3600_000);
+  if (birth.getTime() > Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate())) return '身份证号中的出生日期晚于今天，请核对';
   if (idNumberCheckCharacter(value.slice(0, 17)) !== value[17].toUpperCase()) return '身份证号校验码不正确，请核对';
   return null;
 }

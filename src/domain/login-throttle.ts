@@ -1,7 +1,8 @@
 /**
  * Login rate limiting: failed logins counted per username and per client address over a sliding window; too many
- * lock that username (or address) for a while. In memory, so it holds for one API instance; several instances
- * would each count on their own (a shared store such as PostgreSQL or Redis is the next step when the API scales out).
+ * lock that username (or address) for a while. The rule is here, pure (countFailure, lockInForce); the API keeps the
+ * counters in PostgreSQL (src/api/auth/db-login-throttle.ts), so every instance shares them and a restart forgets
+ * nothing. LoginThrottle keeps them in memory, for one process.
  */
 
 export interface LoginThrottleOptions {
@@ -23,27 +24,60 @@ export interface LoginLock {
   until: number;
 }
 
-interface Counter {
+/** The failures of one username or address still in the window, and the lock they set (0: none). */
+export interface FailureCounter {
+  /** Milliseconds since the epoch. */
   failures: number[];
   lockedUntil: number;
 }
 
+export interface ThrottleRule {
+  /** Failures within windowMs that lock. */
+  max: number;
+  windowMs: number;
+  lockMs: number;
+}
+
 const minute = 60_000;
 
+/** 5 failures of a username, 50 from an address, within 15 minutes lock it for 15 minutes. */
+export function loginThrottleRules(options: LoginThrottleOptions = {}): { username: ThrottleRule; address: ThrottleRule } {
+  const windowMs = options.windowMs ?? 15 * minute;
+  const lockMs = options.lockMs ?? 15 * minute;
+  return { username: { max: options.maxUsernameFailures ?? 5, windowMs, lockMs }, address: { max: options.maxAddressFailures ?? 50, windowMs, lockMs } };
+}
+
+/** The lock a counter holds at `now`, if any. */
+export function lockInForce(counter: FailureCounter | undefined, now: number): number | null {
+  return counter && counter.lockedUntil > now ? counter.lockedUntil : null;
+}
+
+/** One more failure at `now`: the counter after it, and the lock it sets (the failures start again from none). */
+export function countFailure(counter: FailureCounter | undefined, now: number, rule: ThrottleRule): { counter: FailureCounter; lockedUntil: number | null } {
+  const failures = [...(counter?.failures ?? []).filter((t) => t > now - rule.windowMs), now];
+  if (failures.length < rule.max) return { counter: { failures, lockedUntil: counter?.lockedUntil ?? 0 }, lockedUntil: null };
+  const lockedUntil = now + rule.lockMs;
+  return { counter: { failures: [], lockedUntil }, lockedUntil };
+}
+
+/** When a counter stops mattering (no lock, no failure in the window) and may be forgotten. */
+export function counterExpiresAt(counter: FailureCounter, rule: ThrottleRule): number {
+  return Math.max(counter.lockedUntil, ...counter.failures.map((t) => t + rule.windowMs));
+}
+
+/** Usernames are matched exactly at login, but counted case-insensitively, so "Admin" and "admin" share a count. */
+export const usernameKey = (username: string) => `u:${username.trim().toLowerCase()}`;
+export const addressKey = (address: string) => `a:${address}`;
+
+/** The rule with its counters in memory: one process's view (tests; the API shares its counters through PostgreSQL). */
 export class LoginThrottle {
-  private readonly counters = new Map<string, Counter>();
-  private readonly maxUsernameFailures: number;
-  private readonly maxAddressFailures: number;
-  private readonly windowMs: number;
-  private readonly lockMs: number;
+  private readonly counters = new Map<string, FailureCounter>();
+  private readonly rules: { username: ThrottleRule; address: ThrottleRule };
   private readonly clock: () => number;
   private readonly sweepAbove: number;
 
   constructor(options: LoginThrottleOptions = {}) {
-    this.maxUsernameFailures = options.maxUsernameFailures ?? 5;
-    this.maxAddressFailures = options.maxAddressFailures ?? 50;
-    this.windowMs = options.windowMs ?? 15 * minute;
-    this.lockMs = options.lockMs ?? 15 * minute;
+    this.rules = loginThrottleRules(options);
     this.clock = options.clock ?? Date.now;
     this.sweepAbove = options.sweepAbove ?? 10_000;
   }
@@ -51,18 +85,18 @@ export class LoginThrottle {
   /** The lock in force for this attempt, if any; checked before the password is. */
   check(username: string, address: string): LoginLock | null {
     const now = this.clock();
-    const byUser = this.counters.get(usernameKey(username));
-    if (byUser && byUser.lockedUntil > now) return { scope: 'username', until: byUser.lockedUntil };
-    const byAddress = this.counters.get(addressKey(address));
-    if (byAddress && byAddress.lockedUntil > now) return { scope: 'address', until: byAddress.lockedUntil };
+    const byUser = lockInForce(this.counters.get(usernameKey(username)), now);
+    if (byUser) return { scope: 'username', until: byUser };
+    const byAddress = lockInForce(this.counters.get(addressKey(address)), now);
+    if (byAddress) return { scope: 'address', until: byAddress };
     return null;
   }
 
   /** Counts a failed attempt; returns the lock it triggers, if any. */
   recordFailure(username: string, address: string): LoginLock | null {
     const now = this.clock();
-    const userLock = this.fail(usernameKey(username), this.maxUsernameFailures, now);
-    const addressLock = this.fail(addressKey(address), this.maxAddressFailures, now);
+    const userLock = this.fail(usernameKey(username), this.rules.username, now);
+    const addressLock = this.fail(addressKey(address), this.rules.address, now);
     this.sweep(now);
     if (userLock) return { scope: 'username', until: userLock };
     if (addressLock) return { scope: 'address', until: addressLock };
@@ -82,28 +116,20 @@ export class LoginThrottle {
     return this.counters.size;
   }
 
-  private fail(key: string, max: number, now: number): number | null {
-    const counter = this.counters.get(key) ?? { failures: [], lockedUntil: 0 };
-    counter.failures = counter.failures.filter((t) => t > now - this.windowMs);
-    counter.failures.push(now);
+  private fail(key: string, rule: ThrottleRule, now: number): number | null {
+    const { counter, lockedUntil } = countFailure(this.counters.get(key), now, rule);
     this.counters.set(key, counter);
-    if (counter.failures.length < max) return null;
-    counter.failures = [];
-    counter.lockedUntil = now + this.lockMs;
-    return counter.lockedUntil;
+    return lockedUntil;
   }
 
   private sweep(now: number): void {
     if (this.counters.size <= this.sweepAbove) return;
     for (const [key, counter] of this.counters) {
-      if (counter.lockedUntil <= now && counter.failures.every((t) => t <= now - this.windowMs)) this.counters.delete(key);
+      if (counterExpiresAt(counter, key.startsWith('u:') ? this.rules.username : this.rules.address) <= now) this.counters.delete(key);
     }
   }
 }
 
-// Usernames are matched exactly at login, but counted case-insensitively, so "Admin" and "admin" share a count.
-const usernameKey = (username: string) => `u:${username.trim().toLowerCase()}`;
-const addressKey = (address: string) => `a:${address}`;
 
 /** 2026-11-29 16:45:00 in Beijing time (UTC+8 all year: China has no daylight saving). */
 export function beijingTime(ms: number): string {

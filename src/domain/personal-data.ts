@@ -1,4 +1,7 @@
-import { maskPhone } from './audit';
+import { maskPersonalDataInText, maskPhone } from './audit';
+
+/** Free text as every view shows it: ID-number, phone and bank-account shapes masked (one implementation, ./audit). */
+export { maskPersonalDataInText };
 import { ErrorCode, type Refusal } from './errors';
 import { maskIdNumber } from './id-number';
 import { isWithin, townOf } from './jurisdictions';

@@ -3,6 +3,7 @@ import { newPasswordSchema } from './auth-schemas';
 import { departmentLabels, departments } from './departments';
 import { jurisdictionLevel, type JurisdictionLevel } from './jurisdictions';
 import { pagingSchema } from './monitoring/schemas';
+import { hiddenCharacterMessage, isReadableText } from './text';
 import { roleLabels, roles, type Role } from './roles';
 
 /** Staff accounts, managed by admins (shared/domain.md: ADMIN, users and reference data). Pure rules and schemas. */
@@ -40,7 +41,7 @@ export function assignmentProblems({ role, jurisdictionCode, department }: Assig
 const roleSchema = z.enum(roles, { error: `角色应为 ${roles.join('、')} 之一` });
 const jurisdictionCodeSchema = z.string({ error: '请填写辖区代码' }).regex(/^\d{6}(\d{3}(\d{3})?)?$/, '辖区代码应为6位（区）、9位（乡镇）或12位（村）数字');
 const departmentSchema = z.enum(departments, { error: `部门应为 ${departments.map((d) => `${d}（${departmentLabels[d]}）`).join('、')} 之一` });
-const displayNameSchema = z.string({ error: '请填写姓名' }).trim().min(1, '请填写姓名').max(50, '姓名不超过50个字');
+const displayNameSchema = z.string({ error: '请填写姓名' }).trim().min(1, '请填写姓名').max(50, '姓名不超过50个字').refine(isReadableText, hiddenCharacterMessage('姓名'));
 const emailSchema = z.email({ error: '邮箱格式不正确' }).max(200, '邮箱不超过200个字符');
 
 /** Usernames are stored in lower case: login compares them as typed, the lockout in lower case. */

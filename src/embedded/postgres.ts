@@ -20,7 +20,9 @@ export interface EmbeddedPostgres {
  */
 export async function startEmbeddedPostgres({ dataDir, port }: { dataDir: string; port: number }): Promise<EmbeddedPostgres> {
   const dir = path.resolve(dataDir);
-  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // The database holds households' personal data: owner only, also for a data dir an older version left open.
+  restrictToOwner(dir);
   const worker = new Worker(path.join(__dirname, 'postgres-worker.cjs'), { workerData: { dataDir: dir, port } });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
 
@@ -37,6 +39,9 @@ export async function startEmbeddedPostgres({ dataDir, port }: { dataDir: string
     void exited.then(() => started || fail('the worker thread exited'));
   });
   started = true;
+  // PGlite's files are created 0666 (Emscripten's file system ignores the umask); the 0700 directory already
+  // keeps others out, and this closes the files themselves.
+  restrictToOwner(dir);
 
   return {
     url: `postgresql://postgres@127.0.0.1:${boundPort}/postgres`,
@@ -45,6 +50,17 @@ export async function startEmbeddedPostgres({ dataDir, port }: { dataDir: string
       // The worker closes the socket server and then PGlite (which flushes dataDir) before it exits.
       worker.postMessage('stop');
       await exited;
+      restrictToOwner(dir);
     },
   };
+}
+
+/** chmod -R: directories 0700, files 0600. */
+export function restrictToOwner(dir: string): void {
+  fs.chmodSync(dir, 0o700);
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const at = path.join(dir, entry.name);
+    if (entry.isDirectory()) restrictToOwner(at);
+    else if (entry.isFile()) fs.chmodSync(at, 0o600);
+  }
 }

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
+import { refusedPayload } from './refused-payload';
 
 /** One AES-256 key. Its id travels in each payload's metadata, so payloads stay readable after the key rotates. */
 export interface PayloadKey {
@@ -71,10 +72,63 @@ export function createPayloadCodec(keys: readonly PayloadKey[]): PayloadCodec {
       return payloads.map((payload) => encrypt(payload, current));
     },
     async decode(payloads) {
-      // Payloads written before encryption was switched on stay readable; encode never writes one in clear.
-      return payloads.map((payload) => (metadataText(payload, 'encoding') === encryptedEncoding ? decrypt(payload, byId) : payload));
+      return payloads.map((payload) => {
+        if (metadataText(payload, 'encoding') === encryptedEncoding) return decrypt(payload, byId);
+        if (isEmptyTemporalPayload(payload)) return payload;
+        // Our encode never writes a payload in clear, so one in clear was written by someone without the key: a
+        // forged Update, signal or start, sent to Temporal around the API.
+        throw new PayloadCodecError(refusedPlaintextMessage(payload));
+      });
     },
   };
+}
+
+/**
+ * The worker's view of the codec: a payload it refuses becomes a refused-payload marker instead of an error, so that
+ * the workflow's interceptor can drop the signal or refuse the Update that carried it (src/temporal/refused-payload.ts)
+ * rather than fail every workflow task after it. Encoding is unchanged.
+ */
+export function markRefusedPayloads(codec: PayloadCodec): PayloadCodec {
+  return {
+    encode: (payloads) => codec.encode(payloads),
+    async decode(payloads) {
+      try {
+        return await codec.decode(payloads);
+      } catch (error) {
+        if (!(error instanceof PayloadCodecError)) throw error;
+        // One by one, so that only the refused payloads are replaced.
+        return Promise.all(
+          payloads.map((payload) =>
+            codec.decode([payload]).then(
+              ([decoded]) => decoded,
+              (e: unknown) => {
+                if (e instanceof PayloadCodecError) return refusedPayload();
+                throw e;
+              },
+            ),
+          ),
+        );
+      }
+    },
+  };
+}
+
+/**
+ * The one payload that passes in clear: `binary/null` with no data and no other metadata, the form "no value" takes
+ * without a codec. It carries nothing, so nothing can be forged with it; it is let through so that a tool of
+ * Temporal's sending an empty argument is not refused. What Temporal itself sends the workers was checked against
+ * the dev server (test/api/forged-temporal-requests.test.ts): its own queries (`__stack_trace`,
+ * `__temporal_workflow_metadata`) carry no arguments, and a Schedule starts with the arguments our client encrypted.
+ */
+export function isEmptyTemporalPayload(payload: Payload): boolean {
+  const keys = Object.keys(payload.metadata ?? {});
+  return keys.length === 1 && metadataText(payload, 'encoding') === 'binary/null' && (payload.data?.length ?? 0) === 0;
+}
+
+function refusedPlaintextMessage(payload: Payload): string {
+  const encoding = metadataText(payload, 'encoding') ?? '';
+  const shown = /^[A-Za-z0-9/._+-]{1,64}$/.test(encoding) ? `"${encoding}"` : 'an unknown encoding';
+  return `payload is not encrypted with a key of PAYLOAD_KEYS (${shown}): refused, only the API and the workers may send payloads`;
 }
 
 function metadataText(payload: Payload, key: string): string | undefined {

@@ -34,7 +34,6 @@ const table: Record<string, Row> = {
   'GET /api/openapi.json':                             [200,     200,     200,     200,     200,     200,     200,     200,      200,      200],
   // Decrypted workflow payloads: the district and admins (operators).
   'POST /api/temporal-codec/decode':                   [403,     403,     403,     200,     403,     403,     200,     403,      403,      401],
-  'POST /api/temporal-codec/encode':                   [403,     403,     403,     200,     403,     403,     200,     403,      403,      401],
   // Cases: village, town and district caseworkers report within their jurisdiction; departments only by import.
   'POST /api/monitoring-cases':                        [201,     201,     201,     201,     403,     403,     403,     403,      403,      401],
   'GET /api/monitoring-cases':                         ['+',     '+',     '+',     '+',     '-',     '-',     '+',     '-',      '-',      401],
@@ -60,8 +59,6 @@ const table: Record<string, Row> = {
   'GET /api/tasks':                                    ['+',     '+',     '-',     '-',     '-',     '-',     '-',     '-',      '-',      401],
   'POST /api/tasks/{id}/claim':                        [200,     200,     403,     403,     403,     403,     403,     403,      403,      401],
   'POST /api/tasks/{id}/complete':                     [200,     200,     403,     403,     403,     403,     403,     403,      403,      401],
-  // A home visit claimed by the village worker: freed by its claimer or a supervisor (its town, the district, admins);
-  // handed to the village head by a supervisor only.
   // 批量审核: answered 200 with a result per task; the result says whether each was decided (the matrix's fixture
   // is a home visit, so the village's users decide it and the others get their refusal in the result).
   'POST /api/tasks/bulk-complete':                     [200,     200,     200,     200,     200,     200,     200,     200,      200,      401],
@@ -70,8 +67,14 @@ const table: Record<string, Row> = {
   'POST /api/delegations':                             [201,     201,     400,     400,     400,     400,     400,     201,      400,      401],
   'GET /api/delegations':                              [200,     200,     200,     200,     200,     200,     200,     200,      200,      401],
   'DELETE /api/delegations/{id}':                      [200,     200,     200,     404,     404,     404,     200,     404,      404,      401],
+  // A home visit claimed by the village worker: freed by its claimer or a supervisor (its town, the district, admins);
+  // handed to the village head by a supervisor only.
   'POST /api/tasks/{id}/release':                      [200,     403,     200,     200,     403,     403,     200,     403,      403,      401],
   'POST /api/tasks/{id}/reassign':                     [403,     403,     200,     200,     403,     403,     200,     403,      403,      401],
+  // 户籍迁移: the old town's reviewers or the district (another town's reviewer: no such household, 404); both the
+  // old and the new town's people read it (the fixture moves a household from the demo village to the neighbour town).
+  'POST /api/households/transfers':                    [403,     403,     201,     201,     403,     403,     403,     403,      404,      401],
+  'GET /api/households/transfers':                     ['+',     '+',     '+',     '+',     403,     403,     '+',     '+',      '+',      401],
   // Department alert lists: department officers only.
   'POST /api/imports/department-alerts':               [403,     403,     403,     403,     200,     403,     403,     403,      403,      401],
   // Policy: caseworkers read the version in force, the district and admins the history; only the district sets it.
@@ -94,7 +97,7 @@ const table: Record<string, Row> = {
 const neighbourTown = '500154018';
 let stack: Stack;
 /** A case in HOME_VISIT (the village's visit and the departments' data matching open), one posted, one monitored. */
-const fixtures = { open: '', posted: '', monitored: '', homeVisitTask: '' };
+const fixtures = { open: '', posted: '', monitored: '', homeVisitTask: '', transfer: '' };
 let spareUserId = '';
 
 beforeAll(async () => {
@@ -115,10 +118,23 @@ beforeAll(async () => {
   fixtures.posted = await postedCase();
   fixtures.open = await openCase();
   fixtures.homeVisitTask = (await taskOf('village.worker', fixtures.open, 'HOME_VISIT')).id;
+  const moved = await stack.request('POST', '/api/households/transfers', {
+    token: await stack.login('district.approver'),
+    body: { idNumber: await householdWithoutCase(), toVillageCode: `${neighbourTown}001`, reason: '矩阵测试迁往邻镇' },
+  });
+  expect(moved.status).toBe(201);
+  fixtures.transfer = moved.body.id;
 }, 240_000);
 afterAll(async () => {
   await stack?.stop();
 });
+
+/** A household registered in the demo village with no case, for a transfer; returns its ID number. */
+async function householdWithoutCase(): Promise<string> {
+  const idNumber = newIdNumber();
+  await stack.db.household.create({ data: { idNumber, headName: '迁移户', villageCode: demoVillage, townCode: demoTown, memberCount: 2, laborCapacity: 'full', perCapitaIncome: 6000 } });
+  return idNumber;
+}
 
 async function openCase(): Promise<string> {
   const res = await stack.request('POST', '/api/monitoring-cases', { token: await stack.login('village.worker'), body: intakeBody({ phone: '13900001111' }) });
@@ -182,8 +198,7 @@ async function call(route: string, user: User): Promise<{ status: number; body: 
     case 'GET /api/openapi.json':
       return as('GET', '/api/openapi.json');
     case 'POST /api/temporal-codec/decode':
-    case 'POST /api/temporal-codec/encode':
-      return as('POST', route.split(' ')[1], { payloads: [] });
+      return as('POST', '/api/temporal-codec/decode', { payloads: [] });
     case 'POST /api/monitoring-cases':
       return as('POST', '/api/monitoring-cases', intakeBody());
     case 'GET /api/monitoring-cases':
@@ -249,6 +264,10 @@ async function call(route: string, user: User): Promise<{ status: number; body: 
       expect(setBy.status).toBe(201);
       return as('DELETE', `/api/delegations/${setBy.body.id}`);
     }
+    case 'POST /api/households/transfers':
+      return as('POST', '/api/households/transfers', { idNumber: await householdWithoutCase(), toVillageCode: `${demoTown}002`, reason: `矩阵测试迁移 ${user}` });
+    case 'GET /api/households/transfers':
+      return listed(await as('GET', '/api/households/transfers?pageSize=200'), (t) => t.id === fixtures.transfer);
     case 'POST /api/imports/department-alerts': {
       const form = new FormData();
       const csv = `姓名,身份证号,部门,预警事由,金额,日期,村（社区）代码\r\n矩阵,${newIdNumber()},民政,临时救助,100,2026-10-01,${demoVillage}\r\n`;

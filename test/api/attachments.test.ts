@@ -3,6 +3,7 @@ import { defaultPolicySettings } from '../../src/domain/policy';
 import { addUser, neighbourTownReviewer, storePolicyVersion1 } from '../support/fixtures';
 import { gpsInfoTag, jpegWithGps, pdf, png } from '../support/image-bytes';
 import { intakeBody } from '../support/intake';
+import { newIdNumber } from '../support/ids';
 import { caseFlow } from '../support/case-flow';
 import { startStack, type Stack } from '../support/stack';
 
@@ -73,6 +74,11 @@ test('the type comes from the content: a PNG named .pdf is a PNG, text named .jp
   expect(asPng.body.contentType).toBe('image/png');
   const asPdf = await upload('district.approver', pdf(), '核查报告.pdf');
   expect(asPdf.body.contentType).toBe('application/pdf');
+  // A number typed into the name is masked in every view, as in comments.
+  const idNumber = newIdNumber();
+  const named = await upload('village.worker', pdf(), `身份证${idNumber}.pdf`);
+  expect(named.body.name).not.toContain(idNumber);
+  expect(named.body.name).toMatch(/^身份证\d{6}\*+/);
 
   const text = await upload('village.worker', Buffer.from('不是图片'), 'photo.jpg');
   expect(text.status).toBe(400);

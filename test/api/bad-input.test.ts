@@ -23,8 +23,10 @@ async function fingerprint(options: { ignoreFailedLogins: boolean }): Promise<Re
     `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY tablename`,
   );
   const parts = tables.map(({ name }) => {
-    // A failed login is recorded in the audit log by design (README: every failed login appends an entry).
-    const where = name === 'AuditEntry' && options.ignoreFailedLogins ? `WHERE x.action <> 'auth.login_failed'` : '';
+    // A failed login is recorded in the audit log by design (README: every failed login appends an entry), and
+    // counted towards the lockout (LoginThrottle).
+    const where =
+      name === 'AuditEntry' && options.ignoreFailedLogins ? `WHERE x.action <> 'auth.login_failed'` : name === 'LoginThrottle' && options.ignoreFailedLogins ? 'WHERE false' : '';
     return `SELECT '${name}' AS name, count(*)::text || ':' || md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS hash FROM "${name}" x ${where}`;
   });
   const rows = await stack.db.$queryRawUnsafe<{ name: string; hash: string }[]>(parts.join(' UNION ALL '));

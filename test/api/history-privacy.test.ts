@@ -154,14 +154,18 @@ describe('the Temporal UI codec endpoint', () => {
     }
   });
 
-  test('encodes what it then decodes', async () => {
+  test('decodes what the codec encoded; it encodes nothing itself (that would let a token holder forge messages)', async () => {
     const token = await stack.login('district.approver');
     const original = defaultPayloadConverter.toPayload({ note: '编码往返' });
-    const encoded = await stack.request('POST', '/api/temporal-codec/encode', { token, body: { payloads: [payloadToJson(original)] } });
-    expect(encoded.status).toBe(200);
-    expect(Buffer.from(encoded.body.payloads[0].metadata.encoding, 'base64').toString()).toBe('binary/encrypted');
-    const decoded = await stack.request('POST', '/api/temporal-codec/decode', { token, body: encoded.body });
+    const decoded = await stack.request('POST', '/api/temporal-codec/decode', { token, body: { payloads: (await stack.payloadCodec.encode([original])).map(payloadToJson) } });
     expect(decoded.body).toEqual({ payloads: [payloadToJson(original)] });
+    // No encryption oracle: /encode is no route, for anyone.
+    for (const username of ['district.approver', 'admin']) {
+      const encode = await stack.request('POST', '/api/temporal-codec/encode', { token: await stack.login(username), body: { payloads: [payloadToJson(original)] } });
+      expect([username, encode.status]).toEqual([username, 404]);
+    }
+    // And a payload in clear is refused, not passed back.
+    expect((await stack.request('POST', '/api/temporal-codec/decode', { token, body: { payloads: [payloadToJson(original)] } })).status).toBe(400);
     // Proto JSON, as the temporal CLI sends it, leaves out an empty list.
     expect(await stack.request('POST', '/api/temporal-codec/decode', { token, body: {} })).toEqual({ status: 200, body: { payloads: [] } });
   });
@@ -193,5 +197,48 @@ describe('the Temporal UI codec endpoint', () => {
     const foreign = { ...payloadToJson(defaultPayloadConverter.toPayload('x')), metadata: { encoding: Buffer.from('binary/encrypted').toString('base64'), 'encryption-key-id': Buffer.from('k1999').toString('base64') } };
     const res = await stack.request('POST', '/api/temporal-codec/decode', { token: await stack.login('admin'), body: { payloads: [foreign] } });
     expect(res).toEqual({ status: 400, body: { error: 'validation', issues: [{ path: 'payloads', message: expect.stringContaining('"k1999"') }] } });
+  });
+});
+
+describe('numbers typed into free text', () => {
+  const idNumber = () => newIdNumber();
+  const masked = (id: string) => `${id.slice(0, 6)}********${id.slice(-4)}`;
+
+  test('a comment with an ID number and a phone shows them masked in the case view, to everyone who reads it', async () => {
+    const id = idNumber();
+    const created = await stack.request('POST', '/api/monitoring-cases', {
+      token: await stack.login('village.worker'),
+      body: { household: { headName: '文本户', idNumber: newIdNumber(), villageCode: demoVillage, memberCount: 2, laborCapacity: 'full' }, category: 'MARGINAL', channel: 'CADRE_VISIT', riskTypes: ['ILLNESS'], perCapitaIncome: 5000 },
+    });
+    const inbox = await stack.request('GET', `/api/tasks?caseId=${created.body.id}`, { token: await stack.login('village.worker') });
+    const task = inbox.body.items.find((t: { caseId: string }) => t.caseId === created.body.id);
+    const comment = `已核实，户主配偶身份证${id}，联系电话13812345678`;
+    expect((await stack.request('POST', `/api/tasks/${task.id}/complete`, { token: await stack.login('village.worker'), body: { decision: 'approve', comment } })).status).toBe(200);
+    for (const username of ['village.worker', 'town.reviewer', 'district.approver']) {
+      const view = await stack.request('GET', `/api/monitoring-cases/${created.body.id}`, { token: await stack.login(username) });
+      const text = JSON.stringify(view.body);
+      expect([username, text.includes(id), text.includes('13812345678')]).toEqual([username, false, false]);
+      expect(view.body.timeline.map((e: { comment: string | null }) => e.comment)).toContain(`已核实，户主配偶身份证${masked(id)}，联系电话138****5678`);
+    }
+  });
+
+  test('the codec endpoint masks them in the JSON it decodes (still valid payloads), and each decode is audited', async () => {
+    const token = await stack.login('district.approver');
+    const id = idNumber();
+    const original = defaultPayloadConverter.toPayload({ caseId: 'c-1', householdId: 'h-13812345678', idNumber: id, note: `电话13812345678，身份证${id}` });
+    const [encrypted] = await stack.payloadCodec.encode([original]);
+    const before = await stack.db.auditEntry.count({ where: { action: 'codec.decode' } });
+    const res = await stack.request('POST', '/api/temporal-codec/decode', { token, body: { payloads: [payloadToJson(encrypted), payloadToJson(encrypted)] }, headers: { 'x-namespace': 'default' } });
+    expect(res.status).toBe(200);
+    expect(defaultPayloadConverter.fromPayload(payloadFromJson(res.body.payloads[0]))).toEqual({
+      caseId: 'c-1',
+      householdId: 'h-13812345678',
+      idNumber: masked(id),
+      note: `电话138****5678，身份证${masked(id)}`,
+    });
+    const entries = await stack.db.auditEntry.findMany({ where: { action: 'codec.decode' }, orderBy: { id: 'asc' } });
+    expect(entries).toHaveLength(before + 1);
+    const approver = await stack.db.user.findUniqueOrThrow({ where: { username: 'district.approver' } });
+    expect(entries.at(-1)).toMatchObject({ actorId: approver.id, after: { count: 2, namespace: 'default' } });
   });
 });

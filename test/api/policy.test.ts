@@ -138,7 +138,12 @@ test('a version dated ahead is listed but not in force until then', async () => 
   const read = (await getPolicy('district.approver')).body;
   expect(read.current.version).toBe(current.version);
   expect(read.versions[0]).toEqual(put.body);
-  expect((await openCase()).policyVersion).toBe(current.version);
+  const opened = await openCase();
+  expect(opened.policyVersion).toBe(current.version);
+  // Nor can a running case be moved onto it before its date.
+  const moved = await stack.request('PUT', `/api/monitoring-cases/${opened.id}/policy`, { token: await stack.login('district.approver'), body: { version: put.body.version } });
+  expect(moved).toEqual({ status: 409, body: { error: 'conflict', reason: expect.stringMatching(new RegExp(`^政策设置第${put.body.version}版自 .*尚未生效`)) } });
+  expect((await stack.request('GET', `/api/monitoring-cases/${opened.id}`, { token: await stack.login('district.approver') })).body.policyVersion).toBe(current.version);
 });
 
 test('concurrent updates each get their own version number', async () => {

@@ -151,6 +151,29 @@ describe('docker-compose.yml', () => {
     expect(services.api.ports).toContain(`${publicUrl.port}:${appPort}`);
   });
 
+  it('publishes only the API beyond this host; Temporal stays on the compose network and its UI on loopback, read-only', () => {
+    const published = Object.entries(services).flatMap(([name, service]) => (service.ports ?? []).map((port) => ({ name, port: String(port) })));
+    const onEveryInterface = published.filter(({ port }) => !port.startsWith('127.0.0.1:'));
+    expect(onEveryInterface.map(({ name }) => name)).toEqual(['api']);
+    expect(services.temporal.ports).toBeUndefined();
+    expect(services['temporal-ui'].ports).toEqual(['127.0.0.1:8080:8080']);
+    const ui = environment('temporal-ui');
+    for (const variable of [
+      'TEMPORAL_DISABLE_WRITE_ACTIONS',
+      'TEMPORAL_WORKFLOW_TERMINATE_DISABLED',
+      'TEMPORAL_WORKFLOW_CANCEL_DISABLED',
+      'TEMPORAL_WORKFLOW_SIGNAL_DISABLED',
+      'TEMPORAL_WORKFLOW_UPDATE_DISABLED',
+      'TEMPORAL_WORKFLOW_RESET_DISABLED',
+      'TEMPORAL_BATCH_ACTIONS_DISABLED',
+      'TEMPORAL_START_WORKFLOW_DISABLED',
+    ]) {
+      expect([variable, ui[variable]]).toEqual([variable, 'true']);
+    }
+    // The API listens on every interface of its container, so that the published port reaches it.
+    expect(configSchema.safeParse(resolvedEnvironment('api')).data?.HOST).toBe('0.0.0.0');
+  });
+
   it('depends_on waits only on things that can report what it waits for', () => {
     for (const [name, service] of Object.entries(services)) {
       if (Array.isArray(service.depends_on)) throw new Error(`${name}: use depends_on conditions, not a plain list`);

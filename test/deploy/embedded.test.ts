@@ -70,6 +70,31 @@ describe('embedded PostgreSQL', () => {
   const dataDir = tmpDir();
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
+  /** Paths under dir (itself included) that anyone but the owner may read, write or enter, with their modes. */
+  const openToOthers = (dir: string): string[] => {
+    const found: string[] = [];
+    const visit = (at: string) => {
+      const stat = fs.statSync(at);
+      if (stat.mode & 0o077) found.push(`${path.relative(dir, at) || '.'} ${(stat.mode & 0o777).toString(8)}`);
+      if (stat.isDirectory()) for (const name of fs.readdirSync(at)) visit(path.join(at, name));
+    };
+    visit(dir);
+    return found;
+  };
+
+  it('keeps its data files for the owner only (0700 directories, 0600 files), while running and after', async () => {
+    const own = path.join(tmpDir(), 'postgres');
+    const db = await startEmbeddedPostgres({ dataDir: own, port: await freePort() });
+    try {
+      expect(fs.readdirSync(own).length).toBeGreaterThan(0);
+      expect(openToOthers(own)).toEqual([]);
+    } finally {
+      await db.stop();
+    }
+    expect(openToOthers(own)).toEqual([]);
+    fs.rmSync(path.dirname(own), { recursive: true, force: true });
+  });
+
   it('serves SQL over the wire protocol, one connection at a time, and keeps data across restarts', async () => {
     const port = await freePort();
     const first = await startEmbeddedPostgres({ dataDir, port });

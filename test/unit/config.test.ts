@@ -1,10 +1,21 @@
-import { ConfigError, loadConfig } from '../../src/config';
+import { apiHost, ConfigError, loadConfig } from '../../src/config';
 
 describe('configuration', () => {
   test('defaults fill in everything for the embedded demo', () => {
     const config = loadConfig({ APP_MODE: 'demo' });
     expect(config).toMatchObject({ PORT: 3000, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'assistflow' });
     expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  test('the API listens on the loopback address unless in production or told otherwise by HOST', () => {
+    expect(apiHost(loadConfig({ APP_MODE: 'demo' }))).toBe('127.0.0.1');
+    expect(apiHost(loadConfig({ APP_MODE: 'test' }))).toBe('127.0.0.1');
+    const production = { APP_MODE: 'production', AUTH_SECRET: 'x'.repeat(32), PAYLOAD_KEYS: `k:${Buffer.alloc(32).toString('base64')}` };
+    expect(apiHost(loadConfig(production))).toBe('0.0.0.0');
+    expect(apiHost(loadConfig({ ...production, HOST: '10.0.0.5' }))).toBe('10.0.0.5');
+    expect(apiHost(loadConfig({ APP_MODE: 'demo', HOST: '0.0.0.0' }))).toBe('0.0.0.0');
+    expect(apiHost(loadConfig({ APP_MODE: 'demo', HOST: '::1' }))).toBe('::1');
+    expect(() => loadConfig({ APP_MODE: 'demo', HOST: 'http://x/' })).toThrow(/HOST: must be an address/);
   });
 
   test('empty variables count as unset', () => {

@@ -312,12 +312,13 @@ describe('who may import and open department leads', () => {
     }
   });
 
-  test('a department officer opens department-alert leads only, within its jurisdiction; caseworkers as before', () => {
+  test('a department officer opens department-alert leads only, within its jurisdiction; caseworkers by their own channels', () => {
     expect(refuseCaseCreation(actor('DEPARTMENT_OFFICER'), '500154017001', 'DEPARTMENT_ALERT')).toBeNull();
     expect(refuseCaseCreation(actor('DEPARTMENT_OFFICER'), '500154017001', 'CADRE_VISIT')).toEqual({ code: 'FORBIDDEN', reason: '行业部门只能通过部门筛查预警登记监测对象线索' });
     expect(refuseCaseCreation(actor('DEPARTMENT_OFFICER', '500154017'), '500154018001', 'DEPARTMENT_ALERT')).toEqual({ code: 'FORBIDDEN', reason: '该村（社区）不在您的辖区内' });
     expect(refuseCaseCreation(actor('COOPERATION_COORDINATOR'), '500154017001', 'DEPARTMENT_ALERT')).toMatchObject({ code: 'FORBIDDEN' });
     expect(refuseCaseCreation(actor('VILLAGE_CASEWORKER', '500154017001'), '500154017001', 'SELF_REPORT')).toBeNull();
-    expect(refuseCaseCreation(actor('VILLAGE_CASEWORKER', '500154017001'), '500154017001', 'DEPARTMENT_ALERT')).toBeNull();
+    // The department-alert channel is the departments' imports' only (issue 11).
+    expect(refuseCaseCreation(actor('VILLAGE_CASEWORKER', '500154017001'), '500154017001', 'DEPARTMENT_ALERT')).toMatchObject({ code: 'VALIDATION', path: 'channel' });
   });
 });

@@ -1,6 +1,7 @@
 import { Workbook } from 'exceljs';
 import { defaultImportMaxBytes } from '../../src/api/imports/imports-router';
-import { cellText, decodeText, parseCsv, readTable } from '../../src/api/imports/read-table';
+import { cellText, decodeText, parseCsv, readTable, xlsxExpansionFactor } from '../../src/api/imports/read-table';
+import { zipEntries } from '../../src/api/imports/zip-entries';
 import { loadConfig } from '../../src/config';
 
 /** Reading uploaded lists: in memory, no servers. */
@@ -74,4 +75,42 @@ test('IMPORT_MAX_BYTES: 10 MB unless set; a bad value is named', () => {
   expect(defaultImportMaxBytes).toBe(10 * 1024 * 1024);
   expect(loadConfig({ APP_MODE: 'demo', IMPORT_MAX_BYTES: '2097152' }).IMPORT_MAX_BYTES).toBe(2 * 1024 * 1024);
   expect(() => loadConfig({ APP_MODE: 'demo', IMPORT_MAX_BYTES: 'ten' })).toThrow(/IMPORT_MAX_BYTES/);
+});
+
+describe('XLSX bombs', () => {
+  /** A workbook whose one cell is a shared string of `size` characters: a few KB zipped, `size` bytes unpacked. */
+  async function bomb(size: number): Promise<Buffer> {
+    const workbook = new Workbook();
+    const sheet = workbook.addWorksheet('预警');
+    sheet.addRow(['姓名', '身份证号']);
+    sheet.addRow(['A'.repeat(size), '1']);
+    return Buffer.from(await workbook.xlsx.writeBuffer());
+  }
+  const limit = 1024 * 1024;
+
+  test('a workbook that unpacks beyond the limit is refused before it is parsed, naming the limit and the part', async () => {
+    const buffer = await bomb(2 * limit);
+    expect(buffer.length).toBeLessThan(100 * 1024);
+    const result = await readTable(buffer, { maxUnpackedBytes: limit });
+    expect(result).toEqual({ problem: expect.stringMatching(/^Excel 文件解压后超过 1 MB（上传大小上限的10倍；xl\/sharedStrings\.xml 过大）/) });
+    // Under the limit the same shape of workbook reads as before.
+    expect(await readTable(await bomb(1000), { maxUnpackedBytes: limit })).toMatchObject({ format: 'xlsx', rows: [['姓名', '身份证号'], ['A'.repeat(1000), '1']] });
+  });
+
+  test('a central directory that understates the sizes does not help: the parts are inflated within the limit to check', async () => {
+    const buffer = await bomb(2 * limit);
+    const entries = zipEntries(buffer)!;
+    expect(entries.find((e) => e.name === 'xl/sharedStrings.xml')!.uncompressedSize).toBeGreaterThan(2 * limit);
+    // Every declared uncompressed size rewritten to 10 bytes, in the central directory and the local headers.
+    for (let i = 0; i + 4 <= buffer.length; i++) {
+      if (buffer.readUInt32LE(i) === 0x02014b50) buffer.writeUInt32LE(10, i + 24);
+      if (buffer.readUInt32LE(i) === 0x04034b50) buffer.writeUInt32LE(10, i + 22);
+    }
+    expect(zipEntries(buffer)!.every((e) => e.uncompressedSize === 10)).toBe(true);
+    expect(await readTable(buffer, { maxUnpackedBytes: limit })).toEqual({ problem: expect.stringContaining('xl/sharedStrings.xml 过大') });
+  });
+
+  test('the import limit is ten times IMPORT_MAX_BYTES by default', () => {
+    expect(xlsxExpansionFactor * defaultImportMaxBytes).toBe(100 * 1024 * 1024);
+  });
 });

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { ConfigError, loadConfig } from '../../src/config';
-import { createPayloadCodec, encryptedEncoding, keyIdMetadataKey, PayloadCodecError, payloadToJson, type PayloadKey } from '../../src/temporal/payload-codec';
+import { payloadConverter } from '../../src/temporal/payload-converter';
+import { createPayloadCodec, encryptedEncoding, keyIdMetadataKey, markRefusedPayloads, PayloadCodecError, payloadToJson, type PayloadKey } from '../../src/temporal/payload-codec';
+import { isRefusedPayload, refusedEncoding } from '../../src/temporal/refused-payload';
 
 const key = (id: string): PayloadKey => ({ id, key: randomBytes(32) });
 const k2025 = key('k2025');
@@ -77,9 +79,21 @@ describe('payload codec', () => {
     expect(error.message).toBe('payload was encrypted with key id "k2025", which is not in PAYLOAD_KEYS');
   });
 
-  test('payloads written before encryption was switched on still decode', async () => {
-    const plain = payload();
-    expect(await createPayloadCodec([k2026a]).decode([plain])).toEqual([plain]);
+  test('a payload in clear is refused, whatever its encoding; only an empty binary/null passes (Temporal writes it)', async () => {
+    const codec = createPayloadCodec([k2026a]);
+    for (const plain of [payload(), defaultPayloadConverter.toPayload('x'), defaultPayloadConverter.toPayload(new Uint8Array([1])), { metadata: {}, data: Buffer.from('{}') }]) {
+      const error = await failureOf(codec.decode([plain]));
+      expect(error).toBeInstanceOf(PayloadCodecError);
+      expect(error.message).toMatch(/not encrypted/);
+      for (const value of Object.values(secret)) expect(error.message).not.toContain(value);
+    }
+    const empty = defaultPayloadConverter.toPayload(undefined);
+    expect(text(empty.metadata?.encoding)).toBe('binary/null');
+    expect(await codec.decode([empty])).toEqual([empty]);
+    // binary/null carrying data, or other metadata, is not what Temporal writes.
+    await expect(codec.decode([{ ...empty, data: Buffer.from('{"actor":1}') }])).rejects.toThrow(PayloadCodecError);
+    await expect(codec.decode([{ metadata: { ...empty.metadata, messageType: Buffer.from('x') } }])).rejects.toThrow(PayloadCodecError);
+    expect(await codec.decode([])).toEqual([]);
   });
 });
 
@@ -124,5 +138,24 @@ describe('PAYLOAD_KEYS configuration', () => {
     expect(problem.message).toContain('entry 5: the key id');
     expect(problem.message).toContain('entry 6 ("k3") must be base64');
     expect(problem.message).not.toContain(short);
+  });
+});
+
+describe("the worker's marking codec", () => {
+  test('a refused payload becomes a refused-payload marker the payload converter reads as one; the others decode as before', async () => {
+    const codec = createPayloadCodec([k2026a]);
+    const marking = markRefusedPayloads(codec);
+    const [encrypted] = await codec.encode([payload()]);
+    const foreign = { ...encrypted, metadata: { ...encrypted.metadata, [keyIdMetadataKey]: Buffer.from('k1999') } };
+    const decoded = await marking.decode([encrypted, payload(), foreign]);
+    expect(defaultPayloadConverter.fromPayload(decoded[0])).toEqual(secret);
+    for (const refused of decoded.slice(1)) {
+      expect(text(refused.metadata?.encoding)).toBe(refusedEncoding);
+      expect(isRefusedPayload(payloadConverter.fromPayload(refused))).toBe(true);
+    }
+    // The marker never comes out of the converter the other way, and the codec's own decode still throws.
+    expect(text(payloadConverter.toPayload({ assistflowRefusedPayload: true }).metadata?.encoding)).toBe('json/plain');
+    await expect(codec.decode([payload()])).rejects.toThrow(PayloadCodecError);
+    expect(await marking.encode([payload()])).toHaveLength(1);
   });
 });

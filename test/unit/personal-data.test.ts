@@ -1,4 +1,4 @@
-import { personalDataViews, refuseFullPersonalData, maskedPersonalData, type PersonalDataSubject } from '../../src/domain/personal-data';
+import { personalDataViews, refuseFullPersonalData, maskedPersonalData, type PersonalDataSubject, maskPersonalDataInText } from '../../src/domain/personal-data';
 import { roles, type Actor, type Role } from '../../src/domain/roles';
 
 const village = '500154017001';
@@ -44,4 +44,11 @@ describe('who sees ID numbers and phones whole', () => {
     expect(maskedPersonalData({ idNumber: '50023419800101123X', phone: '13812345678' })).toEqual({ idNumber: '500234********123X', phone: '138****5678' });
     expect(maskedPersonalData({ idNumber: '50023419800101123X', phone: null })).toEqual({ idNumber: '500234********123X', phone: null });
   });
+});
+
+test('free text has ID-number, phone and bank-account shapes masked, and nothing else changed', () => {
+  expect(maskPersonalDataInText('户主身份证11010519491231002X，电话13812345678，卡号6222021234567890123；编号2026-001')).toBe(
+    '户主身份证110105********002X，电话138****5678，卡号***************0123；编号2026-001',
+  );
+  expect(maskPersonalDataInText('第3组，人均7500元')).toBe('第3组，人均7500元');
 });

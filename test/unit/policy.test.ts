@@ -87,6 +87,30 @@ describe('the PUT body', () => {
     for (const [, message] of issues) expect(message).toMatch(chinese);
   });
 
+  test('every setting is bounded, with a reason: durations PT1S..P3650D, lines 1000..100000, standards, years, effectiveFrom', () => {
+    const problems = (body: unknown) => (putPolicySchema.safeParse(body).error?.issues ?? []).map((i) => `${i.path.join('.')}: ${i.message}`);
+    const huge = {
+      ...defaultPolicySettings,
+      stepDue: { ...defaultPolicySettings.stepDue, HOME_VISIT: 'P200000000D', VILLAGE_REVIEW: 'PT0.5S' },
+      followUpVisitInterval: 'P3651D',
+      monitoringLines: { '2026': 1e300, '9999': 7000 },
+      standards: { minimumLivingMonthly: 1e9 },
+    };
+    const threeYears = new Date(Date.now() + 3 * 366 * 86_400_000).toISOString().replace('Z', '+00:00');
+    expect(problems({ effectiveFrom: threeYears, settings: huge }).sort()).toEqual([
+      'effectiveFrom: 生效时间不能晚于今天起2年',
+      'settings.followUpVisitInterval: 时长应在1秒（PT1S）到3650天（P3650D）之间',
+      'settings.monitoringLines.2026: 监测线应在1000到100000元/人/年之间',
+      'settings.monitoringLines.9999: 监测线的年份应为2020到2100之间的4位数字，例如 2026',
+      'settings.standards.minimumLivingMonthly: 低保标准应在100到10000元/人/月之间',
+      'settings.stepDue.HOME_VISIT: 时长应在1秒（PT1S）到3650天（P3650D）之间',
+      'settings.stepDue.VILLAGE_REVIEW: 时长应在1秒（PT1S）到3650天（P3650D）之间',
+    ]);
+    // The edges themselves are allowed.
+    const edges = { ...defaultPolicySettings, escalationAfter: 'PT1S', identificationLimit: 'P3650D', monitoringLines: { '2020': 1000, '2100': 100_000 }, standards: { minimumLivingMonthly: 100 } };
+    expect(problems({ effectiveFrom: new Date(Date.now() + 700 * 86_400_000).toISOString(), settings: edges })).toEqual([]);
+  });
+
   test('a body or settings of the wrong shape is refused in Chinese too', () => {
     expect(putPolicySchema.safeParse([]).error?.issues[0].message).toMatch(chinese);
     expect(policySettingsSchema.safeParse('P3D').error?.issues[0].message).toMatch(chinese);

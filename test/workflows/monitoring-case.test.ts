@@ -32,6 +32,7 @@ import { caseStageKey, overdueKey } from '../../src/temporal/search-attributes';
 import { claimTaskUpdate, completeTaskUpdate, reassignTaskUpdate, releaseTaskUpdate } from '../../src/workflows/tasks/task-board';
 import { annualSweepWorkflow } from '../../src/workflows/monitoring/annual-sweep';
 import { eventually } from '../support/eventually';
+import { failOnHang } from '../support/fail-on-hang';
 import { testDataConverter as dataConverter } from '../support/history-codec';
 import { temporal } from '@temporalio/proto';
 
@@ -163,6 +164,10 @@ const assertionKey = randomBytes(32);
 /** What the read model would list as monitored, for the yearly sweep. */
 let monitoredCases: { caseId: string; workflowId: string }[] = [];
 
+// One test (the yearly sweep) hung a few times in many full runs on a loaded machine, cause not yet found: a hang now
+// fails after 90 s with the workflow's stack trace and pending activities (fail-on-hang.ts), and is tried once more.
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
+
 let env: TestWorkflowEnvironment;
 // Encrypted as in production (dataConverter), so the workflow is tested with the data converter it runs with.
 const historiesDir = path.join(__dirname, 'histories');
@@ -225,7 +230,7 @@ async function withCase(
     });
     await handle.executeUpdate(caseRegisteredUpdate);
     try {
-      await test({ handle, calls, taskQueue });
+      await failOnHang(handle, () => test({ handle, calls, taskQueue }), 90_000);
     } finally {
       // An activity still in flight, or an open case left behind, would hold the test server's clock still for the next test.
       await eventually(async () => ((await handle.describe()).raw.pendingActivities ?? []).length === 0, 10_000).catch(() => undefined);

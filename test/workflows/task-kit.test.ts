@@ -10,6 +10,7 @@ import { beijingQuarter, deadlineAt } from '../../src/domain/tasks/calendar';
 import { claimTaskUpdate, completeTaskUpdate, openTasksQuery, reassignTaskUpdate, releaseTaskUpdate, type Transition } from '../../src/domain/tasks/messages';
 import type { HumanTask } from '../../src/domain/tasks/task';
 import { eventually } from '../support/eventually';
+import { failOnHang } from '../support/fail-on-hang';
 import { testDataConverter as dataConverter } from '../support/history-codec';
 import { continueAsNewSignal, kitStateQuery, kitTestWorkflow, openStepsUpdate, type KitInput, type OpenStep } from './kit-process/workflows';
 
@@ -120,27 +121,6 @@ async function withKit(
       await handle.terminate('test finished').catch(() => undefined);
     }
   });
-}
-
-/**
- * Fails a test that hangs well before jest's timeout, with the workflow's stack trace: where it waits. Failing here
- * also lets the workflow be terminated and the worker stop, so a hang does not leave the next test a busy server.
- */
-async function failOnHang(handle: Handle, body: () => Promise<void>, afterMs = 60_000) {
-  let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      void handle
-        .query<string>('__stack_trace')
-        .catch((err: unknown) => `(no stack trace: ${String(err)})`)
-        .then((stack) => reject(new Error(`no progress within ${afterMs / 1000} s; the workflow waits at:\n${stack}`)));
-    }, afterMs);
-  });
-  try {
-    await Promise.race([body(), hang]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 const opened = (calls: Calls) => calls.recordTransition.flatMap((t) => t.opened ?? []);

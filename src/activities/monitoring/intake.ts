@@ -1,21 +1,20 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { TemporalDeps } from '../deps';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { refuseCaseCreation } from '../../domain/access';
 import { ErrorCode } from '../../domain/errors';
-import { jurisdictionLevel } from '../../domain/jurisdictions';
+import { householdNotHereReason } from '../../domain/households';
+import { isWithin, jurisdictionLevel } from '../../domain/jurisdictions';
 import { monitoringWorkflowId } from '../../domain/monitoring/case';
 import type { CreateMonitoringCase } from '../../domain/monitoring/schemas';
 import type { Actor } from '../../domain/roles';
 import { policyInForceAt } from '../../db/policy-versions';
-import type { PrismaClient } from '../../generated/prisma/client';
+import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import { caseRegisteredUpdate, monitoringCaseWorkflowType, type MonitoringCaseInput, type OpenCaseResult } from '../../domain/monitoring/messages';
 import { caseStageKey, overdueKey, processKey, townCodeKey } from '../../temporal/search-attributes';
 
-export interface TemporalDeps {
-  client: Client;
-  taskQueue: string;
-}
+export type { TemporalDeps } from '../deps';
 
 export type { OpenCaseResult } from '../../domain/monitoring/messages';
 
@@ -55,13 +54,21 @@ export async function openMonitoringCase(
     where: { idNumber: household.idNumber },
     include: { cases: { where: { closedAt: null }, select: { id: true } } },
   });
+  const notHere = (why: 'registered_elsewhere' | 'open_case_outside_scope'): OpenCaseResult => ({
+    refusal: { code: ErrorCode.CONFLICT, reason: householdNotHereReason },
+    householdNotHere: { householdId: existing!.id, why },
+  });
+  // Outside the caller's sight nothing is said of the household: not where it lives, nor that it has a case.
+  if (existing && !isWithin(existing.villageCode, actor.jurisdictionCode)) return notHere(existing.cases.length ? 'open_case_outside_scope' : 'registered_elsewhere');
   const caseId = intakeKey ? intakeCaseId(intakeKey) : randomUUID();
   if (existing?.cases.length) {
     const open = existing.cases[0].id;
     return open === caseId ? { caseId } : { refusal: { code: ErrorCode.CONFLICT, reason: alreadyOpen }, caseId: open };
   }
+  // A household belongs to its village: a report from another one changes nothing of it (a transfer moves it).
+  if (existing && existing.villageCode !== village.code) return notHere('registered_elsewhere');
 
-  // Households are reference data: kept current here; the workflow only ever sees the id.
+  // Households are reference data, kept current here by their own village; the workflow only ever sees the id.
   const fields = {
     headName: household.headName,
     // Absent keeps the phone on record (Prisma skips undefined).
@@ -72,7 +79,22 @@ export async function openMonitoringCase(
     laborCapacity: household.laborCapacity,
     perCapitaIncome: body.perCapitaIncome,
   };
-  const saved = await db.household.upsert({ where: { idNumber: household.idNumber }, create: { idNumber: household.idNumber, ...fields }, update: fields });
+  // Written only where it is registered in this village (or new): a transfer or another village's report racing this
+  // one cannot be overwritten, since the update names the village it expects.
+  const keep = () => db.household.updateMany({ where: { idNumber: household.idNumber, villageCode: village.code }, data: fields });
+  if ((await keep()).count === 0) {
+    try {
+      await db.household.create({ data: { idNumber: household.idNumber, ...fields } });
+    } catch (error) {
+      if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')) throw error;
+      // Registered meanwhile: in this village it is ours to update, elsewhere it is not.
+      if ((await keep()).count === 0) {
+        const elsewhere = await db.household.findUniqueOrThrow({ where: { idNumber: household.idNumber }, select: { id: true } });
+        return { refusal: { code: ErrorCode.CONFLICT, reason: householdNotHereReason }, householdNotHere: { householdId: elsewhere.id, why: 'registered_elsewhere' } };
+      }
+    }
+  }
+  const saved = await db.household.findUniqueOrThrow({ where: { idNumber: household.idNumber }, select: { id: true } });
 
   const input: MonitoringCaseInput = {
     caseId,

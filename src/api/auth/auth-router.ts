@@ -1,6 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import { loginSchema, refreshSchema } from '../../domain/auth-schemas';
-import { lockReason, type LoginLock, type LoginThrottle } from '../../domain/login-throttle';
+import { lockReason, type LoginLock } from '../../domain/login-throttle';
+import type { LoginThrottleStore } from './db-login-throttle';
 import type { Actor, Role } from '../../domain/roles';
 import type { PrismaClient, User } from '../../generated/prisma/client';
 import type { ApiMetrics } from '../metrics/api-metrics';
@@ -23,7 +24,7 @@ export interface AuthDeps {
   tokens: TokenService;
   sessions: SessionStore;
   audit: AuditLog;
-  loginThrottle: LoginThrottle;
+  loginThrottle: LoginThrottleStore;
   metrics: Pick<ApiMetrics, 'recordLogin' | 'recordLockout'>;
 }
 
@@ -63,7 +64,7 @@ export function createAuthRouter(deps: AuthDeps): Router {
     const address = clientAddress(req);
     // Locked attempts are refused before any password check and are not recorded one by one: the failure that
     // set the lock is, and recording each refused guess would let a flood of them queue on the audit chain.
-    const lock = loginThrottle.check(username, address ?? 'unknown');
+    const lock = await loginThrottle.check(username, address ?? 'unknown');
     if (lock) {
       metrics.recordLogin('locked');
       throw lockedError(lock);
@@ -71,7 +72,7 @@ export function createAuthRouter(deps: AuthDeps): Router {
     const user = await db.user.findUnique({ where: { username } });
     const ok = await verifyPassword(user?.passwordHash ?? null, password);
     if (!user || !ok || !user.active) {
-      const newLock = loginThrottle.recordFailure(username, address ?? 'unknown');
+      const newLock = await loginThrottle.recordFailure(username, address ?? 'unknown');
       // The attempt is recorded against the account it named, with no actor: nobody proved who they were.
       // An unknown username is not stored (it may be a password typed into the wrong field).
       await audit.record({
@@ -88,7 +89,7 @@ export function createAuthRouter(deps: AuthDeps): Router {
       }
       throw badCredentials();
     }
-    loginThrottle.recordSuccess(username);
+    await loginThrottle.recordSuccess(username);
     const session = await sessions.open(user.id);
     const answer = await tokenPair(user, session);
     await audit.record({

@@ -1,5 +1,6 @@
 import { departmentLabel } from '../../domain/departments';
 import { maskIdNumber } from '../../domain/id-number';
+import { maskPersonalDataInText } from '../../domain/personal-data';
 import type { DepartmentAlert } from '../../generated/prisma/client';
 
 /** A department alert as a case view shows it: the ID number masked, the department labelled. */
@@ -10,7 +11,7 @@ export function departmentAlertView(a: DepartmentAlert) {
     idNumber: maskIdNumber(a.idNumber),
     department: a.department,
     departmentLabel: departmentLabel(a.department),
-    trigger: a.trigger,
+    trigger: maskPersonalDataInText(a.trigger),
     amount: Number(a.amount),
     date: a.alertDate.toISOString().slice(0, 10),
     importId: a.importId,

@@ -39,6 +39,8 @@ export interface ImportDeps {
   db: PrismaClient;
   temporal: TemporalDeps;
   logger: Logger;
+  /** Largest an XLSX may grow unpacked (xlsxExpansionFactor × IMPORT_MAX_BYTES). */
+  maxUnpackedBytes?: number;
 }
 
 const storedRejections = z.array(z.object({ row: z.number(), field: z.enum(alertFields), message: z.string() }));
@@ -71,7 +73,7 @@ const retryLater = '该户的监测案件正在登记中，请稍后重新上传
  * itself will not do; then nothing is written.
  */
 export async function importDepartmentAlerts(
-  { db, temporal, logger }: ImportDeps,
+  { db, temporal, logger, maxUnpackedBytes }: ImportDeps,
   actor: Actor,
   file: Buffer,
   now = new Date(),
@@ -96,7 +98,7 @@ export async function importDepartmentAlerts(
   const t0 = performance.now();
   const ms: Record<string, number> = {};
   const lap = (name: string) => (ms[name] = Math.round(performance.now() - t0));
-  const table = await readTable(file);
+  const table = await readTable(file, { maxUnpackedBytes });
   if ('problem' in table) return table;
   // refuseDepartmentAlertImport has checked the officer has a department; rows of other departments are rejected.
   const parsed = parseDepartmentAlertTable(table.rows, chinaDate(now), parseOwnDepartment(actor.department) ?? undefined);
@@ -183,7 +185,7 @@ async function openLead(db: PrismaClient, temporal: TemporalDeps, actor: Actor, 
   if (!('refusal' in result)) return { caseId: result.caseId, created: true };
   const { refusal } = result;
   if (refusal.code === ErrorCode.CONFLICT && result.caseId) return { caseId: result.caseId, created: false };
-  if (refusal.code === ErrorCode.CONFLICT) return { field: 'idNumber', message: retryLater, retryable: true };
+  if (refusal.code === ErrorCode.CONFLICT && !result.householdNotHere) return { field: 'idNumber', message: retryLater, retryable: true };
   return { field: refusal.code === ErrorCode.VALIDATION || refusal.code === ErrorCode.FORBIDDEN ? 'villageCode' : 'idNumber', message: refusal.reason, retryable: false };
 }
 

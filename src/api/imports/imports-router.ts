@@ -9,9 +9,10 @@ import { HttpError, refusalError } from '../http-error';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import type { TemporalDeps } from '../../activities/monitoring/intake';
 import { importDepartmentAlerts } from './department-alert-import';
+import { defaultImportMaxBytes, xlsxExpansionFactor } from './read-table';
 
 /** IMPORT_MAX_BYTES's default (src/config.ts), for an app built without it. */
-export const defaultImportMaxBytes = 10 * 1024 * 1024;
+export { defaultImportMaxBytes } from './read-table';
 
 const fileProblem = (message: string) => HttpError.validation([{ path: 'file', message }]);
 
@@ -59,7 +60,7 @@ export function createImportsRouter({
     const refusal = refuseDepartmentAlertImport(actor);
     if (refusal) throw refusalError(refusal);
     const file = await receiveFile(upload, req, res, maxBytes);
-    const result = await importDepartmentAlerts({ db, temporal, logger }, actor, file.buffer);
+    const result = await importDepartmentAlerts({ db, temporal, logger, maxUnpackedBytes: maxBytes * xlsxExpansionFactor }, actor, file.buffer);
     if ('problem' in result) {
       metrics.recordImport('department-alerts', 'refused');
       throw fileProblem(result.problem);

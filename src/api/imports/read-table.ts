@@ -1,4 +1,5 @@
 import { Workbook, type CellValue } from 'exceljs';
+import { unpackedSizeProblem } from './zip-entries';
 
 /**
  * An uploaded list as rows of text cells, `rows[i]` being row i + 1 as the uploader sees it. The format is
@@ -14,9 +15,22 @@ export const maxImportRows = 50_000;
 const unsupported = '文件不是 CSV 或 XLSX 格式：请上传 Excel 工作簿（.xlsx）或 CSV 文件';
 const tooManyRows = `文件超过${maxImportRows}行，请拆分后分批上传`;
 
-export async function readTable(buffer: Buffer): Promise<ReadTable> {
+/** IMPORT_MAX_BYTES' default: 10 MB. */
+export const defaultImportMaxBytes = 10 * 1024 * 1024;
+
+/**
+ * How much larger than the upload limit a workbook may grow unpacked: an XLSX's XML compresses about 5–10 times, while
+ * a crafted one of a few hundred KB can unpack to gigabytes (one 300 MB shared string took 1.7 GB to load).
+ */
+export const xlsxExpansionFactor = 10;
+
+export async function readTable(buffer: Buffer, { maxUnpackedBytes = xlsxExpansionFactor * defaultImportMaxBytes } = {}): Promise<ReadTable> {
   if (buffer.length === 0) return { problem: '文件是空的' };
-  if (startsWith(buffer, [0x50, 0x4b, 0x03, 0x04])) return readXlsx(buffer);
+  if (startsWith(buffer, [0x50, 0x4b, 0x03, 0x04])) {
+    // Before exceljs sees it: it unpacks every part into memory.
+    const problem = unpackedSizeProblem(buffer, maxUnpackedBytes);
+    return problem ? { problem } : readXlsx(buffer);
+  }
   if (startsWith(buffer, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
     return { problem: '不支持旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV 后上传' };
   }

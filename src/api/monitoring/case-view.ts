@@ -1,4 +1,4 @@
-import { maskedPersonalData } from '../../domain/personal-data';
+import { maskedPersonalData, maskPersonalDataInText } from '../../domain/personal-data';
 import {
   categoryLabels,
   channelLabels,
@@ -135,7 +135,8 @@ export async function loadCaseView(db: PrismaClient, caseId: string, now = new D
       actor: e.actorName,
       decision: e.decision,
       decisionLabel: e.decision ? (monitoringProcess.vocabulary.labels[e.decision] ?? e.decision) : null,
-      comment: e.comment,
+      // People type numbers into comments; the view masks them as it masks the household's own.
+      comment: e.comment === null ? null : maskPersonalDataInText(e.comment),
       fromStage: e.fromStage,
       toStage: e.toStage,
       /** The evidence files this entry added or cited (an upload; a decision's attachmentIds). */

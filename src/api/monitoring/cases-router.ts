@@ -22,6 +22,7 @@ import {
 import { caseAttachmentProblems, linkAttachments } from '../attachments/attachment-references';
 import { followUpStages, monitoredStages } from '../../domain/monitoring/elimination';
 import { addMeasuresUpdate, applyPolicyUpdate, fileObjectionUpdate, proposeExitUpdate, recordVisitUpdate, rollBackUpdate } from '../../domain/monitoring/messages';
+import { beijingTime } from '../../domain/login-throttle';
 import { auditContext, type AuditLog } from '../audit/audit-log';
 import { actorOf } from '../auth/auth-router';
 import { HttpError, parseOr400, refusalError } from '../http-error';
@@ -72,6 +73,16 @@ export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; t
         },
         key: `case.start:${caseId}`,
       });
+    if ('refusal' in result && result.householdNotHere) {
+      // Who tried to report a household they may not register, and which; the answer told them nothing of it.
+      await audit.record({
+        action: 'household.report_refused',
+        ...auditContext(req),
+        target: { type: 'Household', id: result.householdNotHere.householdId },
+        after: { villageCode: household.villageCode, why: result.householdNotHere.why },
+      });
+      throw refusalError(result.refusal);
+    }
     if ('refusal' in result) {
       // The reporter's retry of a report whose first attempt opened the case but died before recording it (found by
       // `npm run chaos`, API killed mid-request): record the start now; the key keeps it to one entry.
@@ -270,8 +281,11 @@ export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; t
     if (!row || !canReadCase(actor, row.villageCode)) throw caseNotFound();
     if (actor.role !== 'DISTRICT_APPROVER') throw new HttpError(403, { error: 'forbidden', reason: '只有区级审批人员可以调整案件适用的政策版本' });
     if (closedStages.includes(row.stage as Stage)) throw new HttpError(409, { error: 'conflict', reason: '案件已办结，不能调整政策版本' });
-    if (version !== 0 && !(await db.policyVersion.findUnique({ where: { version }, select: { version: true } }))) {
-      throw new HttpError(404, { error: 'not_found', reason: `政策设置第${version}版不存在` });
+    const stored = version === 0 ? null : await db.policyVersion.findUnique({ where: { version }, select: { effectiveFrom: true } });
+    if (version !== 0 && !stored) throw new HttpError(404, { error: 'not_found', reason: `政策设置第${version}版不存在` });
+    // A case follows a version that is in force: one stored for a later date waits for its date, for new cases too.
+    if (stored && stored.effectiveFrom.getTime() > Date.now()) {
+      throw new HttpError(409, { error: 'conflict', reason: `政策设置第${version}版自 ${beijingTime(stored.effectiveFrom.getTime())}（北京时间）起生效，尚未生效，不能用于在办案件` });
     }
     const result = await caseUpdate(req, actor, row, 'policy', () => undefined, (h, options) => h.executeUpdate(applyPolicyUpdate, { args: [{ version, actor }], ...options }));
     await audit.record({

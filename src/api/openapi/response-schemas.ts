@@ -313,6 +313,25 @@ export const auditListSchema = named(
 );
 export const auditVerificationSchema = named('AuditVerification', z.object({ valid: z.boolean(), checked: z.number().int(), firstBrokenId: z.number().int().optional() }));
 
+const transferPlace = z.object({ villageCode: z.string(), villageName: z.string().nullable(), townCode: z.string(), townName: z.string().nullable() });
+export const householdTransferSchema = named(
+  'HouseholdTransfer',
+  z.object({
+    id: z.string(),
+    householdId: z.string(),
+    idNumber: z.string().meta({ description: '户主身份证号（脱敏）' }),
+    from: transferPlace,
+    to: transferPlace,
+    reason: z.string(),
+    by: z.string().nullable().meta({ description: '办理人用户名' }),
+    at: isoTime,
+  }),
+);
+export const householdTransferListSchema = named(
+  'HouseholdTransferList',
+  z.object({ items: z.array(householdTransferSchema), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() }),
+);
+
 export const codecPayloadsSchema = named(
   'CodecPayloads',
   z.object({ payloads: z.array(z.object({ metadata: z.record(z.string(), z.string()).optional(), data: z.string().optional() })) }),

@@ -12,6 +12,7 @@ import {
   rollbackSchema,
 } from '../../domain/monitoring/schemas';
 import { attachmentParamsSchema } from '../../domain/attachments';
+import { householdTransferSchema as householdTransferBodySchema, listHouseholdTransfersSchema } from '../../domain/households';
 import { defaultPolicySettings } from '../../domain/policy';
 import { putPolicySchema } from '../../domain/policy-schemas';
 import { policyWhatIfQuerySchema, policyWhatIfSchema } from '../../domain/policy-what-if-schemas';
@@ -31,6 +32,8 @@ import {
   codecPayloadsSchema,
   exitProposedSchema,
   healthSchema,
+  householdTransferListSchema,
+  householdTransferSchema,
   importResultSchema,
   inboxSchema,
   lockedErrorSchema,
@@ -59,6 +62,7 @@ export const tags = [
   { name: '佐证材料', description: '案件的佐证材料：上传（JPEG、PNG、PDF）、校验后下载' },
   { name: '任务', description: '待办任务：认领、办理（通过、退回补充、不予通过）' },
   { name: '部门预警', description: '行业部门上传筛查预警名单' },
+  { name: '户籍迁移', description: '农户登记在村与村之间迁移，原乡镇和迁入乡镇都可查看' },
   { name: '政策设置', description: '办理时限、监测线等政策参数，按版本生效' },
   { name: '审计日志', description: '操作留痕与哈希链校验' },
   { name: '报表', description: '防止返贫动态监测报表：JSON、CSV、XLSX' },
@@ -155,23 +159,21 @@ export const apiRoutes: readonly RouteDoc[] = [
       auth: false,
       responses: { 200: { description: 'OpenAPI 3.1 文档', schema: openApiDocumentSchema } },
     }),
-    ...(['decode', 'encode'] as const).map((operation) =>
-      ({
-        method: 'post' as const,
-        path: `/api/temporal-codec/${operation}` as const,
-        operationId: `temporalCodec${operation === 'decode' ? 'Decode' : 'Encode'}`,
-        summary: operation === 'decode' ? 'Temporal 载荷解密（远程编解码协议）' : 'Temporal 载荷加密（远程编解码协议）',
-        description:
-          '供 Temporal Web UI 和 `temporal --codec-endpoint` 使用，字段为 base64。仅区级审定人员和系统管理员可用：载荷中有农户个人信息。',
-          auth: true,
-        body: { json: payloadsSchema, example: { payloads: [{ metadata: { encoding: 'anNvbi9wbGFpbg==' }, data: 'eyJhIjoxfQ==' }] } },
-        responses: {
-          200: { description: '处理后的载荷，顺序不变', schema: codecPayloadsSchema },
-          400: '载荷无法解密（密钥不在 PAYLOAD_KEYS 中或数据被改动），或格式有误',
-          403: '仅区级审定人员和系统管理员可用',
-        },
-      }),
-    ),
+    ({
+      method: 'post',
+      path: '/api/temporal-codec/decode',
+      operationId: 'temporalCodecDecode',
+      summary: 'Temporal 载荷解密（远程编解码协议）',
+      description:
+        '供 Temporal Web UI 和 `temporal --codec-endpoint` 使用，字段为 base64。仅区级审定人员和系统管理员可用：载荷中有农户个人信息。解密后的 JSON 中身份证号、电话、银行账号已脱敏；每次调用记入审计日志（codec.decode）。未用本系统密钥加密的载荷一律拒绝（400）。不提供加密（encode）：那会让人绕过接口伪造工作流消息。',
+      auth: true,
+      body: { json: payloadsSchema, example: { payloads: [{ metadata: { encoding: 'YmluYXJ5L2VuY3J5cHRlZA==' }, data: 'AAAA' }] } },
+      responses: {
+        200: { description: '解密后的载荷，顺序不变', schema: codecPayloadsSchema },
+        400: '载荷无法解密（未加密、密钥不在 PAYLOAD_KEYS 中或数据被改动），或格式有误',
+        403: '仅区级审定人员和系统管理员可用',
+      },
+    }),
   ]),
   ...routes('监测对象', [
     ({
@@ -186,7 +188,11 @@ export const apiRoutes: readonly RouteDoc[] = [
       responses: {
         201: { description: '已登记，返回案件', schema: caseViewSchema },
         403: '无权在该村登记',
-        409: { description: '该户已有正在办理的案件（`caseId`）', schema: caseConflictSchema },
+        409: {
+          description:
+            '该户已有正在办理的案件（`caseId`，仅当该户在您的辖区内）；或该身份证号不能在此村登记（已在其他村登记，或不在您的辖区内：回答不说明是否存在、在哪里、有无案件）',
+          schema: caseConflictSchema,
+        },
       },
     }),
     ({
@@ -439,6 +445,34 @@ export const apiRoutes: readonly RouteDoc[] = [
         400: '文件不是 CSV/XLSX、无法读取、过大、没有数据或缺少必需的列（什么都没有写入）',
         403: '只有行业部门人员可以上传',
       },
+    }),
+  ]),
+  ...routes('户籍迁移', [
+    ({
+      method: 'post',
+      path: '/api/households/transfers',
+      operationId: 'transferHousehold',
+      summary: '办理户籍迁移',
+      description:
+        '把农户的登记从原村迁到另一个村（社区），仅原乡镇的审核人员或区级审定人员办理；有正在办理的案件时不能迁移。原乡镇和迁入乡镇都能在迁移记录中看到，并记入审计日志。',
+      auth: true,
+      body: { json: householdTransferBodySchema, example: { idNumber: '11010519491231002X', toVillageCode: demoVillage, reason: '全户随子女迁居' } },
+      responses: {
+        201: { description: '已迁移', schema: householdTransferSchema },
+        403: '只有原乡镇审核人员或区级审定人员可以办理户籍迁移',
+        404: '您的辖区内没有该身份证号登记的农户',
+        409: '该户已登记在此村，或有正在办理的监测案件',
+      },
+    }),
+    ({
+      method: 'get',
+      path: '/api/households/transfers',
+      operationId: 'listHouseholdTransfers',
+      summary: '户籍迁移记录',
+      description: '迁出或迁入您辖区的迁移，新的在前，分页；身份证号已脱敏。行业部门和协作帮扶人员不能查看。',
+      auth: true,
+      query: listHouseholdTransfersSchema,
+      responses: { 200: { description: '一页迁移记录', schema: householdTransferListSchema }, 403: '无权查看户籍迁移记录' },
     }),
   ]),
   ...routes('政策设置', [

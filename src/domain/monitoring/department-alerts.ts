@@ -1,6 +1,7 @@
 import { departmentLabels, parseDepartment, type Department } from '../departments';
 import { idNumberProblem, normalizeIdNumber } from '../id-number';
 import { isWithin } from '../jurisdictions';
+import { hiddenCharacterMessage, isReadableText } from '../text';
 import type { Category, LaborCapacity, RiskType } from './case';
 import type { CreateMonitoringCase } from './schemas';
 
@@ -140,9 +141,10 @@ export function validateAlertRow(
   const name = text('name').replace(/\s+/g, ' ');
   if (!name) problem('name', '请填写姓名');
   else if (name.length > 50) problem('name', '姓名不超过50个字');
+  else if (!isReadableText(name)) problem('name', hiddenCharacterMessage('姓名'));
 
   const idText = text('idNumber').replace(/\s+/g, '');
-  const idProblem = idText ? idNumberProblem(idText) : '请填写身份证号';
+  const idProblem = idText ? idNumberProblem(idText, new Date(`${today}T12:00:00+08:00`)) : '请填写身份证号';
   if (idProblem) problem('idNumber', idProblem);
 
   const departmentText = text('department');
@@ -156,6 +158,7 @@ export function validateAlertRow(
   const trigger = text('trigger').replace(/\s+/g, ' ');
   if (!trigger) problem('trigger', '请填写预警事由');
   else if (trigger.length > 200) problem('trigger', '预警事由不超过200个字');
+  else if (!isReadableText(trigger)) problem('trigger', hiddenCharacterMessage('预警事由'));
 
   const amountText = text('amount');
   const amount = amountText ? parseAlertAmount(amountText) : { problem: '请填写金额（元），没有金额填0' };

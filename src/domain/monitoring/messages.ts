@@ -116,8 +116,14 @@ export const applyPolicyUpdate = update<{ policyVersion: number }, [{ version: n
 /** 集中排查: the yearly sweep asks every monitored household to be re-examined; once per year, however often it is sent. */
 export const annualReviewSignal = { type: 'signal', name: 'annualReview' } as SignalDefinition<[{ year: number }], 'annualReview'>;
 
-/** What an intake answers: the case opened (or, for the same intake retried, the one it opened), or why not. */
-export type OpenCaseResult = { caseId: string } | { refusal: Refusal; caseId?: string };
+/**
+ * What an intake answers: the case opened (or, for the same intake retried, the one it opened), or why not.
+ * `householdNotHere`: refused with the answer that says nothing about the household (registered elsewhere, or with a
+ * case outside the caller's sight); the caller audits the attempt.
+ */
+export type OpenCaseResult =
+  | { caseId: string }
+  | { refusal: Refusal; caseId?: string; householdNotHere?: { householdId: string; why: 'registered_elsewhere' | 'open_case_outside_scope' } };
 
 /** The `openMonitoringCase` activity's input: who reports, the validated intake, and the key that makes it idempotent. */
 export interface OpenCaseRequest {

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { attachmentIdsSchema } from '../attachments';
 import { idNumberProblem, normalizeIdNumber } from '../id-number';
+import { hiddenCharacterMessage, isReadableText } from '../text';
 import { measureTypeLabels, measureTypes, monthlyAllowances, pensionBeneficiaryGroups } from './assistance';
 import { categories, channels, laborCapacities, riskTypes, stages } from './case';
 
 export const householdSchema = z.object({
-  headName: z.string().trim().min(1, '请填写户主姓名').max(50, '户主姓名不超过50个字'),
+  headName: z.string().trim().min(1, '请填写户主姓名').max(50, '户主姓名不超过50个字').refine(isReadableText, hiddenCharacterMessage('户主姓名')),
   idNumber: z
     .string({ error: '请填写户主身份证号' })
     .trim()
@@ -34,7 +35,7 @@ export const createMonitoringCaseSchema = z.object({
     .min(1, '至少选择一项风险类型')
     .refine((a) => new Set(a).size === a.length, '风险类型不能重复'),
   perCapitaIncome: z.number({ error: '人均纯收入应为数字（元）' }).min(0, '人均纯收入不能为负数').max(10_000_000, '人均纯收入数值过大'),
-  note: z.string().trim().max(2000, '备注不超过2000字').optional(),
+  note: z.string().trim().max(2000, '备注不超过2000字').refine(isReadableText, hiddenCharacterMessage('备注')).optional(),
 });
 export type CreateMonitoringCase = z.infer<typeof createMonitoringCaseSchema>;
 
@@ -54,12 +55,12 @@ export const listMonitoringCasesSchema = z.object({
 export type ListMonitoringCases = z.infer<typeof listMonitoringCasesSchema>;
 
 export const objectionSchema = z.object({
-  content: z.string({ error: '请填写异议内容' }).trim().min(1, '请填写异议内容').max(2000, '异议内容不超过2000字'),
+  content: z.string({ error: '请填写异议内容' }).trim().min(1, '请填写异议内容').max(2000, '异议内容不超过2000字').refine(isReadableText, hiddenCharacterMessage('异议内容')),
 });
 
 /** 风险消除申请: why the caseworker finds the household's risk eliminated. */
 export const exitProposalSchema = z.object({
-  reason: z.string({ error: '请填写申请风险消除的理由' }).trim().min(1, '请填写申请风险消除的理由').max(2000, '理由不超过2000字'),
+  reason: z.string({ error: '请填写申请风险消除的理由' }).trim().min(1, '请填写申请风险消除的理由').max(2000, '理由不超过2000字').refine(isReadableText, hiddenCharacterMessage('理由')),
 });
 
 /** Which policy version a case follows from now on. */
@@ -69,7 +70,7 @@ export const applyPolicySchema = z.object({
 
 /** 回退: what was found unstable at the recheck. */
 export const rollbackSchema = z.object({
-  reason: z.string({ error: '请填写回退原因' }).trim().min(1, '请填写回退原因').max(2000, '回退原因不超过2000字'),
+  reason: z.string({ error: '请填写回退原因' }).trim().min(1, '请填写回退原因').max(2000, '回退原因不超过2000字').refine(isReadableText, hiddenCharacterMessage('回退原因')),
 });
 
 /** 走访: what the caseworker found at a follow-up visit of a monitored household. */
@@ -77,11 +78,27 @@ export const visitSchema = z.object({
   perCapitaIncome: z.number({ error: '人均纯收入应为数字（元/年）' }).min(0, '人均纯收入不能为负数').max(10_000_000, '人均纯收入数值过大'),
   unresolvedSpending: z.boolean({ error: '是否仍有刚性支出困难应为 true 或 false' }),
   guaranteesSecure: z.boolean({ error: '“三保障”和饮水安全是否有保障应为 true 或 false' }),
-  note: z.string().trim().max(2000, '走访记录不超过2000字').optional(),
+  note: z.string().trim().max(2000, '走访记录不超过2000字').refine(isReadableText, hiddenCharacterMessage('走访记录')).optional(),
 });
 export type Visit = z.infer<typeof visitSchema>;
 
-const dateSchema = (field: string) => z.iso.date({ error: `${field}应为YYYY-MM-DD格式的有效日期，例如 2026-03-01` });
+/** How far from today (Beijing time) a measure's dates may lie: plans run years, not centuries (9999 was accepted). */
+export const measureDateRangeYears = 10;
+
+/** Whether a YYYY-MM-DD date lies within `years` of today in Beijing time. */
+export function withinYearsOfToday(date: string, years: number, now: Date = new Date()): boolean {
+  const today = new Date(now.getTime() + 8 * 3600_000);
+  const at = Date.parse(`${date}T00:00:00Z`);
+  const from = Date.UTC(today.getUTCFullYear() - years, today.getUTCMonth(), today.getUTCDate());
+  const to = Date.UTC(today.getUTCFullYear() + years, today.getUTCMonth(), today.getUTCDate());
+  return at >= from && at <= to;
+}
+
+const dateSchema = (field: string) =>
+  z.iso
+    .date({ error: `${field}应为YYYY-MM-DD格式的有效日期，例如 2026-03-01` })
+    // An unparseable date is the format check's to report, once.
+    .refine((v) => Number.isNaN(Date.parse(`${v}T00:00:00Z`)) || withinYearsOfToday(v, measureDateRangeYears), `${field}应在今天前后${measureDateRangeYears}年之内`);
 
 export const measureSchema = z
   .object(
@@ -97,7 +114,7 @@ export const measureSchema = z
         .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, '月发放金额最多保留两位小数（精确到分）')
         .optional(),
       beneficiaryGroup: z.enum(pensionBeneficiaryGroups, { error: `代缴对象类别应为 ${pensionBeneficiaryGroups.join('、')} 之一` }).optional(),
-      note: z.string({ error: '备注应为文字' }).trim().max(500, '备注不超过500字').optional(),
+      note: z.string({ error: '备注应为文字' }).trim().max(500, '备注不超过500字').refine(isReadableText, hiddenCharacterMessage('备注')).optional(),
     },
     { error: '帮扶措施应为对象，包含 type 和 startDate' },
   )

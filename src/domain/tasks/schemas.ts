@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { attachmentIdsSchema } from '../attachments';
+import { hiddenCharacterMessage, isReadableText } from '../text';
+
 /** A decision code of the task's process vocabulary (approve, return, reject; accept; GOOD, …): the task says which it allows. */
 export const decisionCodeSchema = z
   .string({ error: '处理意见应为该任务可选的办理结果代码，例如 approve（通过）、return（退回补充）、reject（不予通过）' })
@@ -10,7 +12,7 @@ export const caseIdSchema = z.string({ error: '案件编号应为字符串' }).r
 
 export const completeTaskSchema = z.object({
   decision: decisionCodeSchema,
-  comment: z.string().trim().max(2000, '意见不超过2000字').optional(),
+  comment: z.string().trim().max(2000, '意见不超过2000字').refine(isReadableText, hiddenCharacterMessage('意见')).optional(),
   /** 佐证材料 of the task's case that support the decision (uploaded first through the case's attachments route). */
   attachmentIds: attachmentIdsSchema.optional(),
 });
@@ -50,7 +52,7 @@ export const bulkCompleteSchema = z.object(
       .max(bulkMaxTasks, `一次最多批量办理${bulkMaxTasks}项任务`)
       .refine((ids) => new Set(ids).size === ids.length, '任务编号不能重复'),
     decision: decisionCodeSchema,
-    comment: z.string().trim().max(2000, '意见不超过2000字').optional(),
+    comment: z.string().trim().max(2000, '意见不超过2000字').refine(isReadableText, hiddenCharacterMessage('意见')).optional(),
   },
   { error: '请求体应为JSON对象，包含 taskIds 和 decision' },
 );
