@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import multer from 'multer';
 import { attachmentName, attachmentParamsSchema, refuseAttachmentUpload, sniffContentType, stripLocation, type AttachmentContentType, type CaseRef } from '../../domain/attachments';
+import { maskPersonalDataInText } from '../../domain/personal-data';
 import type { Actor } from '../../domain/roles';
 import type { Attachment, PrismaClient } from '../../generated/prisma/client';
 import { auditContext, type AuditLog } from '../audit/audit-log';
@@ -37,7 +38,8 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 export function attachmentView(a: Attachment, usernames: ReadonlyMap<string, string>) {
   return {
     id: a.id,
-    name: a.name,
+    // People name files after what they show: numbers in a name are masked as in every view (the stored name is whole).
+    name: maskPersonalDataInText(a.name),
     contentType: a.contentType as AttachmentContentType,
     size: a.size,
     sha256: a.sha256,
@@ -172,7 +174,7 @@ export function createAttachmentsRouter({
       target: { type: 'Attachment', id: row.id },
       after: { process: row.process, caseId: row.caseId, sha256: row.sha256 },
     });
-    contentDisposition(res, row.name, row.id, extensions[row.contentType] ?? 'bin');
+    contentDisposition(res, maskPersonalDataInText(row.name), row.id, extensions[row.contentType] ?? 'bin');
     res.set('Cache-Control', 'no-store');
     res.set('X-Content-Type-Options', 'nosniff');
     res.set('Digest', `sha-256=${Buffer.from(row.sha256, 'hex').toString('base64')}`);
