@@ -2,6 +2,8 @@ import { createMonitoringActivities, legacyMonitoringRecorders, writeMonitoringC
 import type { ActivityDeps } from './activities/deps';
 import type { CaseWriter } from './activities/tasks/task-activities';
 import { monitoringProcess } from './domain/monitoring/process';
+import { createRelocationActivities, writeRelocationChange } from './activities/relocation/relocation-activities';
+import { relocationProcess } from './domain/relocation/process';
 import { createProcessRegistry, type ProcessDefinition } from './domain/tasks/process';
 
 /**
@@ -28,6 +30,7 @@ export const processModules: readonly ProcessModule[] = [
     unprefixedActivities: true,
     legacyRecorders: legacyMonitoringRecorders,
   },
+  { definition: relocationProcess, writeChange: writeRelocationChange, activities: createRelocationActivities },
 ];
 
 export const processRegistry = createProcessRegistry(processModules.map((m) => m.definition));

@@ -22,6 +22,10 @@ import { methodNotAllowed } from './openapi/method-not-allowed';
 import { apiRoutes } from './openapi/routes';
 import { rejectNulCharacters } from './unstorable-text';
 import { createCasesRouter } from './monitoring/cases-router';
+import { createRelocationsRouter } from './relocation/relocations-router';
+import { createSitesRouter } from './relocation/sites-router';
+import { createRelocationReportRouter } from './relocation/report-router';
+import { createRelocationImportRouter } from './relocation/import-router';
 import { createPolicyRouter } from './policy/policy-router';
 import { createReportsRouter } from './reports/reports-router';
 import { createTasksRouter } from './tasks/tasks-router';
@@ -88,12 +92,16 @@ export function createApp(deps: AppDeps): Express {
   // One implementation for every process: relocation and cooperation mount it below their cases with their own findCase.
   app.use('/api/monitoring-cases/:id/attachments', createAttachmentsRouter({ ...deps, audit, settings: attachments, findCase: findMonitoringCase(deps.db) }));
   app.use('/api/monitoring-cases', createCasesRouter({ ...deps, audit }));
+  app.use('/api/relocations', createRelocationsRouter({ ...deps, audit }));
+  app.use('/api/relocation-sites', createSitesRouter({ ...deps, audit }));
   app.use('/api/tasks', createTasksRouter({ ...deps, audit, metrics, processes: deps.processes ?? processRegistry }));
   app.use('/api/households', createHouseholdsRouter({ ...deps, audit }));
+  app.use('/api/imports/relocations', createRelocationImportRouter({ ...deps, audit }));
   app.use('/api/imports', createImportsRouter({ ...deps, audit, metrics }));
   app.use('/api/policy', createPolicyRouter({ ...deps, audit }));
   app.use('/api/audit', createAuditRouter({ ...deps, audit }));
   app.use('/api/users', createUsersRouter({ ...deps, audit }));
+  app.use('/api/reports/relocation', createRelocationReportRouter({ ...deps, audit }));
   app.use('/api/delegations', createDelegationsRouter({ ...deps, audit }));
   app.use('/api/reports', createReportsRouter({ ...deps, audit }));
   app.use(methodNotAllowed(apiRoutes));

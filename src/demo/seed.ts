@@ -40,6 +40,13 @@ export function demoJurisdictions() {
   ];
 }
 
+/** 安置点 of the demo: invented sites in the demonstration town and its neighbour, saying so in their names. */
+export const demoSites = [
+  { code: 'DJ-JZ-01', name: '大进镇演示集中安置点', townCode: demoTown, kind: 'CENTRALISED', households: 120 },
+  { code: 'DJ-FS-01', name: '大进镇演示分散安置', townCode: demoTown, kind: 'SCATTERED', households: 35 },
+  { code: 'TJ-JZ-01', name: '谭家镇演示集中安置点', townCode: '500154018', kind: 'CENTRALISED', households: 80 },
+];
+
 /** Idempotent: a second run changes nothing (passwords of existing users are kept). */
 export async function seedDemoData(db: PrismaClient, emailDomain = 'demo.assistflow.local'): Promise<void> {
   const places = demoJurisdictions();
@@ -50,4 +57,5 @@ export async function seedDemoData(db: PrismaClient, emailDomain = 'demo.assistf
     data: demoUsers.map((u) => ({ ...u, email: `${u.username}@${emailDomain}`, passwordHash })),
     skipDuplicates: true,
   });
+  await db.resettlementSite.createMany({ data: demoSites, skipDuplicates: true });
 }

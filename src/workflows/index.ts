@@ -1,3 +1,4 @@
 /** Every workflow the worker registers. */
 export { monitoringCaseWorkflow } from './monitoring/monitoring-case';
 export { annualSweepWorkflow } from './monitoring/annual-sweep';
+export { relocationCaseWorkflow } from './relocation/relocation-case';

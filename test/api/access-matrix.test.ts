@@ -92,12 +92,28 @@ const table: Record<string, Row> = {
   'POST /api/users/{id}/password':                     [403,     403,     403,     403,     403,     403,     204,     403,      403,      401],
   // Reports over one's own jurisdiction (no personal data in them); departments and coordinators have none.
   'GET /api/reports/monitoring':                       [200,     200,     200,     200,     403,     403,     200,     200,      200,      401],
+  // 易地搬迁后续扶持: sites are reference data everyone reads and admins keep; the town or district opens a case; the
+  // village records the baseline; village and town keep the ledgers and visit (人社 too for employment, not this
+  // demo officer of 民政, who does not see the cases at all); the district and admins read.
+  'GET /api/relocation-sites':                         [200,     200,     200,     200,     200,     200,     200,     200,      200,      401],
+  'POST /api/relocation-sites':                        [403,     403,     403,     403,     403,     403,     201,     403,      403,      401],
+  'POST /api/relocations':                             [403,     403,     201,     201,     403,     403,     403,     403,      403,      401],
+  'GET /api/relocations':                              ['+',     '+',     '+',     '+',     '-',     '-',     '+',     '-',      '-',      401],
+  'GET /api/relocations/{id}':                         [200,     200,     200,     200,     404,     404,     200,     404,      404,      401],
+  'POST /api/relocations/{id}/baseline':               [201,     201,     403,     403,     404,     404,     403,     404,      404,      401],
+  'POST /api/relocations/{id}/employment':             [201,     201,     201,     403,     404,     404,     403,     404,      404,      401],
+  'PATCH /api/relocations/{id}/employment/{entryId}':  [200,     200,     200,     403,     404,     404,     403,     404,      404,      401],
+  'POST /api/relocations/{id}/projects':               [201,     201,     201,     403,     404,     404,     403,     404,      404,      401],
+  'POST /api/relocations/{id}/visits':                 [201,     201,     201,     403,     404,     404,     403,     404,      404,      401],
+  // A town's or the district's list; the neighbour town may upload, its rows in the demo town are rejected one by one.
+  'POST /api/imports/relocations':                     [403,     403,     200,     200,     403,     403,     403,     403,      200,      401],
+  'GET /api/reports/relocation':                       [200,     200,     200,     200,     403,     403,     200,     200,      200,      401],
 };
 
 const neighbourTown = '500154018';
 let stack: Stack;
 /** A case in HOME_VISIT (the village's visit and the departments' data matching open), one posted, one monitored. */
-const fixtures = { open: '', posted: '', monitored: '', homeVisitTask: '', transfer: '' };
+const fixtures = { open: '', posted: '', monitored: '', homeVisitTask: '', transfer: '', relocation: '', employmentEntry: '' };
 let spareUserId = '';
 
 beforeAll(async () => {
@@ -124,6 +140,10 @@ beforeAll(async () => {
   });
   expect(moved.status).toBe(201);
   fixtures.transfer = moved.body.id;
+  fixtures.relocation = await relocationCase();
+  expect((await stack.request('POST', `/api/relocations/${fixtures.relocation}/baseline`, { token: await stack.login('village.worker'), body: relocationBaseline })).status).toBe(201);
+  const entry = await stack.request('POST', `/api/relocations/${fixtures.relocation}/employment`, { token: await stack.login('village.worker'), body: relocationJob });
+  fixtures.employmentEntry = entry.body.entryId;
 }, 240_000);
 afterAll(async () => {
   await stack?.stop();
@@ -138,6 +158,14 @@ async function householdWithoutCase(): Promise<string> {
 
 async function openCase(): Promise<string> {
   const res = await stack.request('POST', '/api/monitoring-cases', { token: await stack.login('village.worker'), body: intakeBody({ phone: '13900001111' }) });
+  expect(res.status).toBe(201);
+  return res.body.id;
+}
+const relocationBody = () => ({ household: { headName: '矩阵搬迁户', idNumber: newIdNumber(), villageCode: demoVillage, memberCount: 3, laborCapacity: 'full' }, siteCode: 'DJ-JZ-01', relocatedAt: '2026-06-01' });
+const relocationBaseline = { memberCount: 3, laborForceCount: 1, laborCapacity: 'full', skills: [], healthStatus: 'GOOD' };
+const relocationJob = { memberName: '矩阵成员', employer: '矩阵工厂', industry: '制造', monthlyPay: 3000, startDate: '2026-07-01' };
+async function relocationCase(): Promise<string> {
+  const res = await stack.request('POST', '/api/relocations', { token: await stack.login('town.reviewer'), body: relocationBody() });
   expect(res.status).toBe(201);
   return res.body.id;
 }
@@ -302,6 +330,36 @@ async function call(route: string, user: User): Promise<{ status: number; body: 
       return as('POST', `/api/users/${spareUserId}/password`, { password: 'matrix-password-2' });
     case 'GET /api/reports/monitoring':
       return as('GET', '/api/reports/monitoring');
+    case 'POST /api/imports/relocations': {
+      const form = new FormData();
+      const csv = `户主姓名,身份证号,村（社区）代码,家庭人口,劳动能力,安置点代码,搬迁入住日期\r\n矩阵,${newIdNumber()},${demoVillage},3,有劳动能力,DJ-JZ-01,2026-06-01\r\n`;
+      form.append('file', new Blob([Buffer.from(csv, 'utf8')]), 'relocations.csv');
+      const res = await fetch(`${stack.url}/api/imports/relocations`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {}, body: form });
+      return { status: res.status, body: await res.json() };
+    }
+    case 'GET /api/reports/relocation':
+      return as('GET', '/api/reports/relocation');
+    case 'GET /api/relocation-sites':
+      return as('GET', '/api/relocation-sites');
+    case 'POST /api/relocation-sites':
+      return as('POST', '/api/relocation-sites', { code: `MX-${++sequence}`, name: '矩阵安置点', townCode: demoTown, kind: 'SCATTERED', households: 1 });
+    case 'POST /api/relocations':
+      return as('POST', '/api/relocations', relocationBody());
+    case 'GET /api/relocations':
+      return listed(await as('GET', '/api/relocations?pageSize=100'), (c) => c.id === fixtures.relocation);
+    case 'GET /api/relocations/{id}':
+      return as('GET', `/api/relocations/${fixtures.relocation}`);
+    case 'POST /api/relocations/{id}/baseline':
+      // A case of its own per cell: the baseline is recorded once.
+      return as('POST', `/api/relocations/${await relocationCase()}/baseline`, relocationBaseline);
+    case 'POST /api/relocations/{id}/employment':
+      return as('POST', `/api/relocations/${fixtures.relocation}/employment`, relocationJob);
+    case 'PATCH /api/relocations/{id}/employment/{entryId}':
+      return as('PATCH', `/api/relocations/${fixtures.relocation}/employment/${fixtures.employmentEntry}`, { endDate: '2027-01-01' });
+    case 'POST /api/relocations/{id}/projects':
+      return as('POST', `/api/relocations/${fixtures.relocation}/projects`, { name: '矩阵项目', type: 'OTHER', startDate: '2026-07-01' });
+    case 'POST /api/relocations/{id}/visits':
+      return as('POST', `/api/relocations/${fixtures.relocation}/visits`, { atRisk: false, perCapitaIncome: 8000 });
     default:
       throw new Error(`no request written for ${route}: add it here and a row to the table`);
   }

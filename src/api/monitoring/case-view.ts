@@ -44,6 +44,7 @@ const timelineLabels: Record<string, string> = {
   POLICY_APPLIED: '调整适用政策版本',
   DEPARTMENT_ALERT: '部门筛查预警',
   ATTACHMENT_UPLOADED: '上传佐证材料',
+  RELOCATION_EVIDENCE: '易地搬迁后续扶持走访发现',
 };
 
 /** A case as the API shows it: labels in Chinese, the ID number masked, open tasks and the timeline. */
@@ -54,11 +55,12 @@ export async function loadCaseView(db: PrismaClient, caseId: string, now = new D
     db.measure.findMany({ where: { caseId }, orderBy: { id: 'asc' } }),
     db.followUpVisit.findMany({ where: { caseId }, orderBy: { at: 'desc' }, take: 12 }),
   ]);
-  const [tasks, timeline, places, alerts] = await Promise.all([
+  const [tasks, timeline, places, alerts, relocation] = await Promise.all([
     db.task.findMany({ where: { caseId, status: 'OPEN' }, orderBy: { openedAt: 'asc' } }),
     db.timelineEvent.findMany({ where: { caseId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] }),
     db.jurisdiction.findMany({ where: { code: { in: [row.villageCode, row.townCode] } }, select: { code: true, name: true } }),
     db.departmentAlert.findMany({ where: { caseId }, orderBy: [{ alertDate: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }] }),
+    db.relocationCase.findFirst({ where: { monitoringCaseId: caseId }, select: { id: true } }),
   ]);
   const nameOf = (code: string) => places.find((p) => p.code === code)?.name ?? null;
   const files = await caseAttachments(db, { process: 'monitoring', caseId });
@@ -103,6 +105,8 @@ export async function loadCaseView(db: PrismaClient, caseId: string, now = new D
       perCapitaIncome: Number(row.household.perCapitaIncome),
     },
     openTasks,
+    /** The relocation follow-up case that referred the household here (or added a finding), if any. */
+    relocationId: relocation?.id ?? null,
     /** 部门筛查预警 added to the case, oldest first. */
     alerts: alerts.map(departmentAlertView),
     measures: measures.map((m) => ({

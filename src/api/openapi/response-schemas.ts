@@ -159,6 +159,7 @@ export const caseViewSchema = named(
       perCapitaIncome: z.number(),
     }),
     openTasks: z.array(taskViewSchema),
+    relocationId: z.string().nullable().meta({ description: '转入本案件（或补充线索）的易地搬迁后续扶持案件' }),
     alerts: z.array(departmentAlertSchema),
     measures: z.array(
       z.object({

@@ -20,6 +20,7 @@ import { completeTaskSchema, inboxQuerySchema, reassignTaskSchema } from '../../
 import { idempotencyKeyHeaders } from '../idempotency-key';
 import { payloadsSchema } from '../temporal-codec-router';
 import { personalDataRouteDoc, userRouteDocs } from '../users/users-docs';
+import { relocationRouteDocs, relocationTag } from '../relocation/relocation-docs';
 import { bulkCompleteRouteDoc, delegationRouteDocs } from '../delegations/delegations-docs';
 import type { RouteDoc } from './registry';
 import {
@@ -60,6 +61,7 @@ export const tags = [
   { name: '认证', description: '登录、刷新令牌、退出' },
   { name: '监测对象', description: '防止返贫动态监测：登记、识别、走访、帮扶措施' },
   { name: '佐证材料', description: '案件的佐证材料：上传（JPEG、PNG、PDF）、校验后下载' },
+  relocationTag,
   { name: '任务', description: '待办任务：认领、办理（通过、退回补充、不予通过）' },
   { name: '部门预警', description: '行业部门上传筛查预警名单' },
   { name: '户籍迁移', description: '农户登记在村与村之间迁移，原乡镇和迁入乡镇都可查看' },
@@ -559,5 +561,6 @@ export const apiRoutes: readonly RouteDoc[] = [
     }),
   ]),
   ...routes('用户管理', userRouteDocs),
+  ...relocationRouteDocs,
   ...routes('代办委托', delegationRouteDocs),
 ];
