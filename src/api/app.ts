@@ -17,6 +17,7 @@ import { createImportsRouter } from './imports/imports-router';
 import { createAttachmentsRouter, defaultAttachmentMaxBytes, type AttachmentSettings } from './attachments/attachments-router';
 import { createPostgresAttachmentStore } from './attachments/attachment-store';
 import { findMonitoringCase } from './monitoring/case-attachments';
+import { findRelocationCase } from './relocation/case-attachments';
 import { createDocsRouter } from './openapi/docs-router';
 import { methodNotAllowed } from './openapi/method-not-allowed';
 import { apiRoutes } from './openapi/routes';
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps): Express {
   // One implementation for every process: relocation and cooperation mount it below their cases with their own findCase.
   app.use('/api/monitoring-cases/:id/attachments', createAttachmentsRouter({ ...deps, audit, settings: attachments, findCase: findMonitoringCase(deps.db) }));
   app.use('/api/monitoring-cases', createCasesRouter({ ...deps, audit }));
+  app.use('/api/relocations/:id/attachments', createAttachmentsRouter({ ...deps, audit, settings: attachments, findCase: findRelocationCase(deps.db) }));
   app.use('/api/relocations', createRelocationsRouter({ ...deps, audit }));
   app.use('/api/relocation-sites', createSitesRouter({ ...deps, audit }));
   app.use('/api/tasks', createTasksRouter({ ...deps, audit, metrics, processes: deps.processes ?? processRegistry }));

@@ -105,6 +105,9 @@ const table: Record<string, Row> = {
   'PATCH /api/relocations/{id}/employment/{entryId}':  [200,     200,     200,     403,     404,     404,     403,     404,      404,      401],
   'POST /api/relocations/{id}/projects':               [201,     201,     201,     403,     404,     404,     403,     404,      404,      401],
   'POST /api/relocations/{id}/visits':                 [201,     201,     201,     403,     404,     404,     403,     404,      404,      401],
+  // 佐证材料 of a relocation case: added by those who record its visits, downloaded by whoever reads it.
+  'POST /api/relocations/{id}/attachments':            [201,     201,     201,     403,     404,     404,     403,     404,      404,      401],
+  'GET /api/relocations/{id}/attachments/{attachmentId}': [200,   200,     200,     200,     404,     404,     200,     404,      404,      401],
   // A town's or the district's list; the neighbour town may upload, its rows in the demo town are rejected one by one.
   'POST /api/imports/relocations':                     [403,     403,     200,     200,     403,     403,     403,     403,      200,      401],
   'GET /api/reports/relocation':                       [200,     200,     200,     200,     403,     403,     200,     200,      200,      401],
@@ -248,10 +251,14 @@ async function call(route: string, user: User): Promise<{ status: number; body: 
     case 'PUT /api/monitoring-cases/{id}/policy':
       return as('PUT', `/api/monitoring-cases/${fixtures.monitored}/policy`, { version: 2 });
     case 'POST /api/monitoring-cases/{id}/attachments':
-      return uploadAttachment(token);
-    case 'GET /api/monitoring-cases/{id}/attachments/{attachmentId}': {
-      fixtureAttachment ||= (await uploadAttachment(await stack.login('village.worker'))).body.id;
-      const res = await fetch(`${stack.url}/api/monitoring-cases/${fixtures.open}/attachments/${fixtureAttachment}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      return uploadAttachment(token, `monitoring-cases/${fixtures.open}`);
+    case 'POST /api/relocations/{id}/attachments':
+      return uploadAttachment(token, `relocations/${fixtures.relocation}`);
+    case 'GET /api/monitoring-cases/{id}/attachments/{attachmentId}':
+    case 'GET /api/relocations/{id}/attachments/{attachmentId}': {
+      const base = route.includes('relocations') ? `relocations/${fixtures.relocation}` : `monitoring-cases/${fixtures.open}`;
+      fixtureAttachments[base] ||= (await uploadAttachment(await stack.login('village.worker'), base)).body.id;
+      const res = await fetch(`${stack.url}/api/${base}/attachments/${fixtureAttachments[base]}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
       const body = res.headers.get('content-type')?.startsWith('application/json') ? await res.json() : null;
       return { status: res.status, body };
     }
@@ -365,11 +372,11 @@ async function call(route: string, user: User): Promise<{ status: number; body: 
   }
 }
 
-let fixtureAttachment = '';
-async function uploadAttachment(token: string | undefined): Promise<{ status: number; body: any }> {
+const fixtureAttachments: Record<string, string> = {};
+async function uploadAttachment(token: string | undefined, base: string): Promise<{ status: number; body: any }> {
   const form = new FormData();
   form.append('file', new Blob([Buffer.from('%PDF-1.4\n%%EOF\n', 'latin1')]), 'matrix.pdf');
-  const res = await fetch(`${stack.url}/api/monitoring-cases/${fixtures.open}/attachments`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {}, body: form });
+  const res = await fetch(`${stack.url}/api/${base}/attachments`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {}, body: form });
   return { status: res.status, body: await res.json() };
 }
 

@@ -184,3 +184,25 @@ test('a visit, a measure plan and an objection cite files of their case; the tim
   expect(cited(plan.body.case, 'MEASURE_PLANNED')).toEqual([[contract.id], [contract.id]]);
   expect(cited(objection.body.case, 'OBJECTION_FILED')).toEqual([[notice.id]]);
 });
+
+test('the same implementation serves relocation cases: files added by those who record its visits, read in its scope', async () => {
+  const created = await flow.as('town.reviewer', 'POST', '/api/relocations', {
+    household: { headName: '搬迁户', idNumber: newIdNumber(), villageCode: '500154017001', memberCount: 3, laborCapacity: 'full' },
+    siteCode: 'DJ-JZ-01',
+    relocatedAt: '2026-06-01',
+  });
+  expect(created.status).toBe(201);
+  const relocation = created.body.id as string;
+  const form = new FormData();
+  form.append('file', new Blob([Uint8Array.from(jpegWithGps())]), '安置房照片.jpg');
+  const res = await fetch(`${stack.url}/api/relocations/${relocation}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${await stack.login('village.worker')}` }, body: form });
+  expect(res.status).toBe(201);
+  const file = (await res.json()) as any;
+  expect(file.sha256).toBe(sha256(jpegWithGps({ withExif: false })));
+  const got = await fetch(`${stack.url}/api/relocations/${relocation}/attachments/${file.id}`, { headers: { authorization: `Bearer ${await stack.login('town.reviewer')}` } });
+  expect(got.status).toBe(200);
+  expect(Buffer.from(await got.arrayBuffer()).equals(jpegWithGps({ withExif: false }))).toBe(true);
+  // Not through a monitoring case's path, and the row names its process.
+  expect((await download('village.worker', file.id, caseId)).status).toBe(404);
+  expect(await stack.db.attachment.findUniqueOrThrow({ where: { id: file.id } })).toMatchObject({ process: 'relocation', caseId: relocation });
+});

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import multer from 'multer';
-import { attachmentName, attachmentParamsSchema, refuseAttachmentUpload, sniffContentType, stripLocation, type AttachmentContentType, type CaseRef } from '../../domain/attachments';
+import type { Refusal } from '../../domain/errors';
+import { attachmentName, attachmentParamsSchema, sniffContentType, stripLocation, type AttachmentContentType, type CaseRef } from '../../domain/attachments';
 import { maskPersonalDataInText } from '../../domain/personal-data';
 import type { Actor } from '../../domain/roles';
 import type { Attachment, PrismaClient } from '../../generated/prisma/client';
@@ -20,9 +21,9 @@ export interface AttachmentSettings {
   keepLocation: boolean;
 }
 
-/** A case an attachment route serves: its reference and the village (or other jurisdiction) it lies in. */
+/** A case an attachment route serves: its reference, and why an actor who may read it may not add files (its process's rule). */
 export interface AttachableCase extends CaseRef {
-  jurisdictionCode: string;
+  refuseUpload(actor: Actor): Refusal | null;
 }
 
 /**
@@ -103,7 +104,7 @@ export function createAttachmentsRouter({
     const actor = actorOf(req);
     // Scope and role are checked before the upload is read.
     const target = await caseOf(req, actor);
-    const refusal = refuseAttachmentUpload(actor, target.jurisdictionCode);
+    const refusal = target.refuseUpload(actor);
     if (refusal) throw refusalError(refusal);
     const file = await receiveFile(req, res);
     const contentType = sniffContentType(file.buffer);

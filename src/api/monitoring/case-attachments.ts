@@ -1,4 +1,5 @@
 import { canReadCase } from '../../domain/access';
+import { refuseAttachmentUpload } from '../../domain/attachments';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { FindCase } from '../attachments/attachments-router';
 
@@ -7,6 +8,6 @@ export function findMonitoringCase(db: PrismaClient): FindCase {
   return async (caseId, actor) => {
     const row = await db.monitoringCase.findUnique({ where: { id: caseId }, select: { id: true, villageCode: true } });
     if (!row || !canReadCase(actor, row.villageCode)) return null;
-    return { process: 'monitoring', caseId: row.id, jurisdictionCode: row.villageCode };
+    return { process: 'monitoring', caseId: row.id, refuseUpload: (who) => refuseAttachmentUpload(who, row.villageCode) };
   };
 }

@@ -78,7 +78,6 @@ const idParams = (what: string) =>
   z.object({ id: z.string().min(1).meta({ description: `${what} id（UUID）`, examples: ['3f1c2a9e-8d7b-4c55-9a61-2b0e4d6f7a81'] }) });
 const caseParams = idParams('案件');
 const taskParams = idParams('任务');
-const attachmentDownloadParams = caseParams.extend(attachmentParamsSchema.shape);
 
 const caseNotFound = '案件不存在或不在您的辖区内';
 const workflowRefusals = {
@@ -94,6 +93,49 @@ const intakeExample = {
   perCapitaIncome: 5600,
   note: '因病支出较大',
 };
+
+/**
+ * The evidence-file routes below one process's cases (one implementation, src/api/attachments): who uploads is the
+ * process's rule (monitoring: the village, town and district caseworkers of the case; relocation: those who record its
+ * visits), who downloads whoever reads the case.
+ */
+function attachmentRouteDocs(base: '/api/monitoring-cases' | '/api/relocations', operation: string, what: string): Omit<RouteDoc, 'tags'>[] {
+  const params = idParams(what);
+  return [
+    {
+      method: 'post',
+      path: `${base}/{id}/attachments`,
+      operationId: `upload${operation}Attachment`,
+      summary: `上传佐证材料（${what}）`,
+      description:
+        '可办理该案件的人员上传一份佐证材料（multipart，字段名 file）：JPEG、PNG 或 PDF，按文件内容识别（与扩展名无关），不超过 `ATTACHMENT_MAX_BYTES`（默认 10 MB）。照片中的位置信息（JPEG 的 EXIF/XMP 段、PNG 的 eXIf/XMP 块）在保存前去除（`ATTACHMENT_KEEP_LOCATION=true` 时保留）；`sha256` 是保存内容的校验值。办理任务、走访、异议、帮扶措施时可在 `attachmentIds` 中引用。记入审计日志（`attachment.upload`）。',
+      auth: true,
+      params,
+      body: { multipartFile: { description: '佐证材料（JPEG、PNG 或 PDF），字段名 file' } },
+      responses: {
+        201: { description: '已保存', schema: attachmentSchema },
+        400: '不是 JPEG/PNG/PDF、超过大小上限、图片结构不完整或没有文件（issues 中说明）',
+        403: '能查看但不能办理该案件（如系统管理员）',
+        404: '案件不存在或不在您的辖区内',
+      },
+    },
+    {
+      method: 'get',
+      path: `${base}/{id}/attachments/{attachmentId}`,
+      operationId: `download${operation}Attachment`,
+      summary: `下载佐证材料（${what}）`,
+      description:
+        '能查看该案件的人员下载其佐证材料（附件）。下载前重新计算 SHA-256：与上传时的校验值不一致（被篡改或损坏）时不予下载，答复 409 并记入审计日志（`attachment.integrity_failure`）；每次下载记入审计日志（`attachment.download`）。',
+      auth: true,
+      params: params.extend(attachmentParamsSchema.shape),
+      responses: {
+        200: { description: '文件内容（附件）', files: ['image/jpeg', 'image/png', 'application/pdf'] },
+        404: '案件不存在或不在您的辖区内，或该案件没有这份佐证材料',
+        409: '文件校验失败（内容与校验值不一致或已丢失），不予下载',
+      },
+    },
+  ];
+}
 
 /** The routes of one tag. */
 const routes = (tag: Tag, list: Omit<RouteDoc, 'tags'>[]): RouteDoc[] => list.map((r) => ({ ...r, tags: [tag] }));
@@ -322,40 +364,7 @@ export const apiRoutes: readonly RouteDoc[] = [
       },
     }),
   ]),
-  ...routes('佐证材料', [
-    ({
-      method: 'post',
-      path: '/api/monitoring-cases/{id}/attachments',
-      operationId: 'uploadCaseAttachment',
-      summary: '上传佐证材料',
-      description:
-        '案件所在村、乡镇的经办人员和区级审批人员上传一份佐证材料（multipart，字段名 file）：JPEG、PNG 或 PDF，按文件内容识别（与扩展名无关），不超过 `ATTACHMENT_MAX_BYTES`（默认 10 MB）。照片中的位置信息（JPEG 的 EXIF/XMP 段、PNG 的 eXIf/XMP 块）在保存前去除（`ATTACHMENT_KEEP_LOCATION=true` 时保留）；`sha256` 是保存内容的校验值。办理任务时可在 `attachmentIds` 中引用。记入审计日志（`attachment.upload`）。',
-      auth: true,
-      params: caseParams,
-      body: { multipartFile: { description: '佐证材料（JPEG、PNG 或 PDF），字段名 file' } },
-      responses: {
-        201: { description: '已保存', schema: attachmentSchema },
-        400: '不是 JPEG/PNG/PDF、超过大小上限、图片结构不完整或没有文件（issues 中说明）',
-        403: '系统管理员只能查看，不能上传',
-        404: caseNotFound,
-      },
-    }),
-    ({
-      method: 'get',
-      path: '/api/monitoring-cases/{id}/attachments/{attachmentId}',
-      operationId: 'downloadCaseAttachment',
-      summary: '下载佐证材料',
-      description:
-        '能查看该案件的人员下载其佐证材料（附件）。下载前重新计算 SHA-256：与上传时的校验值不一致（被篡改或损坏）时不予下载，答复 409 并记入审计日志（`attachment.integrity_failure`）；每次下载记入审计日志（`attachment.download`）。',
-      auth: true,
-      params: attachmentDownloadParams,
-      responses: {
-        200: { description: '文件内容（附件）', files: ['image/jpeg', 'image/png', 'application/pdf'] },
-        404: '案件不存在或不在您的辖区内，或该案件没有这份佐证材料',
-        409: '文件校验失败（内容与校验值不一致或已丢失），不予下载',
-      },
-    }),
-  ]),
+  ...routes('佐证材料', [...attachmentRouteDocs('/api/monitoring-cases', 'MonitoringCase', '防止返贫监测案件'), ...attachmentRouteDocs('/api/relocations', 'Relocation', '易地搬迁后续扶持案件')]),
   ...routes('任务', [
     ({
       method: 'get',
