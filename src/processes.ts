@@ -1,5 +1,7 @@
 import { createMonitoringActivities, legacyMonitoringRecorders, writeMonitoringChange } from './activities/monitoring/monitoring-activities';
 import type { ActivityDeps } from './activities/deps';
+import { createCooperationActivities, writeCooperationChange } from './activities/cooperation/cooperation-activities';
+import { cooperationProcess } from './domain/cooperation/process';
 import type { CaseWriter } from './activities/tasks/task-activities';
 import { monitoringProcess } from './domain/monitoring/process';
 import { createRelocationActivities, writeRelocationChange } from './activities/relocation/relocation-activities';
@@ -31,6 +33,7 @@ export const processModules: readonly ProcessModule[] = [
     legacyRecorders: legacyMonitoringRecorders,
   },
   { definition: relocationProcess, writeChange: writeRelocationChange, activities: createRelocationActivities },
+  { definition: cooperationProcess, writeChange: writeCooperationChange, activities: createCooperationActivities },
 ];
 
 export const processRegistry = createProcessRegistry(processModules.map((m) => m.definition));

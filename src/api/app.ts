@@ -27,6 +27,8 @@ import { createRelocationsRouter } from './relocation/relocations-router';
 import { createSitesRouter } from './relocation/sites-router';
 import { createRelocationReportRouter } from './relocation/report-router';
 import { createRelocationImportRouter } from './relocation/import-router';
+import { createCooperationRouter } from './cooperation/cooperation-router';
+import { createCooperationReportRouter } from './cooperation/cooperation-report';
 import { createPolicyRouter } from './policy/policy-router';
 import { createReportsRouter } from './reports/reports-router';
 import { createTasksRouter } from './tasks/tasks-router';
@@ -106,6 +108,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/reports/relocation', createRelocationReportRouter({ ...deps, audit }));
   app.use('/api/delegations', createDelegationsRouter({ ...deps, audit }));
   app.use('/api/reports', createReportsRouter({ ...deps, audit }));
+  app.use('/api/reports/cooperation', createCooperationReportRouter({ ...deps, audit }));
+  app.use('/api/cooperation', createCooperationRouter({ ...deps, audit, processes: deps.processes ?? processRegistry }));
   app.use(methodNotAllowed(apiRoutes));
   app.use(notFoundRoute);
   app.use(errorHandler(deps.logger));

@@ -44,6 +44,11 @@ export const auditActions = [
   'attachment.download',
   'attachment.integrity_failure',
   'policy.change',
+  /** 协作帮扶: a plan created, a partner or indicator added, a quarterly report filed, a plan amended. */
+  'cooperation.plan_create',
+  'cooperation.reference_create',
+  'cooperation.report',
+  'cooperation.amend',
   'import.run',
   /** 易地扶贫搬迁后续扶持: a case opened, its baseline, ledgers and visits; sites kept by admins. */
   'relocation.start',

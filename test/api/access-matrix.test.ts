@@ -111,12 +111,25 @@ const table: Record<string, Row> = {
   // A town's or the district's list; the neighbour town may upload, its rows in the demo town are rejected one by one.
   'POST /api/imports/relocations':                     [403,     403,     200,     200,     403,     403,     403,     403,      200,      401],
   'GET /api/reports/relocation':                       [200,     200,     200,     200,     403,     403,     200,     200,      200,      401],
+  // 协作帮扶: the cooperation office plans and amends; the district sees all; a department its own tasks' plans and
+  // reports on them; village and town users have no part. Partners and indicators are read by those and admins.
+  'GET /api/cooperation/partners':                     [403,     403,     403,     200,     200,     200,     200,     403,      403,      401],
+  'POST /api/cooperation/partners':                    [403,     403,     403,     403,     403,     201,     403,     403,      403,      401],
+  'GET /api/cooperation/indicators':                   [403,     403,     403,     200,     200,     200,     200,     403,      403,      401],
+  'POST /api/cooperation/indicators':                  [403,     403,     403,     403,     403,     201,     403,     403,      403,      401],
+  'POST /api/cooperation/plans':                       [403,     403,     403,     403,     403,     201,     403,     403,      403,      401],
+  'GET /api/cooperation/plans':                        [403,     403,     403,     '+',     '+',     '+',     403,     403,      403,      401],
+  'GET /api/cooperation/plans/{id}':                   [403,     403,     403,     200,     200,     200,     403,     403,      403,      401],
+  // The fixture's task is 民政's: only its officer reports on it.
+  'POST /api/cooperation/plans/{id}/tasks/{taskId}/reports': [403, 403,     403,     403,     201,     403,     403,     403,      403,      401],
+  'POST /api/cooperation/plans/{id}/amendments':       [403,     403,     403,     403,     403,     201,     403,     403,      403,      401],
+  'GET /api/reports/cooperation':                      [403,     403,     403,     200,     403,     200,     200,     403,      403,      401],
 };
 
 const neighbourTown = '500154018';
 let stack: Stack;
 /** A case in HOME_VISIT (the village's visit and the departments' data matching open), one posted, one monitored. */
-const fixtures = { open: '', posted: '', monitored: '', homeVisitTask: '', transfer: '', relocation: '', employmentEntry: '' };
+const fixtures = { open: '', posted: '', monitored: '', homeVisitTask: '', transfer: '', relocation: '', employmentEntry: '', plan: '', planTask: '' };
 let spareUserId = '';
 
 beforeAll(async () => {
@@ -147,6 +160,7 @@ beforeAll(async () => {
   expect((await stack.request('POST', `/api/relocations/${fixtures.relocation}/baseline`, { token: await stack.login('village.worker'), body: relocationBaseline })).status).toBe(201);
   const entry = await stack.request('POST', `/api/relocations/${fixtures.relocation}/employment`, { token: await stack.login('village.worker'), body: relocationJob });
   fixtures.employmentEntry = entry.body.entryId;
+  await cooperationPlan();
 }, 240_000);
 afterAll(async () => {
   await stack?.stop();
@@ -196,6 +210,29 @@ async function monitoredCase(): Promise<string> {
   await taskOf('village.worker', id, 'VISIT');
   return id;
 }
+
+/** A cooperation plan of this year with one task of 民政 (the demo officer's department). */
+async function cooperationPlan() {
+  const year = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear();
+  const res = await stack.request('POST', '/api/cooperation/plans', {
+    token: await stack.login('coordinator'),
+    body: {
+      partnerCode: 'JIANGJIN',
+      year,
+      agreedAt: `${year}-02-15`,
+      targets: [{ indicator: 'FISCAL_FUNDS', target: 100 }],
+      tasks: [{ title: '矩阵测试任务', category: 'LIVELIHOOD', responsibleUnit: 'CIVIL_AFFAIRS', dueDate: `${year}-12-31`, indicators: ['FISCAL_FUNDS'] }],
+    },
+  });
+  expect(res.status).toBe(201);
+  fixtures.plan = res.body.id;
+  fixtures.planTask = res.body.tasks[0].id;
+}
+let planYears = 0;
+const beijingPeriod = () => {
+  const now = new Date(Date.now() + 8 * 3_600_000);
+  return `${now.getUTCFullYear()}Q${Math.floor(now.getUTCMonth() / 3) + 1}`;
+};
 
 /** A type per user: a second measure of one type would overlap the first, and be refused for that instead. */
 const measureTypes: Partial<Record<User, string>> = {
@@ -367,6 +404,27 @@ async function call(route: string, user: User): Promise<{ status: number; body: 
       return as('POST', `/api/relocations/${fixtures.relocation}/projects`, { name: '矩阵项目', type: 'OTHER', startDate: '2026-07-01' });
     case 'POST /api/relocations/{id}/visits':
       return as('POST', `/api/relocations/${fixtures.relocation}/visits`, { atRisk: false, perCapitaIncome: 8000 });
+    case 'GET /api/cooperation/partners':
+      return as('GET', '/api/cooperation/partners');
+    case 'POST /api/cooperation/partners':
+      return as('POST', '/api/cooperation/partners', { name: `矩阵企业 ${++sequence}`, kind: 'ENTERPRISE' });
+    case 'GET /api/cooperation/indicators':
+      return as('GET', '/api/cooperation/indicators');
+    case 'POST /api/cooperation/indicators':
+      return as('POST', '/api/cooperation/indicators', { code: `MATRIX_${++sequence}`, label: `矩阵指标 ${sequence}`, unit: '个' });
+    case 'POST /api/cooperation/plans':
+      // A year of its own per call (one plan per partner and year); only the coordinator's is created.
+      return as('POST', '/api/cooperation/plans', { partnerCode: 'WANSHENG', year: 2041 + planYears++, agreedAt: '2041-02-15', targets: [{ indicator: 'DONATIONS', target: 10 }], tasks: [] });
+    case 'GET /api/cooperation/plans':
+      return listed(await as('GET', '/api/cooperation/plans?pageSize=100'), (p) => p.id === fixtures.plan);
+    case 'GET /api/cooperation/plans/{id}':
+      return as('GET', `/api/cooperation/plans/${fixtures.plan}`);
+    case 'POST /api/cooperation/plans/{id}/tasks/{taskId}/reports':
+      return as('POST', `/api/cooperation/plans/${fixtures.plan}/tasks/${fixtures.planTask}/reports`, { period: beijingPeriod(), actuals: { FISCAL_FUNDS: 10 } });
+    case 'POST /api/cooperation/plans/{id}/amendments':
+      return as('POST', `/api/cooperation/plans/${fixtures.plan}/amendments`, { amendment: { kind: 'CHANGE_TARGET', indicator: 'FISCAL_FUNDS', target: 100 + ++sequence }, reason: '矩阵测试' });
+    case 'GET /api/reports/cooperation':
+      return as('GET', '/api/reports/cooperation');
     default:
       throw new Error(`no request written for ${route}: add it here and a row to the table`);
   }

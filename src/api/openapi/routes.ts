@@ -22,6 +22,7 @@ import { payloadsSchema } from '../temporal-codec-router';
 import { personalDataRouteDoc, userRouteDocs } from '../users/users-docs';
 import { relocationRouteDocs, relocationTag } from '../relocation/relocation-docs';
 import { bulkCompleteRouteDoc, delegationRouteDocs } from '../delegations/delegations-docs';
+import { cooperationReportRouteDoc, cooperationRouteDocs } from '../cooperation/cooperation-docs';
 import type { RouteDoc } from './registry';
 import {
   attachmentSchema,
@@ -68,6 +69,7 @@ export const tags = [
   { name: '政策设置', description: '办理时限、监测线等政策参数，按版本生效' },
   { name: '审计日志', description: '操作留痕与哈希链校验' },
   { name: '报表', description: '防止返贫动态监测报表：JSON、CSV、XLSX' },
+  { name: '协作帮扶', description: '协作帮扶年度计划：协作伙伴、指标、任务、季度报告、计划调整、年终评定' },
   { name: '用户管理', description: '系统管理员管理用户账号：新建、修改角色辖区部门、停用、重置密码' },
   { name: '代办委托', description: '缺勤期间的代办人：设置、查看、撤销；代办人代为办理被代办人的待办' },
   { name: '系统', description: '健康检查、接口文档、Temporal 编解码' },
@@ -569,6 +571,7 @@ export const apiRoutes: readonly RouteDoc[] = [
       },
     }),
   ]),
+  ...routes('协作帮扶', [...cooperationRouteDocs, cooperationReportRouteDoc]),
   ...routes('用户管理', userRouteDocs),
   ...relocationRouteDocs,
   ...routes('代办委托', delegationRouteDocs),
