@@ -10,6 +10,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 
 COPY . .
 RUN npm run db:generate
+# The web app the API serves at / (web/dist).
+RUN npm run web:build
 
 ENV NODE_ENV=production
 # The app runs unprivileged; DATA_DIR (default ./data) is the one place it may write.

@@ -4,9 +4,9 @@ const tseslint = require('typescript-eslint');
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'worker_threads', 'timers'];
 
 module.exports = tseslint.config(
-  { ignores: ['src/generated/**', 'node_modules/**', 'dist/**', 'data/**', '.tools/**', 'bench/results/**', '**/*.cjs', '**/*.js'] },
+  { ignores: ['src/generated/**', 'node_modules/**', 'dist/**', 'web/dist/**', 'data/**', '.tools/**', 'bench/results/**', 'test-results/**', '**/*.cjs', '**/*.js', '**/*.d.ts'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
     extends: [tseslint.configs.base],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: __dirname } },
     rules: {
@@ -78,6 +78,21 @@ module.exports = tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         { patterns: [{ group: ['**/monitoring', '**/monitoring/**', '**/relocation', '**/relocation/**', '**/cooperation', '**/cooperation/**', '**/processes', '**/workflows', '**/workflows/**'], message: 'The task kit imports no process (and the API and activities no workflow file).' }] },
+      ],
+    },
+  },
+  {
+    // The web app runs in the browser: from the server's code it may import only the pure domain (labels, the ID check).
+    files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: nodeBuiltins, message: 'The web app runs in the browser: no Node built-ins.' },
+            { group: ['**/src/activities/**', '**/src/api/**', '**/src/workflows/**', '**/src/db/**', '**/src/generated/**', '**/src/embedded/**', '**/src/demo/**', '**/src/temporal/**'], message: 'The web app shares only src/domain with the server; it talks to the rest through /api.' },
+          ],
+        },
       ],
     },
   },

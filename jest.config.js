@@ -1,4 +1,4 @@
-/** Layers: unit (pure domain), workflows (time-skipping server), db, api and deploy (real servers), chaos (faults under load). */
+/** Layers: unit (pure domain), workflows (time-skipping server), db, api and deploy (real servers), web (the app in Chromium), chaos (faults under load). */
 const layer = (name, extra = {}) => ({
   displayName: name,
   testEnvironment: 'node',
@@ -16,6 +16,7 @@ module.exports = {
     layer('api'),
     layer('deploy'),
     layer('e2e'),
+    layer('web'),
     layer('chaos'),
   ],
   // Tests talk to real servers that take seconds to start; none of them is a timing assertion.

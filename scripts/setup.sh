@@ -46,4 +46,15 @@ else
   "${pip[@]}" install --disable-pip-version-check --progress-bar off --target "$SCHEMATHESIS_TOOLS" "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
+# The browser tests (test/web) drive Debian's Chromium through playwright-core, with CJK fonts for the Chinese pages.
+if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then
+  echo "setup: chromium and fonts-noto-cjk present"
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "setup: installing chromium and fonts-noto-cjk with apt-get"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+else
+  echo "setup: chromium or fonts-noto-cjk missing; the browser tests (test/web) need them:" >&2
+  echo "setup:   sudo apt-get install -y chromium fonts-noto-cjk" >&2
+fi
+
 npm run --silent db:generate

@@ -18,6 +18,7 @@ import { createPayloadCodec, type PayloadKey } from './temporal/payload-codec';
 import { createTemporalRuntimeLogger } from './temporal/runtime-logger';
 import { createWorkerMetrics } from './temporal/worker-metrics';
 import { parseHostPort, serveMetrics, type MetricsServer } from './metrics/serve';
+import { webDistDir } from './embedded/web-build';
 import { createAssistFlowWorker } from './worker-runtime';
 
 /** Builders of the real clients, shared by the composition roots (worker, server, start) and nothing else. */
@@ -135,6 +136,7 @@ export async function runApi(config: Config, endpoints: Endpoints, logger: Logge
     attachments: { store: attachmentStoreFor(config, db), maxBytes: config.ATTACHMENT_MAX_BYTES, keepLocation: config.ATTACHMENT_KEEP_LOCATION },
     security: { refreshTtl: config.AUTH_REFRESH_TTL, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY, metricsToken: config.METRICS_TOKEN },
     metrics,
+    webDist: webDistDir,
   });
   const host = apiHost(config);
   const server: Server = await new Promise((resolve, reject) => {
@@ -169,8 +171,10 @@ export function stopOnSignals(logger: Logger, parts: () => Running[]): void {
     }
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  // `on`, not `once`: a second signal while stopping (tsx relays Ctrl-C again when the busy child is slow to
+  // acknowledge it) must not find no listener, which tsx's preflight turns into exit 130 mid-stop.
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 /** The endpoints of an external deployment; each missing one is named. */

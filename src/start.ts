@@ -8,6 +8,7 @@ import { demoPassword, demoUsers, seedDemoData } from './demo/seed';
 import { startEmbeddedPostgres } from './embedded/postgres';
 import { startSmtpCatcher } from './embedded/smtp-catcher';
 import { startTemporalDevServer } from './embedded/temporal-dev-server';
+import { ensureWebApp } from './embedded/web-build';
 import { createLogger } from './logger';
 import { parsePayloadKeys, type PayloadKey } from './temporal/payload-codec';
 
@@ -25,6 +26,8 @@ async function main() {
   const dataDir = path.resolve(config.DATA_DIR);
   const urls: [string, string][] = [];
   const publicUrl = config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+  // The web app is built before anything starts, so a build error stops the start with vite's message.
+  if (ensureWebApp()) logger.info('web app built', { dir: 'web/dist' });
 
   let temporalAddress = config.TEMPORAL_ADDRESS;
   if (!temporalAddress) {
@@ -76,7 +79,7 @@ async function main() {
   parts.push(await runWorker(config, endpoints, logger, db));
   const api = await runApi(config, endpoints, logger, db);
   parts.push(api);
-  urls.unshift(['API', `${api.url}/api`], ['Health', `${api.url}/api/health`]);
+  urls.unshift(['Web app', `${api.url}/`], ['API', `${api.url}/api`], ['Health', `${api.url}/api/health`]);
 
   const width = Math.max(...urls.map(([name]) => name.length));
   const lines = [

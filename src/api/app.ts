@@ -37,6 +37,7 @@ import { createUsersRouter } from './users/users-router';
 import { createDelegationsRouter } from './delegations/delegations-router';
 import { processRegistry } from '../processes';
 import type { ProcessRegistry } from '../domain/tasks/process';
+import { createWebAppRouter } from './web-app-router';
 import { corsFor } from './cors';
 import { requestLog } from './request-log';
 import { createApiMetrics, type ApiMetrics } from './metrics/api-metrics';
@@ -63,6 +64,8 @@ export interface AppDeps {
   audit?: AuditLog;
   /** Defaults to every registered process (src/processes.ts). */
   processes?: ProcessRegistry;
+  /** The built web app (web/dist), served at `/` when it exists. */
+  webDist?: string;
 }
 
 /** The HTTP API. `listen` and shutdown live in the composition roots. */
@@ -83,6 +86,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(rejectNulCharacters);
   app.use(createDocsRouter()); // public: /api/openapi.json and /docs
   app.use(createMetricsRouter(metrics, deps.security?.metricsToken)); // loopback or METRICS_TOKEN
+  if (deps.webDist) app.use(createWebAppRouter(deps.webDist)); // public: the app's files, GET of non-/api paths
   app.use('/api/health', createHealthRouter(deps));
   app.use('/api/auth', createAuthRouter({ ...deps, audit, sessions, loginThrottle, metrics }));
   app.use('/api/temporal-codec', createTemporalCodecRouter({ ...deps, audit })); // requireAuth inside, after the CORS preflight

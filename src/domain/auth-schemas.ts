@@ -19,6 +19,16 @@ export function passwordProblem(password: string): string | null {
   return result.success ? null : result.error.issues[0].message;
 }
 
+/** The body of a refresh. Without `refreshToken` the web app's HttpOnly cookie carries it (still a JSON body: see auth-router). */
 export const refreshSchema = z.object({
-  refreshToken: z.string({ error: '请提供 refreshToken' }).min(1, '请提供 refreshToken').max(500),
+  refreshToken: z.string({ error: '请提供 refreshToken' }).min(1, '请提供 refreshToken').max(500).optional(),
+});
+
+/** The refresh cookie, as the OpenAPI document describes it. */
+export const refreshCookieSchema = z.object({
+  assistflow_refresh: z
+    .string()
+    .max(500)
+    .optional()
+    .meta({ description: '网页端登录时设置的刷新令牌 Cookie（HttpOnly、SameSite=Strict、Path=/api/auth）；请求体中没有 refreshToken 时使用' }),
 });

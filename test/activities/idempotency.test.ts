@@ -125,6 +125,8 @@ test('an overdue notice retried sends one email per level, to the right people, 
   for (const m of forCase()) {
     expect(m.text).not.toContain(household.idNumber);
     expect(m.text).not.toContain(household.headName);
+    // The web app's case page (login first).
+    expect(m.text).toContain(`查看（请先登录）：http://assistflow.test/cases/${caseId}`);
   }
   expect(await db.notification.count({ where: { caseId, sentAt: { not: null } } })).toBe(2);
   expect((await db.task.findUniqueOrThrow({ where: { id: task.id } })).escalationLevel).toBe(1);

@@ -113,6 +113,74 @@ describe('tokens', () => {
   });
 });
 
+describe("the web app's refresh cookie", () => {
+  const post = (path: string, init: { body?: string; cookie?: string; type?: string; token?: string } = {}) =>
+    fetch(stack.url + path, {
+      method: 'POST',
+      headers: {
+        ...(init.type !== undefined ? { 'content-type': init.type } : init.body !== undefined && { 'content-type': 'application/json' }),
+        ...(init.cookie && { cookie: init.cookie }),
+        ...(init.token && { authorization: `Bearer ${init.token}` }),
+      },
+      body: init.body,
+    });
+  const cookieOf = (res: Response) => res.headers.get('set-cookie') ?? '';
+  const valueOf = (setCookie: string) => /^assistflow_refresh=([^;]*)/.exec(setCookie)?.[1] ?? '';
+
+  test('login sets it HttpOnly, SameSite=Strict, on /api/auth only, until the session ends (not Secure over plain HTTP)', async () => {
+    const res = await post('/api/auth/login', { body: JSON.stringify({ username: 'village.worker', password: demoPassword }) });
+    const body = (await res.json()) as { refreshToken: string; refreshTokenExpiresAt: string };
+    const cookie = cookieOf(res);
+    expect(decodeURIComponent(valueOf(cookie))).toBe(body.refreshToken);
+    expect(cookie).toMatch(/; Path=\/api\/auth(;|$)/);
+    expect(cookie).toMatch(/; HttpOnly(;|$)/);
+    expect(cookie).toMatch(/; SameSite=Strict(;|$)/);
+    expect(cookie).not.toMatch(/Secure/);
+    expect(Date.parse(/Expires=([^;]+)/.exec(cookie)![1])).toBe(Math.floor(Date.parse(body.refreshTokenExpiresAt) / 1000) * 1000);
+  });
+
+  test('refresh with an empty JSON body takes the cookie, rotates it, and a reused cookie ends the session and is cleared', async () => {
+    const first = cookieOf(await post('/api/auth/login', { body: JSON.stringify({ username: 'village.worker', password: demoPassword }) }));
+    const refreshed = await post('/api/auth/refresh', { body: '{}', cookie: `assistflow_refresh=${valueOf(first)}` });
+    expect(refreshed.status).toBe(200);
+    const body = (await refreshed.json()) as { token: string; refreshToken: string };
+    const second = cookieOf(refreshed);
+    expect(decodeURIComponent(valueOf(second))).toBe(body.refreshToken);
+    expect(valueOf(second)).not.toBe(valueOf(first));
+    expect((await inbox(body.token)).status).toBe(200);
+
+    const reused = await post('/api/auth/refresh', { body: '{}', cookie: `assistflow_refresh=${valueOf(first)}` });
+    expect(reused.status).toBe(401);
+    expect(cookieOf(reused)).toMatch(/^assistflow_refresh=;.*Expires=Thu, 01 Jan 1970/);
+    expect((await post('/api/auth/refresh', { body: '{}', cookie: `assistflow_refresh=${valueOf(second)}` })).status).toBe(401);
+  });
+
+  test('the body\'s refresh token goes first; without a JSON body the cookie is not used (a cross-site form cannot send JSON)', async () => {
+    const pair = await freshLogin();
+    const cookie = `assistflow_refresh=${encodeURIComponent('not-the-token')}`;
+    expect((await post('/api/auth/refresh', { body: JSON.stringify({ refreshToken: pair.refreshToken }), cookie })).status).toBe(200);
+
+    const other = cookieOf(await post('/api/auth/login', { body: JSON.stringify({ username: 'village.worker', password: demoPassword }) }));
+    const form = await post('/api/auth/refresh', { body: 'refreshToken=', type: 'application/x-www-form-urlencoded', cookie: `assistflow_refresh=${valueOf(other)}` });
+    expect(form.status).toBe(400);
+    // Nothing rotated: the cookie still works with a JSON body.
+    expect((await post('/api/auth/refresh', { body: '{}', cookie: `assistflow_refresh=${valueOf(other)}` })).status).toBe(200);
+  });
+
+  test('neither body token nor cookie: 400 naming refreshToken', async () => {
+    const res = await post('/api/auth/refresh', { body: '{}' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'validation', issues: [{ path: 'refreshToken', message: expect.stringContaining('请提供 refreshToken') }] });
+  });
+
+  test('logout clears it', async () => {
+    const pair = await freshLogin();
+    const res = await post('/api/auth/logout', { token: pair.token });
+    expect(res.status).toBe(204);
+    expect(cookieOf(res)).toMatch(/^assistflow_refresh=;.*Path=\/api\/auth/);
+  });
+});
+
 describe('login lockout', () => {
   test('5 failures lock the username for 15 minutes with a reason saying until when; even the right password is refused then', async () => {
     const user = await stack.db.user.findUniqueOrThrow({ where: { username: 'lock.target' } });

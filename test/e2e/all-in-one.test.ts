@@ -57,6 +57,11 @@ test('with nothing configured it serves the API, the Temporal UI and caught mail
     expect(output).toContain(url); // every URL is printed
   }
   expect((await fetch(`${api}/api/health`)).status).toBe(200);
+  // The web app, its URL printed first; its routes load index.html.
+  expect(output.indexOf(`${api}/\n`)).toBeGreaterThan(-1);
+  expect(output.indexOf(`${api}/\n`)).toBeLessThan(output.indexOf(`${api}/api`));
+  const app = await fetch(`${api}/cases/some-case`);
+  expect([app.status, app.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
   expect((await fetch(`http://127.0.0.1:${ports.TEMPORAL_UI_PORT}/`)).status).toBe(200);
   expect((await fetch(`http://127.0.0.1:${ports.EMBEDDED_MAIL_UI_PORT}/`)).status).toBe(200);
 

@@ -18,6 +18,7 @@ import { temporalTestServerPath } from '../../src/embedded/paths';
 import { ensureSearchAttributes } from '../../src/embedded/search-attributes-setup';
 import { startSmtpCatcher, type SmtpCatcher } from '../../src/embedded/smtp-catcher';
 import { startTemporalDevServer } from '../../src/embedded/temporal-dev-server';
+import { webDistDir } from '../../src/embedded/web-build';
 import type { PrismaClient } from '../../src/generated/prisma/client';
 import { createLogger } from '../../src/logger';
 import { assistFlowDataConverter } from '../../src/temporal/data-converter';
@@ -60,6 +61,8 @@ export interface Stack {
 export interface StackOptions {
   /** `dev` (default): `temporal server start-dev`, real time. `time-skipping`: the SDK's test server, time moved by `skip`. */
   temporal?: 'dev' | 'time-skipping';
+  /** Serve the built web app (web/dist) at `/`, as `npm start` does: the browser tests (test/web). */
+  webApp?: boolean;
   /** The test file installed the Temporal runtime itself (installTemporalRuntime, with its metrics exporter): leave it. */
   runtimeInstalled?: boolean;
   /** Activity interceptors for the worker, as the worker process passes them (src/temporal/worker-metrics.ts). */
@@ -138,6 +141,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     temporal: { client: temporal, taskQueue, namespace: 'default', payloadCodec, uiOrigin: temporalUiOrigin },
     tokens: createTokenService('test-secret-that-is-long-enough-0123456789', 'PT1H'),
     logger,
+    ...(options.webApp && { webDist: webDistDir }),
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

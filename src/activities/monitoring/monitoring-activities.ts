@@ -4,6 +4,7 @@ import type { MonitoringChange, OpenCaseRequest, OpenCaseResult } from '../../do
 import { openMonitoringCase } from './intake';
 import type { Transition } from '../../domain/tasks/messages';
 import type { ActivityDeps } from '../deps';
+import { casePlace } from '../mail/case-link';
 import { beijingTime, sendOnce } from '../mail/notifications';
 import type { CaseWriter } from '../tasks/task-activities';
 
@@ -143,6 +144,7 @@ export function createMonitoringActivities({ db, mailer, publicUrl, temporal }: 
             '以下监测对象的识别认定已超过规定时限，请督促办理：',
             `当前环节：${stageLabels[stage]}`,
             `认定时限：${beijingTime(dueAt)}（北京时间）`,
+            `所在村（社区）：${(await casePlace(db, caseId)) ?? row.villageCode}`,
             `案件编号：${caseId}`,
             `查看（请先登录）：${publicUrl}/cases/${caseId}`,
           ].join('\n'),

@@ -8,6 +8,7 @@ import type { ApiMetrics } from '../metrics/api-metrics';
 import { clientAddress, type AuditLog } from '../audit/audit-log';
 import { HttpError, parseOr400 } from '../http-error';
 import { verifyPassword } from './passwords';
+import { clearRefreshCookie, readRefreshCookie, setRefreshCookie } from './refresh-cookie';
 import type { SessionStore } from './sessions';
 import type { TokenService } from './tokens';
 
@@ -100,12 +101,16 @@ export function createAuthRouter(deps: AuthDeps): Router {
       clientAddress: address,
       key: `auth.login:${session.sessionId}`,
     });
+    setRefreshCookie(req, res, session.refreshToken, session.expiresAt);
     metrics.recordLogin('success');
     res.json(answer);
   });
 
   router.post('/refresh', async (req, res) => {
-    const { refreshToken } = parseOr400(refreshSchema, req.body);
+    // A JSON body is required even when the cookie carries the token: an HTML form on another site cannot send one.
+    const body = parseOr400(refreshSchema, req.body);
+    const refreshToken = body.refreshToken ?? readRefreshCookie(req);
+    if (!refreshToken) throw HttpError.validation([{ path: 'refreshToken', message: '请提供 refreshToken（或先登录，由浏览器携带刷新 Cookie）' }]);
     const result = await sessions.rotate(refreshToken);
     if (!result.ok && result.verdict === 'reused') {
       await sessions.revoke(result.sessionId, 'REFRESH_REUSE');
@@ -117,11 +122,19 @@ export function createAuthRouter(deps: AuthDeps): Router {
         clientAddress: clientAddress(req),
         key: `auth.refresh_reuse:${result.sessionId}`,
       });
+      clearRefreshCookie(req, res);
       throw new HttpError(401, { error: 'unauthenticated', reason: '该刷新令牌已使用过，可能已泄露；为安全起见本次登录已注销，请重新登录' });
     }
-    if (!result.ok) throw sessionEnded();
+    if (!result.ok) {
+      clearRefreshCookie(req, res);
+      throw sessionEnded();
+    }
     const user = await db.user.findUnique({ where: { id: result.userId } });
-    if (!user?.active) throw new HttpError(401, { error: 'unauthenticated', reason: '账号已停用或不存在' });
+    if (!user?.active) {
+      clearRefreshCookie(req, res);
+      throw new HttpError(401, { error: 'unauthenticated', reason: '账号已停用或不存在' });
+    }
+    setRefreshCookie(req, res, result.refreshToken, result.expiresAt);
     res.json(await tokenPair(user, result));
   });
 
@@ -137,6 +150,7 @@ export function createAuthRouter(deps: AuthDeps): Router {
       clientAddress: clientAddress(req),
       key: `auth.logout:${sessionId}`,
     });
+    clearRefreshCookie(req, res);
     res.status(204).end();
   });
   return router;

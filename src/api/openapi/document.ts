@@ -33,7 +33,7 @@ function embed(schema: JsonSchema, owner: string, components: Record<string, Jso
 const toJsonSchema = (schema: z.ZodType, io: Io) => z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
 
 /** Query, path and header parameters: one per property of the object schema the router parses `req.query`/`req.params`/headers with. */
-function parameters(schema: z.ZodObject, location: 'query' | 'path' | 'header', owner: string, components: Record<string, JsonSchema>) {
+function parameters(schema: z.ZodObject, location: 'query' | 'path' | 'header' | 'cookie', owner: string, components: Record<string, JsonSchema>) {
   const object = embed(toJsonSchema(schema, 'input'), owner, components);
   const required = new Set((object.required ?? []) as string[]);
   return Object.entries((object.properties ?? {}) as Record<string, JsonSchema>).map(([name, { description, examples, ...property }]) => ({
@@ -98,6 +98,7 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[] = apiRoutes) {
         ...(route.params ? parameters(route.params, 'path', owner, components) : []),
         ...(route.query ? parameters(route.query, 'query', owner, components) : []),
         ...(route.headers ? parameters(route.headers, 'header', owner, components) : []),
+        ...(route.cookies ? parameters(route.cookies, 'cookie', owner, components) : []),
       ],
       ...(route.body && {
         requestBody:

@@ -43,6 +43,8 @@ export interface RouteDoc {
   query?: z.ZodObject;
   /** Request headers the router reads besides `Authorization` (`Idempotency-Key`), by their lowercase names. */
   headers?: z.ZodObject;
+  /** Cookies the router reads (the web app's refresh cookie). */
+  cookies?: z.ZodObject;
   body?: RequestBodyDoc;
   /**
    * Every status the route answers with, besides the ones every route shares: 400 (a malformed request, even

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { demoPassword, demoVillage } from '../../demo/seed';
 import { listAuditSchema } from '../../domain/audit';
-import { loginSchema, refreshSchema } from '../../domain/auth-schemas';
+import { loginSchema, refreshCookieSchema, refreshSchema } from '../../domain/auth-schemas';
 import { measurePlanRequestSchema, objectionRequestSchema, visitRequestSchema } from '../../domain/monitoring/schemas';
 import { monitoringReportQuerySchema } from '../../domain/monitoring/reports';
 import {
@@ -150,7 +150,8 @@ export const apiRoutes: readonly RouteDoc[] = [
       operationId: 'login',
       summary: '登录',
       description:
-        '以用户名和密码登录，得到访问令牌（`token`，放在 `Authorization: Bearer` 中）和刷新令牌。同一用户名15分钟内失败5次锁定15分钟（423），同一地址失败50次锁定该地址（429）。',
+        '以用户名和密码登录，得到访问令牌（`token`，放在 `Authorization: Bearer` 中）和刷新令牌。同一用户名15分钟内失败5次锁定15分钟（423），同一地址失败50次锁定该地址（429）。' +
+        '刷新令牌同时以 Cookie `assistflow_refresh` 下发（HttpOnly、SameSite=Strict、Path=/api/auth，HTTPS 时加 Secure），供网页端使用。',
       auth: false,
       body: { json: loginSchema, example: { username: 'village.worker', password: demoPassword } },
       responses: {
@@ -165,11 +166,15 @@ export const apiRoutes: readonly RouteDoc[] = [
       path: '/api/auth/refresh',
       operationId: 'refresh',
       summary: '刷新访问令牌',
-      description: '以刷新令牌换一对新令牌；刷新令牌用过即失效，再次出示会注销整个登录（视为泄露）。',
+      description:
+        '以刷新令牌换一对新令牌；刷新令牌用过即失效，再次出示会注销整个登录（视为泄露）。' +
+        '请求体中的 `refreshToken` 优先；没有时使用 Cookie `assistflow_refresh`（网页端发送 `{}`，仍须为 JSON 请求体，以防跨站表单提交）。新的刷新令牌同时写入该 Cookie；失败时清除 Cookie。',
       auth: false,
+      cookies: refreshCookieSchema,
       body: { json: refreshSchema },
       responses: {
         200: { description: '新的一对令牌', schema: tokenPairSchema },
+        400: '请求体不是 JSON，或请求体和 Cookie 中都没有刷新令牌',
         401: '刷新令牌无效、已用过或登录已结束',
       },
     }),
@@ -178,7 +183,7 @@ export const apiRoutes: readonly RouteDoc[] = [
       path: '/api/auth/logout',
       operationId: 'logout',
       summary: '退出登录',
-      description: '结束本次登录：其访问令牌和刷新令牌立即失效。',
+      description: '结束本次登录：其访问令牌和刷新令牌立即失效，并清除刷新 Cookie。',
       auth: true,
       responses: { 204: { description: '已退出' } },
     }),

@@ -1,0 +1,97 @@
+import { App, Button, Card, Empty, List, Space, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { api, errorText, type Schemas } from '../api/client';
+import { placeName } from '../places';
+import { formatTime, timeLeft } from '../time';
+import { DecisionDialog } from './decision-dialog';
+
+type Task = Schemas['Task'];
+
+export function TaskBadges({ task }: { task: Task }) {
+  return (
+    <Space size={4} wrap>
+      {task.overdue && <Tag color="#a8071a">逾期</Tag>}
+      {task.escalated && <Tag color="#ad4e00">已上报{task.escalationLevel > 1 ? `（第${task.escalationLevel}级）` : ''}</Tag>}
+      {task.assigneeId && <Tag color="#0958d9">已认领</Tag>}
+    </Space>
+  );
+}
+
+/**
+ * Tasks as cards (readable on a phone as on a desk): step, place, due time with time left, badges; claim and
+ * decide when `actionable` (the inbox's own items; escalated ones are for supervision only).
+ */
+export function TaskList({
+  tasks,
+  actionable,
+  caseLinks,
+  onChanged,
+  emptyText = '暂无待办',
+}: {
+  tasks: Task[];
+  actionable: boolean;
+  caseLinks: boolean;
+  onChanged: () => void;
+  emptyText?: string;
+}) {
+  const { message } = App.useApp();
+  const [deciding, setDeciding] = useState<Task | null>(null);
+
+  const claim = async (task: Task) => {
+    const { error } = await api.POST('/api/tasks/{id}/claim', { params: { path: { id: task.id } } });
+    if (error) void message.error(errorText(error));
+    else void message.success('已认领，其他人不能再办理此任务');
+    onChanged();
+  };
+
+  if (tasks.length === 0) return <Empty description={emptyText} />;
+  return (
+    <>
+      <List
+        dataSource={tasks}
+        rowKey="id"
+        renderItem={(task) => (
+          <List.Item style={{ padding: '6px 0' }}>
+            <Card size="small" style={{ width: '100%', borderColor: task.overdue ? '#ffa39e' : undefined }}>
+              <Space direction="vertical" size={4} style={{ width: '100%' }}>
+                <Space wrap>
+                  <Typography.Text strong>{task.stepLabel}</Typography.Text>
+                  <Typography.Text type="secondary">{task.processLabel}</Typography.Text>
+                  <TaskBadges task={task} />
+                </Space>
+                <Typography.Text>辖区：{placeName(task.jurisdictionCode)}</Typography.Text>
+                <Typography.Text type={task.overdue ? 'danger' : undefined}>
+                  办理期限：{formatTime(task.dueAt)}（{timeLeft(task.dueAt)}）
+                </Typography.Text>
+                <Space wrap>
+                  {/* The process's own page of the case (monitoring: /cases/<id>); pages of other processes are yet to come. */}
+                  {caseLinks && task.process === 'monitoring' && <Link to={task.casePath}>查看案件</Link>}
+                  {actionable && !task.assigneeId && (
+                    <Button size="small" onClick={() => void claim(task)}>
+                      认领
+                    </Button>
+                  )}
+                  {actionable && (
+                    <Button size="small" type="primary" onClick={() => setDeciding(task)}>
+                      办理
+                    </Button>
+                  )}
+                </Space>
+              </Space>
+            </Card>
+          </List.Item>
+        )}
+      />
+      <DecisionDialog
+        task={deciding}
+        onClose={() => setDeciding(null)}
+        onDecided={(stageLabel) => {
+          setDeciding(null);
+          void message.success(`已提交，案件当前环节：${stageLabel}`);
+          onChanged();
+        }}
+      />
+    </>
+  );
+}
