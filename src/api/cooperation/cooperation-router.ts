@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { Router, type Request } from 'express';
 import { planReadScope, refuseCoordinatorAction, refusePlanRead, refuseReferenceRead } from '../../domain/cooperation/access';
@@ -34,21 +34,12 @@ import { auditContext, type AuditLog } from '../audit/audit-log';
 import { actorOf } from '../auth/auth-router';
 import { HttpError, parseOr400, refusalError } from '../http-error';
 import { idempotencyKeyOf } from '../idempotency-key';
-import { withRefusalsAsHttp } from '../temporal-errors';
+import { keyedUpdate } from '../keyed-update';
 import { loadPlanView, planVisible } from './plan-view';
 
 const planNotFound = () => new HttpError(404, { error: 'not_found', reason: '协作帮扶计划不存在或您无权查看' });
 const taskNotFound = () => new HttpError(404, { error: 'not_found', reason: '计划中没有这个任务，或您无权查看' });
 
-/** The answer the workflow gave Update `updateId` before, or null (see the monitoring cases router). */
-async function answerOf<R>(handle: WorkflowHandle, updateId: string): Promise<{ value: R } | null> {
-  try {
-    return { value: await handle.getUpdateHandle<R>(updateId).result() };
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return null;
-    throw err;
-  }
-}
 
 export function createCooperationRouter({
   db,
@@ -273,19 +264,9 @@ export function createCooperationRouter({
     return { plan, scope };
   }
 
-  /** Runs an Update with the request's Idempotency-Key as its id: a retry Temporal has answered gets that answer again. */
-  async function keyedUpdate<R>(req: Request, actor: Actor, workflowId: string, action: string, ready: () => void | Promise<void>, run: (h: WorkflowHandle, o: { updateId?: string }) => Promise<R>) {
-    const key = idempotencyKeyOf(req);
-    const updateId = key && `${action}:${actor.userId}:${key}`;
-    const handle = temporal.client.workflow.getHandle(workflowId);
-    return withRefusalsAsHttp(async () => {
-      if (updateId) {
-        const first = await answerOf<R>(handle, updateId);
-        if (first) return first.value;
-      }
-      await ready();
-      return run(handle, { updateId });
-    });
+  /** Runs an Update with the request's Idempotency-Key as its id (src/api/keyed-update.ts): a retry Temporal has answered gets that answer again. */
+  function keyedPlanUpdate<R>(req: Request, actor: Actor, workflowId: string, action: string, ready: () => void | Promise<void>, run: (h: WorkflowHandle, o: { updateId?: string }) => Promise<R>): Promise<R> {
+    return keyedUpdate(temporal, { req, actor, workflowId, subject: workflowId, action }, ready, run);
   }
 
   /** 季度报告: the responsible unit files a quarter's actuals; the coordinator accepts or returns it through /api/tasks. */
@@ -309,7 +290,7 @@ export function createCooperationRouter({
       const earlier = await db.cooperationReport.findFirst({ where: { taskId: task.id, period: body.period, status: { in: ['SUBMITTED', 'ACCEPTED'] } } });
       if (earlier) throw new HttpError(409, { error: 'conflict', reason: `${body.period}的报告已报送（${earlier.status === 'ACCEPTED' ? '已采纳' : '待审核'}），不能重复报送`, reportId: earlier.id });
     };
-    const result = await keyedUpdate(req, actor, task.workflowId, `report:${task.id}`, ready, (h, o) =>
+    const result = await keyedPlanUpdate(req, actor, task.workflowId, `report:${task.id}`, ready, (h, o) =>
       h.executeUpdate(submitReportUpdate, { args: [{ period: body.period, actuals: body.actuals, note: body.note, ...(body.evidence?.length && { evidence: body.evidence }), actor }], ...o }),
     );
     res.status(201).json({ ...result, taskId: task.id, planId: plan.id, status: 'SUBMITTED', statusLabel: '待审核' });
@@ -342,7 +323,7 @@ export function createCooperationRouter({
         if (a.kind === 'REASSIGN_TASK' && task.responsibleUnit === a.responsibleUnit) throw new HttpError(409, { error: 'conflict', reason: `该任务已由${responsibleUnitLabel(a.responsibleUnit)}负责` });
       }
     };
-    const result = await keyedUpdate(req, actor, plan.workflowId, `amend:${plan.id}`, ready, (h, o) => h.executeUpdate(amendPlanUpdate, { args: [{ amendment, reason: body.reason, actor }], ...o }));
+    const result = await keyedPlanUpdate(req, actor, plan.workflowId, `amend:${plan.id}`, ready, (h, o) => h.executeUpdate(amendPlanUpdate, { args: [{ amendment, reason: body.reason, actor }], ...o }));
     res.status(201).json({ ...result, plan: await loadPlanView(db, plan.id, actor, processes) });
   });
 

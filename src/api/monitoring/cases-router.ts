@@ -1,4 +1,4 @@
-import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { Router, type Request } from 'express';
 import { policyVersion } from '../../db/policy-versions';
 import type { PrismaClient } from '../../generated/prisma/client';
@@ -26,28 +26,13 @@ import { beijingTime } from '../../domain/login-throttle';
 import { auditContext, type AuditLog } from '../audit/audit-log';
 import { actorOf } from '../auth/auth-router';
 import { HttpError, parseOr400, refusalError } from '../http-error';
-import { idempotencyKeyOf } from '../idempotency-key';
-import { withRefusalsAsHttp } from '../temporal-errors';
+import { keyedUpdate, keyedUpdateId } from '../keyed-update';
 import { asHumanTask } from '../tasks/task-view';
 import { caseListQueries } from './case-list-query';
 import { loadCaseView } from './case-view';
 import { openMonitoringCase, type TemporalDeps } from '../../activities/monitoring/intake';
 
 const caseNotFound = () => new HttpError(404, { error: 'not_found', reason: '案件不存在或不在您的辖区内' });
-
-/**
- * The answer the workflow gave the Update `updateId`, or null when it has none: Temporal does not know the id (it was
- * never sent, refused by a validator, or answered in a run before continue-as-new). Not found is also what it says of a
- * workflow that is gone; the Update itself then gets the refusal for that.
- */
-async function answerOf<R>(handle: WorkflowHandle, updateId: string): Promise<{ value: R } | null> {
-  try {
-    return { value: await handle.getUpdateHandle<R>(updateId).result() };
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return null;
-    throw err;
-  }
-}
 
 export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; temporal: TemporalDeps; audit: AuditLog }): Router {
   const router = Router();
@@ -175,35 +160,9 @@ export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; t
     if (!stages.includes(row.stage as Stage)) throw new HttpError(409, { error: 'conflict', reason: `${conflict}（当前环节：${stageLabels[row.stage as Stage] ?? row.stage}）` });
   }
 
-  /** With an `Idempotency-Key`, the Update id of `action` on the case: the action, case, user and key; else undefined. */
-  function updateIdOf(req: Request, actor: Actor, caseId: string, action: string): string | undefined {
-    const key = idempotencyKeyOf(req);
-    return key && `${action}:${caseId}:${actor.userId}:${key}`;
-  }
-
-  /**
-   * Runs one of a case's workflow Updates, refusals as HTTP errors. With an `Idempotency-Key` the Update id is the
-   * action, case, user and key: a request Temporal has answered before (in the workflow's current run) gets that answer
-   * again, without `ready`'s checks, which the first request changed the answer of; otherwise `ready` runs first.
-   */
-  async function caseUpdate<R>(
-    req: Request,
-    actor: Actor,
-    row: { id: string; workflowId: string },
-    action: string,
-    ready: () => void | Promise<void>,
-    run: (handle: WorkflowHandle, options: { updateId?: string }) => Promise<R>,
-  ): Promise<R> {
-    const updateId = updateIdOf(req, actor, row.id, action);
-    const handle = temporal.client.workflow.getHandle(row.workflowId);
-    return withRefusalsAsHttp(async () => {
-      if (updateId) {
-        const first = await answerOf<R>(handle, updateId);
-        if (first) return first.value;
-      }
-      await ready();
-      return run(handle, { updateId });
-    });
+  /** One of the case's Updates, keyed by the request's `Idempotency-Key` (src/api/keyed-update.ts). */
+  function caseUpdate<R>(req: Request, actor: Actor, row: { id: string; workflowId: string }, action: string, ready: () => void | Promise<void>, run: (handle: WorkflowHandle, options: { updateId?: string }) => Promise<R>): Promise<R> {
+    return keyedUpdate(temporal, { req, actor, workflowId: row.workflowId, subject: row.id, action }, ready, run);
   }
 
   /** 走访: a follow-up visit of a monitored household; it completes the due visit task and schedules the next. */
@@ -295,7 +254,7 @@ export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; t
       before: { policyVersion: row.policyVersion },
       after: { policyVersion: result.policyVersion },
       // A retry with the same key is recorded once; without one each change is its own entry.
-      key: updateIdOf(req, actor, row.id, 'policy'),
+      key: keyedUpdateId(req, actor, row.id, 'policy'),
     });
     res.json(await loadCaseView(db, row.id));
   });

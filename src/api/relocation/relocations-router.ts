@@ -1,4 +1,4 @@
-import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { Router, type Request } from 'express';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import { relocationStageLabels, type RelocationStage } from '../../domain/relocation/case';
@@ -24,22 +24,11 @@ import type { TemporalDeps } from '../../activities/monitoring/intake';
 import { auditContext, type AuditLog } from '../audit/audit-log';
 import { actorOf } from '../auth/auth-router';
 import { HttpError, parseOr400, refusalError } from '../http-error';
-import { idempotencyKeyOf } from '../idempotency-key';
-import { withRefusalsAsHttp } from '../temporal-errors';
+import { keyedUpdate } from '../keyed-update';
 import { loadRelocationView } from './relocation-view';
 import { startRelocationCase } from './start-case';
 
 const caseNotFound = () => new HttpError(404, { error: 'not_found', reason: '搬迁户案件不存在或不在您的辖区内' });
-
-/** The answer Temporal gave the Update `updateId` in the workflow's current run, or null when it has none. */
-async function answerOf<R>(handle: WorkflowHandle, updateId: string): Promise<{ value: R } | null> {
-  try {
-    return { value: await handle.getUpdateHandle<R>(updateId).result() };
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return null;
-    throw err;
-  }
-}
 
 /** 易地扶贫搬迁后续扶持: cases, their baseline, ledgers and visits. Human steps go through /api/tasks. */
 export function createRelocationsRouter({ db, temporal, audit }: { db: PrismaClient; temporal: TemporalDeps; audit: AuditLog }): Router {
@@ -123,30 +112,9 @@ export function createRelocationsRouter({ db, temporal, audit }: { db: PrismaCli
     return row;
   }
 
-  /**
-   * Runs one of the case's Updates, refusals as HTTP errors. With an `Idempotency-Key` the Update id is the action, case,
-   * user and key: a retry Temporal has answered (in the current run) gets that answer again and records nothing twice.
-   */
-  async function caseUpdate<R>(
-    req: Request,
-    actor: Actor,
-    row: { id: string; workflowId: string },
-    action: string,
-    ready: () => void,
-    run: (h: WorkflowHandle, o: { updateId?: string }) => Promise<R>,
-  ): Promise<R> {
-    const key = idempotencyKeyOf(req);
-    const updateId = key && `relocation.${action}:${row.id}:${actor.userId}:${key}`;
-    const handle = temporal.client.workflow.getHandle(row.workflowId);
-    return withRefusalsAsHttp(async () => {
-      if (updateId) {
-        const first = await answerOf<R>(handle, updateId);
-        if (first) return first.value;
-      }
-      // Checked after the retry lookup: the first request may have changed the answer (a baseline already recorded).
-      ready();
-      return run(handle, { updateId });
-    });
+  /** One of the case's Updates, keyed by the request's `Idempotency-Key` (src/api/keyed-update.ts). */
+  function caseUpdate<R>(req: Request, actor: Actor, row: { id: string; workflowId: string }, action: string, ready: () => void, run: (h: WorkflowHandle, o: { updateId?: string }) => Promise<R>): Promise<R> {
+    return keyedUpdate(temporal, { req, actor, workflowId: row.workflowId, subject: row.id, action: `relocation.${action}` }, ready, run);
   }
 
   /** 基线调查: the village records the baseline; it completes the survey task and opens follow-up. */
