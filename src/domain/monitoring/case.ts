@@ -1,4 +1,5 @@
 import type { SlaStep } from '../policy';
+import { chainOutcome, type ReviewChain } from '../tasks/review-chain';
 import type { Decision } from '../tasks/task';
 
 /** 防止返贫动态监测: the identification chain of a monitoring case (shared/domain.md, process 1). */
@@ -105,25 +106,18 @@ export function isIdentificationStep(stage: string): stage is IdentificationStep
   return (identificationSteps as readonly string[]).includes(stage);
 }
 
-/** Where a decision on a chain step takes the case: on, back to the step that produced the gap, or out (不予纳入). */
+/** Identification's review chain: on, back to the step that produced the gap, or out (不予纳入). */
+export const identificationChain: ReviewChain<IdentificationStep, Stage> = {
+  steps: identificationSteps,
+  approved: { HOME_VISIT: 'VILLAGE_REVIEW', VILLAGE_REVIEW: 'PUBLIC_POSTING', TOWN_REVIEW: 'DISTRICT_APPROVAL', DISTRICT_APPROVAL: 'ANNOUNCEMENT', ANNOUNCEMENT: 'MONITORED' },
+  // The town finds a gap in what the village evaluated and posted: evaluate and post again.
+  returned: { HOME_VISIT: 'HOME_VISIT', VILLAGE_REVIEW: 'HOME_VISIT', TOWN_REVIEW: 'VILLAGE_REVIEW', DISTRICT_APPROVAL: 'TOWN_REVIEW', ANNOUNCEMENT: 'ANNOUNCEMENT' },
+  rejected: 'NOT_INCLUDED',
+};
+
+/** Where a decision on a chain step takes the case. */
 export function nextStage(step: IdentificationStep, decision: Decision): Stage {
-  if (decision === 'reject') return 'NOT_INCLUDED';
-  const forward: Record<IdentificationStep, Stage> = {
-    HOME_VISIT: 'VILLAGE_REVIEW',
-    VILLAGE_REVIEW: 'PUBLIC_POSTING',
-    TOWN_REVIEW: 'DISTRICT_APPROVAL',
-    DISTRICT_APPROVAL: 'ANNOUNCEMENT',
-    ANNOUNCEMENT: 'MONITORED',
-  };
-  const back: Record<IdentificationStep, Stage> = {
-    HOME_VISIT: 'HOME_VISIT',
-    VILLAGE_REVIEW: 'HOME_VISIT',
-    // The town finds a gap in what the village evaluated and posted: evaluate and post again.
-    TOWN_REVIEW: 'VILLAGE_REVIEW',
-    DISTRICT_APPROVAL: 'TOWN_REVIEW',
-    ANNOUNCEMENT: 'ANNOUNCEMENT',
-  };
-  return decision === 'approve' ? forward[step] : back[step];
+  return chainOutcome(identificationChain, step, decision);
 }
 
 /** Where a decision on a side task takes the case; null when the case stays where it is. */

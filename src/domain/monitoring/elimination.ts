@@ -1,9 +1,10 @@
+import { chainOutcome, stepBefore, stepsBefore, type ReviewChain } from '../tasks/review-chain';
 import type { Decision } from '../tasks/task';
 import { monitoringLineFor, type PolicySettings } from '../policy';
 import { durationMs } from '../duration';
 import { exitProblems } from './assistance';
 import { stepTaskSpec } from './process';
-import { identificationSteps, isExitStep, exitSteps, type ExitStep, type LaborCapacity, type MonitoringStep, type Stage } from './case';
+import { identificationChain, isExitStep, isIdentificationStep, exitSteps, type ExitStep, type LaborCapacity, type MonitoringStep, type Stage } from './case';
 import type { TaskSpec } from '../tasks/task';
 
 /** 风险消除 and 回退: where the exit chain takes a monitored household, and what it must show first. */
@@ -15,22 +16,17 @@ export const followUpStages: readonly Stage[] = [...monitoredStages, 'RISK_ELIMI
 /** The exit is under review. */
 export const exitStages: readonly Stage[] = monitoredStages.filter((s) => s !== 'MONITORED');
 
-/** Where a decision on an exit step takes the case: on, back to the step that produced the gap, or back to monitored (not eliminated). */
+/** 风险消除's review chain, identification's run for the exit: on, back, or back to monitored (not eliminated). */
+export const exitChain: ReviewChain<ExitStep, Stage> = {
+  steps: exitSteps,
+  approved: { EXIT_VISIT: 'EXIT_VILLAGE_REVIEW', EXIT_VILLAGE_REVIEW: 'EXIT_POSTING', EXIT_TOWN_REVIEW: 'EXIT_DISTRICT_APPROVAL', EXIT_DISTRICT_APPROVAL: 'RISK_ELIMINATED' },
+  returned: { EXIT_VISIT: 'EXIT_VISIT', EXIT_VILLAGE_REVIEW: 'EXIT_VISIT', EXIT_TOWN_REVIEW: 'EXIT_VILLAGE_REVIEW', EXIT_DISTRICT_APPROVAL: 'EXIT_TOWN_REVIEW' },
+  rejected: 'MONITORED',
+};
+
+/** Where a decision on an exit step takes the case. */
 export function nextExitStage(step: ExitStep, decision: Decision): Stage {
-  if (decision === 'reject') return 'MONITORED';
-  const forward: Record<ExitStep, Stage> = {
-    EXIT_VISIT: 'EXIT_VILLAGE_REVIEW',
-    EXIT_VILLAGE_REVIEW: 'EXIT_POSTING',
-    EXIT_TOWN_REVIEW: 'EXIT_DISTRICT_APPROVAL',
-    EXIT_DISTRICT_APPROVAL: 'RISK_ELIMINATED',
-  };
-  const back: Record<ExitStep, Stage> = {
-    EXIT_VISIT: 'EXIT_VISIT',
-    EXIT_VILLAGE_REVIEW: 'EXIT_VISIT',
-    EXIT_TOWN_REVIEW: 'EXIT_VILLAGE_REVIEW',
-    EXIT_DISTRICT_APPROVAL: 'EXIT_TOWN_REVIEW',
-  };
-  return decision === 'approve' ? forward[step] : back[step];
+  return chainOutcome(exitChain, step, decision);
 }
 
 /** An objection during the exit's posting: upheld with return, evaluate again; upheld with reject, the household stays monitored. */
@@ -42,16 +38,12 @@ export function exitObjectionOutcome(decision: Decision): Stage | null {
 
 /** The step before `step` in its chain, whose decider submitted the work `step` reviews; undefined for a chain's first step. */
 export function previousChainStep(step: MonitoringStep): MonitoringStep | undefined {
-  const chain: readonly MonitoringStep[] = isExitStep(step) ? exitSteps : identificationSteps;
-  const i = chain.indexOf(step);
-  return i > 0 ? chain[i - 1] : undefined;
+  return isExitStep(step) ? stepBefore(exitChain, step) : isIdentificationStep(step) ? stepBefore(identificationChain, step) : undefined;
 }
 
 /** The steps before `step` in its chain (identification's or the exit's): whoever decided them produced what `step` decides. */
 export function earlierChainSteps(step: MonitoringStep): MonitoringStep[] {
-  const chain: readonly MonitoringStep[] = isExitStep(step) ? exitSteps : identificationSteps;
-  const i = chain.indexOf(step);
-  return i > 0 ? chain.slice(0, i) : [];
+  return isExitStep(step) ? stepsBefore(exitChain, step) : isIdentificationStep(step) ? stepsBefore(identificationChain, step) : [];
 }
 
 /** The visit task of a followed household: monthly while monitored, at the recheck interval once its risk is eliminated. */
