@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import { createSmtpMailer } from './activities/mail/mailer';
 import { createApp } from './api/app';
+import { createPostgresAttachmentStore, createS3AttachmentStore, createS3Client, type AttachmentStore } from './api/attachments/attachment-store';
 import { createApiMetrics } from './api/metrics/api-metrics';
 import { apiRoutes } from './api/openapi/routes';
 import { createTokenService } from './api/auth/tokens';
@@ -132,6 +133,7 @@ export async function runApi(config: Config, endpoints: Endpoints, logger: Logge
     tokens: createTokenService(endpoints.authSecret, config.AUTH_TOKEN_TTL),
     logger,
     imports: { maxBytes: config.IMPORT_MAX_BYTES },
+    attachments: { store: attachmentStoreFor(config, db), maxBytes: config.ATTACHMENT_MAX_BYTES, keepLocation: config.ATTACHMENT_KEEP_LOCATION },
     security: { refreshTtl: config.AUTH_REFRESH_TTL, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY, metricsToken: config.METRICS_TOKEN },
     metrics,
     webDist: webDistDir,
@@ -188,4 +190,11 @@ export function externalEndpoints(config: Config): Endpoints {
     actorAssertionKey: config.ACTOR_ASSERTION_KEY,
     publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
   };
+}
+
+/** ATTACHMENT_STORE: PostgreSQL (default) or the S3-compatible store the S3_* variables name (the config schema requires them). */
+function attachmentStoreFor(config: Config, db: PrismaClient): AttachmentStore {
+  if (config.ATTACHMENT_STORE !== 's3') return createPostgresAttachmentStore(db);
+  const client = createS3Client({ endpoint: config.S3_ENDPOINT, bucket: config.S3_BUCKET!, accessKey: config.S3_ACCESS_KEY!, secretKey: config.S3_SECRET_KEY!, region: config.S3_REGION });
+  return createS3AttachmentStore(client, config.S3_BUCKET!);
 }

@@ -95,6 +95,18 @@ export const configSchema = z
       .default('0 9 1 9 *'),
     /** Largest file an import (a department's alert list) may upload, in bytes. */
     IMPORT_MAX_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024 bytes').default(10 * 1024 * 1024),
+    /** Largest evidence file (佐证材料) an upload may carry, in bytes. */
+    ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024 bytes').default(10 * 1024 * 1024),
+    /** `true` keeps photos' location data (EXIF GPS); by default it is stripped before a photo is stored. */
+    ATTACHMENT_KEEP_LOCATION: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false').transform((v) => v === 'true'),
+    /** Where evidence files' bytes are kept: PostgreSQL (bytea) or an S3-compatible store (MinIO) named by the S3_* variables. */
+    ATTACHMENT_STORE: z.enum(['postgres', 's3'], { error: 'must be postgres or s3' }).default('postgres'),
+    /** The S3-compatible server, e.g. http://minio:9000; unset: AWS S3 itself. */
+    S3_ENDPOINT: optionalSetting.pipe(z.url('must be a URL such as http://minio:9000').optional()),
+    S3_BUCKET: optionalSetting,
+    S3_ACCESS_KEY: optionalSetting,
+    S3_SECRET_KEY: optionalSetting,
+    S3_REGION: optionalSetting,
     /**
      * Workflows a worker keeps in memory between tasks (the sticky cache); an evicted one replays its history when it
      * next has work. Bounded because each costs about 1.4 MB: the SDK's default (2,310) held the worker above 1.7 GB
@@ -116,6 +128,11 @@ export const configSchema = z
     }
     if (c.TEMPORAL_METRICS_ADDRESS && c.TEMPORAL_METRICS_ADDRESS === c.WORKER_METRICS_ADDRESS) {
       ctx.addIssue({ code: 'custom', path: ['WORKER_METRICS_ADDRESS'], message: 'must differ from TEMPORAL_METRICS_ADDRESS (each is a server of its own)' });
+    }
+    if (c.ATTACHMENT_STORE === 's3') {
+      for (const name of ['S3_BUCKET', 'S3_ACCESS_KEY', 'S3_SECRET_KEY'] as const) {
+        if (!c[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when ATTACHMENT_STORE=s3' });
+      }
     }
     if (c.APP_MODE === 'production' && !c.AUTH_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_SECRET'], message: 'is required in production mode' });

@@ -14,6 +14,10 @@ import { createHouseholdsRouter } from './households/households-router';
 import { createHealthRouter } from './health-router';
 import { errorHandler, notFoundRoute } from './http-error';
 import { createImportsRouter } from './imports/imports-router';
+import { createAttachmentsRouter, defaultAttachmentMaxBytes, type AttachmentSettings } from './attachments/attachments-router';
+import { createPostgresAttachmentStore } from './attachments/attachment-store';
+import { findMonitoringCase } from './monitoring/case-attachments';
+import { findRelocationCase } from './relocation/case-attachments';
 import { createDocsRouter } from './openapi/docs-router';
 import { methodNotAllowed } from './openapi/method-not-allowed';
 import { apiRoutes } from './openapi/routes';
@@ -47,6 +51,8 @@ export interface AppDeps {
   logger: Logger;
   /** Uploads (department alert lists); maxBytes is IMPORT_MAX_BYTES, 10 MB by default. */
   imports?: { maxBytes: number };
+  /** Evidence files: the store (PostgreSQL by default), ATTACHMENT_MAX_BYTES (10 MB), ATTACHMENT_KEEP_LOCATION (false). */
+  attachments?: Partial<AttachmentSettings>;
   /**
    * Defaults: sessions of P1D, no CORS, no trusted proxy, the login throttle's counts in the database (shared by every
    * instance), `/metrics` for loopback clients only (metricsToken, METRICS_TOKEN, lets others in with it as bearer).
@@ -85,7 +91,15 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/auth', createAuthRouter({ ...deps, audit, sessions, loginThrottle, metrics }));
   app.use('/api/temporal-codec', createTemporalCodecRouter({ ...deps, audit })); // requireAuth inside, after the CORS preflight
   app.use('/api', requireAuth(deps));
+  const attachments: AttachmentSettings = {
+    store: deps.attachments?.store ?? createPostgresAttachmentStore(deps.db),
+    maxBytes: deps.attachments?.maxBytes ?? defaultAttachmentMaxBytes,
+    keepLocation: deps.attachments?.keepLocation ?? false,
+  };
+  // One implementation for every process: relocation and cooperation mount it below their cases with their own findCase.
+  app.use('/api/monitoring-cases/:id/attachments', createAttachmentsRouter({ ...deps, audit, settings: attachments, findCase: findMonitoringCase(deps.db) }));
   app.use('/api/monitoring-cases', createCasesRouter({ ...deps, audit }));
+  app.use('/api/relocations/:id/attachments', createAttachmentsRouter({ ...deps, audit, settings: attachments, findCase: findRelocationCase(deps.db) }));
   app.use('/api/relocations', createRelocationsRouter({ ...deps, audit }));
   app.use('/api/relocation-sites', createSitesRouter({ ...deps, audit }));
   app.use('/api/tasks', createTasksRouter({ ...deps, audit, metrics, processes: deps.processes ?? processRegistry }));

@@ -39,6 +39,10 @@ export const auditActions = [
   'task.reassign',
   /** An Update reached a workflow with an actor the API did not vouch for (forged or replayed assertion): refused. */
   'security.assertion_refused',
+  /** 佐证材料: a file added to a case, downloaded, or refused because its bytes no longer match their checksum. */
+  'attachment.upload',
+  'attachment.download',
+  'attachment.integrity_failure',
   'policy.change',
   /** 协作帮扶: a plan created, a partner or indicator added, a quarterly report filed, a plan amended. */
   'cooperation.plan_create',

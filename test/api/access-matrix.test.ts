@@ -52,6 +52,9 @@ const table: Record<string, Row> = {
   'POST /api/monitoring-cases/{id}/rollback':          [409,     409,     409,     409,     404,     404,     409,     404,      404,      401],
   // Which policy version a running case follows: the district's decision; others who read the case are refused.
   'PUT /api/monitoring-cases/{id}/policy':             [403,     403,     403,     200,     404,     404,     403,     404,      404,      401],
+  // 佐证材料: those who act on the case upload (admins read only); whoever reads the case downloads; 404 outside.
+  'POST /api/monitoring-cases/{id}/attachments':       [201,     201,     201,     201,     404,     404,     403,     404,      404,      401],
+  'GET /api/monitoring-cases/{id}/attachments/{attachmentId}': [200, 200,  200,     200,     404,     404,     200,     404,      404,      401],
   // Inboxes: the fixture's home visit is the village's (either caseworker), nobody else's.
   'GET /api/tasks':                                    ['+',     '+',     '-',     '-',     '-',     '-',     '-',     '-',      '-',      401],
   'POST /api/tasks/{id}/claim':                        [200,     200,     403,     403,     403,     403,     403,     403,      403,      401],
@@ -77,6 +80,8 @@ const table: Record<string, Row> = {
   // Policy: caseworkers read the version in force, the district and admins the history; only the district sets it.
   'GET /api/policy':                                   [200,     200,     200,     200,     403,     403,     200,     200,      200,      401],
   'PUT /api/policy':                                   [403,     403,     403,     201,     403,     403,     403,     403,      403,      401],
+  // Policy what-if: the district approver, who sets policy; it writes nothing.
+  'POST /api/policy/what-if':                          [403,     403,     403,     200,     403,     403,     403,     403,      403,      401],
   // Audit log: district roles and admins.
   'GET /api/audit':                                    [403,     403,     403,     200,     403,     403,     200,     403,      403,      401],
   'GET /api/audit/verify':                             [403,     403,     403,     200,     403,     403,     200,     403,      403,      401],
@@ -100,6 +105,9 @@ const table: Record<string, Row> = {
   'PATCH /api/relocations/{id}/employment/{entryId}':  [200,     200,     200,     403,     404,     404,     403,     404,      404,      401],
   'POST /api/relocations/{id}/projects':               [201,     201,     201,     403,     404,     404,     403,     404,      404,      401],
   'POST /api/relocations/{id}/visits':                 [201,     201,     201,     403,     404,     404,     403,     404,      404,      401],
+  // 佐证材料 of a relocation case: added by those who record its visits, downloaded by whoever reads it.
+  'POST /api/relocations/{id}/attachments':            [201,     201,     201,     403,     404,     404,     403,     404,      404,      401],
+  'GET /api/relocations/{id}/attachments/{attachmentId}': [200,   200,     200,     200,     404,     404,     200,     404,      404,      401],
   // A town's or the district's list; the neighbour town may upload, its rows in the demo town are rejected one by one.
   'POST /api/imports/relocations':                     [403,     403,     200,     200,     403,     403,     403,     403,      200,      401],
   'GET /api/reports/relocation':                       [200,     200,     200,     200,     403,     403,     200,     200,      200,      401],
@@ -279,6 +287,18 @@ async function call(route: string, user: User): Promise<{ status: number; body: 
       return as('POST', `/api/monitoring-cases/${fixtures.monitored}/rollback`, { reason: '复核发现收入不稳定' });
     case 'PUT /api/monitoring-cases/{id}/policy':
       return as('PUT', `/api/monitoring-cases/${fixtures.monitored}/policy`, { version: 2 });
+    case 'POST /api/monitoring-cases/{id}/attachments':
+      return uploadAttachment(token, `monitoring-cases/${fixtures.open}`);
+    case 'POST /api/relocations/{id}/attachments':
+      return uploadAttachment(token, `relocations/${fixtures.relocation}`);
+    case 'GET /api/monitoring-cases/{id}/attachments/{attachmentId}':
+    case 'GET /api/relocations/{id}/attachments/{attachmentId}': {
+      const base = route.includes('relocations') ? `relocations/${fixtures.relocation}` : `monitoring-cases/${fixtures.open}`;
+      fixtureAttachments[base] ||= (await uploadAttachment(await stack.login('village.worker'), base)).body.id;
+      const res = await fetch(`${stack.url}/api/${base}/attachments/${fixtureAttachments[base]}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      const body = res.headers.get('content-type')?.startsWith('application/json') ? await res.json() : null;
+      return { status: res.status, body };
+    }
     case 'GET /api/tasks':
       return listed(await as('GET', `/api/tasks?caseId=${fixtures.open}`), (t) => t.id === fixtures.homeVisitTask);
     case 'POST /api/tasks/{id}/claim':
@@ -331,6 +351,8 @@ async function call(route: string, user: User): Promise<{ status: number; body: 
       return as('GET', '/api/policy');
     case 'PUT /api/policy':
       return as('PUT', '/api/policy', { settings: defaultPolicySettings });
+    case 'POST /api/policy/what-if':
+      return as('POST', '/api/policy/what-if', { settings: defaultPolicySettings });
     case 'GET /api/audit':
       return as('GET', '/api/audit');
     case 'GET /api/audit/verify':
@@ -406,6 +428,14 @@ async function call(route: string, user: User): Promise<{ status: number; body: 
     default:
       throw new Error(`no request written for ${route}: add it here and a row to the table`);
   }
+}
+
+const fixtureAttachments: Record<string, string> = {};
+async function uploadAttachment(token: string | undefined, base: string): Promise<{ status: number; body: any }> {
+  const form = new FormData();
+  form.append('file', new Blob([Buffer.from('%PDF-1.4\n%%EOF\n', 'latin1')]), 'matrix.pdf');
+  const res = await fetch(`${stack.url}/api/${base}/attachments`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {}, body: form });
+  return { status: res.status, body: await res.json() };
 }
 
 /** A 200 list as `+` (it shows the fixture) or `-` (it does not). */

@@ -186,6 +186,24 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('evidence files: MinIO in docker-compose.yml', () => {
+  it('the api stores attachments in MinIO, whose bucket is made before it starts; MinIO publishes on loopback only', () => {
+    const api = resolvedEnvironment('api');
+    expect(api).toMatchObject({ ATTACHMENT_STORE: 's3', S3_BUCKET: 'assistflow-attachments' });
+    const endpoint = new URL(api.S3_ENDPOINT);
+    expect(services[endpoint.hostname]).toBe(services.minio);
+    expect(containerPorts(services.minio)).toContain(Number(endpoint.port));
+    for (const port of services.minio.ports ?? []) expect(String(port)).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
+    // The secret comes from the operator; the api and MinIO read the same variables.
+    expect(environment('api').S3_SECRET_KEY).toMatch(/^\$\{MINIO_ROOT_PASSWORD:\?[^}]+\}$/);
+    expect(environment('minio').MINIO_ROOT_PASSWORD).toBe(environment('api').S3_SECRET_KEY);
+    expect(environment('minio').MINIO_ROOT_USER).toBe(environment('api').S3_ACCESS_KEY);
+    expect(commandLine(services['minio-setup'])).toContain(`mb --ignore-existing local/${api.S3_BUCKET}`);
+    expect(commandLine(services['minio-setup'])).toContain(`http://minio:${endpoint.port}`);
+    expect(services.api.depends_on).toMatchObject({ 'minio-setup': { condition: 'service_completed_successfully' } });
+  });
+});
+
 describe('metrics: Prometheus and Grafana in docker-compose.yml', () => {
   const deploy = (...parts: string[]) => path.join(__dirname, '../../deploy', ...parts);
   /** The host side of each bind mount, for the files a service is given. */

@@ -20,6 +20,7 @@ import { createProcessRegistry } from '../../domain/tasks/process';
 import { taskView } from '../tasks/task-view';
 import { departmentAlertView } from '../imports/alert-view';
 import { exitReadiness } from './exit-readiness';
+import { caseAttachments } from '../attachments/case-attachments';
 
 /** The case page's tasks are all monitoring's. */
 const monitoringTasks = createProcessRegistry([monitoringProcess]);
@@ -42,6 +43,7 @@ const timelineLabels: Record<string, string> = {
   ANNUAL_REVIEW_OPENED: '年度集中排查',
   POLICY_APPLIED: '调整适用政策版本',
   DEPARTMENT_ALERT: '部门筛查预警',
+  ATTACHMENT_UPLOADED: '上传佐证材料',
   RELOCATION_EVIDENCE: '易地搬迁后续扶持走访发现',
 };
 
@@ -61,6 +63,7 @@ export async function loadCaseView(db: PrismaClient, caseId: string, now = new D
     db.relocationCase.findFirst({ where: { monitoringCaseId: caseId }, select: { id: true } }),
   ]);
   const nameOf = (code: string) => places.find((p) => p.code === code)?.name ?? null;
+  const files = await caseAttachments(db, { process: 'monitoring', caseId });
   const stage = row.stage as Stage;
   const exit = stage === 'MONITORED' ? await exitReadiness(db, row, now) : null;
   const openTasks = tasks.map((t) => taskView(t, now, monitoringTasks));
@@ -119,7 +122,15 @@ export async function loadCaseView(db: PrismaClient, caseId: string, now = new D
     })),
     /** The latest visits, newest first. */
     visits: visits.map((v) => ({ at: v.at.toISOString(), perCapitaIncome: Number(v.perCapitaIncome), unresolvedSpending: v.unresolvedSpending, guaranteesSecure: v.guaranteesSecure })),
-    timeline: timeline.map((e) => ({
+    /** 佐证材料 of the case, oldest first (download: GET …/attachments/:attachmentId). */
+    attachments: files.list,
+    timeline: [
+      ...timeline.map((e) => ({ ...e, attachments: files.byDecision.get(e.id) ?? [] })),
+      // Uploads are the API's, not the workflow's: shown from the attachments themselves, not written to the timeline table.
+      ...files.list.map((a) => ({ id: `attachment:${a.id}`, at: new Date(a.uploadedAt), kind: 'ATTACHMENT_UPLOADED', step: null, actorName: a.uploadedBy, decision: null, comment: a.name, fromStage: null, toStage: null, attachments: [a] })),
+    ]
+      .sort((a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id))
+      .map((e) => ({
       at: e.at.toISOString(),
       kind: e.kind,
       label: timelineLabels[e.kind] ?? e.kind,
@@ -132,6 +143,8 @@ export async function loadCaseView(db: PrismaClient, caseId: string, now = new D
       comment: e.comment === null ? null : maskPersonalDataInText(e.comment),
       fromStage: e.fromStage,
       toStage: e.toStage,
+      /** The evidence files this entry added or cited (an upload; a decision's attachmentIds). */
+      attachments: e.attachments,
     })),
   };
 }

@@ -14,11 +14,12 @@ import {
   createMonitoringCaseSchema,
   exitProposalSchema,
   listMonitoringCasesSchema,
-  measurePlanSchema,
-  objectionSchema,
+  measurePlanRequestSchema,
+  objectionRequestSchema,
   rollbackSchema,
-  visitSchema,
+  visitRequestSchema,
 } from '../../domain/monitoring/schemas';
+import { caseAttachmentProblems, linkAttachments } from '../attachments/attachment-references';
 import { followUpStages, monitoredStages } from '../../domain/monitoring/elimination';
 import { addMeasuresUpdate, applyPolicyUpdate, fileObjectionUpdate, proposeExitUpdate, recordVisitUpdate, rollBackUpdate } from '../../domain/monitoring/messages';
 import { beijingTime } from '../../domain/login-throttle';
@@ -123,8 +124,9 @@ export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; t
   /** 公示异议: recorded while the evaluation is posted; a village caseworker must resolve it before the town review. */
   router.post('/:id/objections', async (req, res) => {
     const actor = actorOf(req);
-    const { content } = parseOr400(objectionSchema, req.body);
+    const { content, attachmentIds } = parseOr400(objectionRequestSchema, req.body);
     const row = await caseInScope(req, actor);
+    await requireCitedFiles(row.id, attachmentIds);
     const ready = () => {
       if (row.stage !== 'PUBLIC_POSTING' && row.stage !== 'EXIT_POSTING') throw new HttpError(409, { error: 'conflict', reason: '案件不在公示期，不能登记异议' });
     };
@@ -136,8 +138,15 @@ export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; t
       after: { objectionTaskId: taskId, content },
       key: `case.objection:${taskId}`,
     });
+    await linkAttachments(db, attachmentIds, 'OBJECTION', taskId);
     res.status(201).json({ taskId, case: await loadCaseView(db, req.params.id) });
   });
+
+  /** 400 naming each cited file that is not one of this case's 佐证材料. */
+  async function requireCitedFiles(caseId: string, attachmentIds: readonly string[] | undefined): Promise<void> {
+    const problems = await caseAttachmentProblems(db, { process: 'monitoring', caseId }, attachmentIds);
+    if (problems.length) throw HttpError.validation(problems);
+  }
 
   /** The case, in the caller's scope; 404 otherwise (also outside it: a case one may not read does not exist for one). */
   async function caseInScope(req: { params: { id: string } }, actor: Actor) {
@@ -159,8 +168,9 @@ export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; t
   /** 走访: a follow-up visit of a monitored household; it completes the due visit task and schedules the next. */
   router.post('/:id/visits', async (req, res) => {
     const actor = actorOf(req);
-    const visit = parseOr400(visitSchema, req.body);
+    const { attachmentIds, ...visit } = parseOr400(visitRequestSchema, req.body);
     const row = await caseInScope(req, actor);
+    await requireCitedFiles(row.id, attachmentIds);
     const result = await caseUpdate(
       req,
       actor,
@@ -170,14 +180,16 @@ export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; t
       (h, options) => h.executeUpdate(recordVisitUpdate, { args: [{ visit, actor }], ...options }),
     );
     await audit.record({ action: 'case.visit', ...auditContext(req), target: { type: 'MonitoringCase', id: row.id }, after: { visitId: result.visitId }, key: `case.visit:${result.visitId}` });
+    await linkAttachments(db, attachmentIds, 'VISIT', result.visitId);
     res.status(201).json({ ...result, case: await loadCaseView(db, row.id) });
   });
 
   /** 帮扶措施: measures for a monitored household, checked against the policy before the workflow sees them. */
   router.post('/:id/measures', async (req, res) => {
     const actor = actorOf(req);
-    const { measures } = parseOr400(measurePlanSchema, req.body);
+    const { measures, attachmentIds } = parseOr400(measurePlanRequestSchema, req.body);
     const row = await caseInScope(req, actor);
+    await requireCitedFiles(row.id, attachmentIds);
     const ready = async () => {
       requireStage(row, monitoredStages, '只有已纳入监测的户可以制定帮扶措施');
       const settings = (await policyVersion(db, row.policyVersion))?.settings ?? defaultPolicySettings;
@@ -192,6 +204,7 @@ export function createCasesRouter({ db, temporal, audit }: { db: PrismaClient; t
     };
     const result = await caseUpdate(req, actor, row, 'measures', ready, (h, options) => h.executeUpdate(addMeasuresUpdate, { args: [{ measures, actor }], ...options }));
     await audit.record({ action: 'case.measures', ...auditContext(req), target: { type: 'MonitoringCase', id: row.id }, after: { measureIds: result.measureIds, types: measures.map((m) => m.type) }, key: `case.measures:${result.measureIds.join(',')}` });
+    for (const measureId of result.measureIds) await linkAttachments(db, attachmentIds, 'MEASURE', measureId);
     res.status(201).json({ ...result, case: await loadCaseView(db, row.id) });
   });
 

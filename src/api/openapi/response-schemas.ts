@@ -1,3 +1,6 @@
+import { whatIfKindLabels, whatIfKinds, type WhatIfKind } from '../../domain/monitoring/policy-what-if';
+import type { PolicyWhatIfReport } from '../policy/what-if';
+import { attachmentView } from '../attachments/attachments-router';
 import { z } from 'zod';
 import { alertFields } from '../../domain/monitoring/department-alerts';
 import { stages } from '../../domain/monitoring/case';
@@ -105,6 +108,20 @@ export const departmentAlertSchema = z.object({
 
 const codeAndLabel = z.object({ code: z.string(), label });
 
+/** 佐证材料 as upload answers and case views show it (no content: download it by id). */
+export const attachmentSchema = named(
+  'Attachment',
+  z.object({
+    id: z.string(),
+    name: z.string().meta({ description: '上传时的文件名' }),
+    contentType: z.enum(['image/jpeg', 'image/png', 'application/pdf']).meta({ description: '按文件内容识别的类型' }),
+    size: z.number().int().meta({ description: '保存的字节数（照片去除位置信息之后）' }),
+    sha256: z.string().meta({ description: '保存内容的 SHA-256（十六进制），下载前校验' }),
+    uploadedBy: z.string().meta({ description: '上传人的用户名' }),
+    uploadedAt: isoTime,
+  }),
+);
+
 export const caseViewSchema = named(
   'MonitoringCase',
   z.object({
@@ -158,6 +175,7 @@ export const caseViewSchema = named(
       }),
     ),
     visits: z.array(z.object({ at: isoTime, perCapitaIncome: z.number(), unresolvedSpending: z.boolean(), guaranteesSecure: z.boolean() })),
+    attachments: z.array(attachmentSchema).meta({ description: '佐证材料，按上传时间先后' }),
     timeline: z.array(
       z.object({
         at: isoTime,
@@ -171,6 +189,7 @@ export const caseViewSchema = named(
         comment: z.string().nullable(),
         fromStage: z.string().nullable(),
         toStage: z.string().nullable(),
+        attachments: z.array(attachmentSchema).meta({ description: '该条记录上传或引用的佐证材料' }),
       }),
     ),
   }),
@@ -355,6 +374,56 @@ export const monitoringReportSchema = named(
   }),
 );
 
+const whatIfByKind = z.object(Object.fromEntries(whatIfKinds.map((k) => [k, z.number().int().meta({ description: whatIfKindLabels[k] })])) as Record<WhatIfKind, z.ZodNumber>);
+const nullableNumber = z.number().nullable();
+export const policyWhatIfSchema = named(
+  'PolicyWhatIf',
+  z.object({
+    generatedAt: isoTime,
+    scope: z.string().meta({ description: '测算范围（区的行政区划代码）' }),
+    year: z.number().int().meta({ description: '按北京时间的当前年度（监测线所属年度）' }),
+    proposed: z.object({
+      monitoringLine: z.object({ line: z.number(), year: z.number().int(), carriedForward: z.boolean() }).nullable().meta({ description: '拟定的当年监测线（元/人/年）；当年未设置时沿用此前最近年度的' }),
+      minimumLivingMonthly: z.number().meta({ description: '拟定的低保标准（元/人/月）' }),
+      extremePovertyMinimum: z.number().meta({ description: '特困供养最低金额（低保标准的1.3倍，元/月）' }),
+    }),
+    examinedCases: z.number().int().meta({ description: '测算的在办案件数' }),
+    totals: z.object({ cases: z.number().int().meta({ description: '受影响的案件数' }), byKind: whatIfByKind }),
+    counts: z.array(
+      z.object({ townCode: z.string(), townName: label.nullable(), category: z.string(), categoryLabel: label, cases: z.number().int(), byKind: whatIfByKind }),
+    ),
+    changes: z.array(
+      z.object({
+        caseId: z.string(),
+        process: z.string(),
+        villageCode: z.string(),
+        villageName: label.nullable(),
+        townCode: z.string(),
+        townName: label.nullable(),
+        category: z.string(),
+        categoryLabel: label,
+        stage: z.string(),
+        stageLabel: label,
+        policyVersion: z.number().int().meta({ description: '案件现行适用的政策版本（比较基准）' }),
+        kind: z.enum(whatIfKinds),
+        kindLabel: label,
+        income: nullableNumber,
+        currentLine: nullableNumber,
+        proposedLine: nullableNumber,
+        measureId: z.string().nullable(),
+        monthlyAmount: nullableNumber,
+        currentMinimum: nullableNumber,
+        proposedMinimum: nullableNumber,
+        taskId: z.string().nullable(),
+        step: z.string().nullable(),
+        stepLabel: label.nullable(),
+        dueAt: isoTime.nullable(),
+        proposedDueAt: isoTime.nullable(),
+      }),
+    ),
+  }),
+);
+
 // The compiler's half of "the document cannot drift": each view function returns exactly what its schema describes.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameShape = <A, B>(proof: Same<A, B>) => proof;
@@ -362,6 +431,8 @@ sameShape<ReturnType<typeof taskView>, z.output<typeof taskViewSchema>>(true);
 sameShape<ReturnType<typeof inboxView>, z.output<typeof inboxSchema>>(true);
 sameShape<ReturnType<typeof departmentAlertView>, z.output<typeof departmentAlertSchema>>(true);
 sameShape<NonNullable<Awaited<ReturnType<typeof loadCaseView>>>, z.output<typeof caseViewSchema>>(true);
+sameShape<ReturnType<typeof attachmentView>, z.output<typeof attachmentSchema>>(true);
 sameShape<DepartmentAlertImportResult, z.output<typeof importResultSchema>>(true);
 sameShape<AuditVerification, z.output<typeof auditVerificationSchema>>(true);
 sameShape<MonitoringReport, z.output<typeof monitoringReportSchema>>(true);
+sameShape<PolicyWhatIfReport, z.output<typeof policyWhatIfSchema>>(true);

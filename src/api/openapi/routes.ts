@@ -2,20 +2,20 @@ import { z } from 'zod';
 import { demoPassword, demoVillage } from '../../demo/seed';
 import { listAuditSchema } from '../../domain/audit';
 import { loginSchema, refreshCookieSchema, refreshSchema } from '../../domain/auth-schemas';
-import { measurePlanSchema } from '../../domain/monitoring/schemas';
+import { measurePlanRequestSchema, objectionRequestSchema, visitRequestSchema } from '../../domain/monitoring/schemas';
 import { monitoringReportQuerySchema } from '../../domain/monitoring/reports';
 import {
   applyPolicySchema,
   createMonitoringCaseSchema,
   exitProposalSchema,
   listMonitoringCasesSchema,
-  objectionSchema,
   rollbackSchema,
-  visitSchema,
 } from '../../domain/monitoring/schemas';
+import { attachmentParamsSchema } from '../../domain/attachments';
 import { householdTransferSchema as householdTransferBodySchema, listHouseholdTransfersSchema } from '../../domain/households';
 import { defaultPolicySettings } from '../../domain/policy';
 import { putPolicySchema } from '../../domain/policy-schemas';
+import { policyWhatIfQuerySchema, policyWhatIfSchema } from '../../domain/policy-what-if-schemas';
 import { completeTaskSchema, inboxQuerySchema, reassignTaskSchema } from '../../domain/tasks/schemas';
 import { idempotencyKeyHeaders } from '../idempotency-key';
 import { payloadsSchema } from '../temporal-codec-router';
@@ -25,6 +25,7 @@ import { bulkCompleteRouteDoc, delegationRouteDocs } from '../delegations/delega
 import { cooperationReportRouteDoc, cooperationRouteDocs } from '../cooperation/cooperation-docs';
 import type { RouteDoc } from './registry';
 import {
+  attachmentSchema,
   auditListSchema,
   auditVerificationSchema,
   caseConflictSchema,
@@ -43,6 +44,7 @@ import {
   objectionFiledSchema,
   openApiDocumentSchema,
   policySchema,
+  policyWhatIfSchema as policyWhatIfResultSchema,
   rolledBackSchema,
   storedPolicySchema,
   taskDecidedSchema,
@@ -59,6 +61,7 @@ import {
 export const tags = [
   { name: '认证', description: '登录、刷新令牌、退出' },
   { name: '监测对象', description: '防止返贫动态监测：登记、识别、走访、帮扶措施' },
+  { name: '佐证材料', description: '案件的佐证材料：上传（JPEG、PNG、PDF）、校验后下载' },
   relocationTag,
   { name: '任务', description: '待办任务：认领、办理（通过、退回补充、不予通过）' },
   { name: '部门预警', description: '行业部门上传筛查预警名单' },
@@ -92,6 +95,49 @@ const intakeExample = {
   perCapitaIncome: 5600,
   note: '因病支出较大',
 };
+
+/**
+ * The evidence-file routes below one process's cases (one implementation, src/api/attachments): who uploads is the
+ * process's rule (monitoring: the village, town and district caseworkers of the case; relocation: those who record its
+ * visits), who downloads whoever reads the case.
+ */
+function attachmentRouteDocs(base: '/api/monitoring-cases' | '/api/relocations', operation: string, what: string): Omit<RouteDoc, 'tags'>[] {
+  const params = idParams(what);
+  return [
+    {
+      method: 'post',
+      path: `${base}/{id}/attachments`,
+      operationId: `upload${operation}Attachment`,
+      summary: `上传佐证材料（${what}）`,
+      description:
+        '可办理该案件的人员上传一份佐证材料（multipart，字段名 file）：JPEG、PNG 或 PDF，按文件内容识别（与扩展名无关），不超过 `ATTACHMENT_MAX_BYTES`（默认 10 MB）。照片中的位置信息（JPEG 的 EXIF/XMP 段、PNG 的 eXIf/XMP 块）在保存前去除（`ATTACHMENT_KEEP_LOCATION=true` 时保留）；`sha256` 是保存内容的校验值。办理任务、走访、异议、帮扶措施时可在 `attachmentIds` 中引用。记入审计日志（`attachment.upload`）。',
+      auth: true,
+      params,
+      body: { multipartFile: { description: '佐证材料（JPEG、PNG 或 PDF），字段名 file' } },
+      responses: {
+        201: { description: '已保存', schema: attachmentSchema },
+        400: '不是 JPEG/PNG/PDF、超过大小上限、图片结构不完整或没有文件（issues 中说明）',
+        403: '能查看但不能办理该案件（如系统管理员）',
+        404: '案件不存在或不在您的辖区内',
+      },
+    },
+    {
+      method: 'get',
+      path: `${base}/{id}/attachments/{attachmentId}`,
+      operationId: `download${operation}Attachment`,
+      summary: `下载佐证材料（${what}）`,
+      description:
+        '能查看该案件的人员下载其佐证材料（附件）。下载前重新计算 SHA-256：与上传时的校验值不一致（被篡改或损坏）时不予下载，答复 409 并记入审计日志（`attachment.integrity_failure`）；每次下载记入审计日志（`attachment.download`）。',
+      auth: true,
+      params: params.extend(attachmentParamsSchema.shape),
+      responses: {
+        200: { description: '文件内容（附件）', files: ['image/jpeg', 'image/png', 'application/pdf'] },
+        404: '案件不存在或不在您的辖区内，或该案件没有这份佐证材料',
+        409: '文件校验失败（内容与校验值不一致或已丢失），不予下载',
+      },
+    },
+  ];
+}
 
 /** The routes of one tag. */
 const routes = (tag: Tag, list: Omit<RouteDoc, 'tags'>[]): RouteDoc[] => list.map((r) => ({ ...r, tags: [tag] }));
@@ -281,7 +327,7 @@ export const apiRoutes: readonly RouteDoc[] = [
       auth: true,
       params: caseParams,
       headers: idempotencyKeyHeaders,
-      body: { json: objectionSchema, example: { content: '该户家中有经营性货车，收入情况与申报不符' } },
+      body: { json: objectionRequestSchema, example: { content: '该户家中有经营性货车，收入情况与申报不符' } },
       responses: {
         201: { description: '已登记异议', schema: objectionFiledSchema },
         ...workflowRefusals,
@@ -298,7 +344,7 @@ export const apiRoutes: readonly RouteDoc[] = [
       auth: true,
       params: caseParams,
       headers: idempotencyKeyHeaders,
-      body: { json: visitSchema, example: { perCapitaIncome: 7200, unresolvedSpending: false, guaranteesSecure: true, note: '务工收入稳定' } },
+      body: { json: visitRequestSchema, example: { perCapitaIncome: 7200, unresolvedSpending: false, guaranteesSecure: true, note: '务工收入稳定' } },
       responses: {
         201: { description: '已记录走访', schema: visitRecordedSchema },
         ...workflowRefusals,
@@ -315,7 +361,7 @@ export const apiRoutes: readonly RouteDoc[] = [
       auth: true,
       params: caseParams,
       headers: idempotencyKeyHeaders,
-      body: { json: measurePlanSchema, example: { measures: [{ type: 'EMPLOYMENT', startDate: '2026-12-01', note: '推荐到园区务工' }] } },
+      body: { json: measurePlanRequestSchema, example: { measures: [{ type: 'EMPLOYMENT', startDate: '2026-12-01', note: '推荐到园区务工' }] } },
       responses: {
         201: { description: '已安排', schema: measuresPlannedSchema },
         400: '措施不符合要求或违反政策（issues 中逐项说明）',
@@ -325,6 +371,7 @@ export const apiRoutes: readonly RouteDoc[] = [
       },
     }),
   ]),
+  ...routes('佐证材料', [...attachmentRouteDocs('/api/monitoring-cases', 'MonitoringCase', '防止返贫监测案件'), ...attachmentRouteDocs('/api/relocations', 'Relocation', '易地搬迁后续扶持案件')]),
   ...routes('任务', [
     ({
       method: 'get',
@@ -389,7 +436,7 @@ export const apiRoutes: readonly RouteDoc[] = [
       path: '/api/tasks/{id}/complete',
       operationId: 'completeTask',
       summary: '办理任务',
-      description: '通过（approve）、退回补充（return）或不予通过（reject）；退回和不予通过须填写意见。重复提交同一决定得到同一结果。',
+      description: '通过（approve）、退回补充（return）或不予通过（reject）；退回和不予通过须填写意见。`attachmentIds` 引用本案件已上传的佐证材料，时间线在该办理记录旁显示。重复提交同一决定得到同一结果。',
       auth: true,
       params: taskParams,
       body: { json: completeTaskSchema, example: { decision: 'approve', comment: '情况属实' } },
@@ -468,6 +515,22 @@ export const apiRoutes: readonly RouteDoc[] = [
         201: { description: '已保存的新版本', schema: storedPolicySchema },
         403: '只有区乡村振兴局审定人员可以修改政策设置',
         409: '生效时间早于现行版本的生效时间（历史不能改写）',
+      },
+    }),
+    ({
+      method: 'post',
+      path: '/api/policy/what-if',
+      operationId: 'policyWhatIf',
+      summary: '政策模拟测算',
+      description:
+        '仅区级审批人员。按拟定的政策设置（与 `PUT /api/policy` 的 settings 相同）测算对在办案件的影响，不保存任何内容：最近一次走访收入将不高于或将高于当年监测线的监测户，特困供养金额将低于低保标准1.3倍的措施，按拟定办理时限（任务开始时间加时限）将逾期或不再逾期的环节。每个案件与其现行适用的政策版本比较，所用规则与实际核查（风险消除条件、帮扶措施核对、任务期限）相同。按乡镇和类别计数，并列出案件（案件编号、村、乡镇、类别，不含姓名和身份证号）。`format=xlsx` 以附件下载并记入审计日志（`export.run`）。',
+      auth: true,
+      query: policyWhatIfQuerySchema,
+      body: { json: policyWhatIfSchema, example: { settings: { ...defaultPolicySettings, monitoringLines: { ...defaultPolicySettings.monitoringLines, 2026: 8000 }, standards: { minimumLivingMonthly: 600 } } } },
+      responses: {
+        200: { description: '测算结果（`format=json`）；xlsx 为同样内容的文件（附件）', schema: policyWhatIfResultSchema, files: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] },
+        400: '政策设置或格式有误（issues 中逐项说明）',
+        403: '只有区级审批人员可以进行政策模拟测算',
       },
     }),
   ]),

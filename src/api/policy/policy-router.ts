@@ -7,6 +7,13 @@ import { changedFields } from '../../domain/audit';
 import { auditContext, type AuditLog } from '../audit/audit-log';
 import { actorOf } from '../auth/auth-router';
 import { HttpError, parseOr400, refusalError } from '../http-error';
+import { policyWhatIfQuerySchema, policyWhatIfSchema } from '../../domain/policy-what-if-schemas';
+import { beijingTime } from '../../domain/login-throttle';
+import type { ProcessRegistry } from '../../domain/tasks/process';
+import { processRegistry } from '../../processes';
+import { attachment } from '../reports/reports-router';
+import { sheetsXlsx } from '../reports/report-files';
+import { buildPolicyWhatIf, policyWhatIfSheets } from './what-if';
 
 /** Version 0: the built-in defaults, in force until a version is stored; a case started then reports it. */
 const builtInDefaults = { version: 0, effectiveFrom: null, settings: defaultPolicySettings };
@@ -23,7 +30,7 @@ function versionView(row: PolicyVersion, usernames: ReadonlyMap<string, string>)
 }
 
 /** Policy settings are reference data: the district stores new versions here, and cases pin the one in force when they start. */
-export function createPolicyRouter({ db, audit }: { db: PrismaClient; audit: AuditLog }): Router {
+export function createPolicyRouter({ db, audit, processes = processRegistry }: { db: PrismaClient; audit: AuditLog; processes?: ProcessRegistry }): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
@@ -79,6 +86,32 @@ export function createPolicyRouter({ db, audit }: { db: PrismaClient; audit: Aud
       return version;
     });
     res.status(201).json(versionView(created, new Map([[actor.userId, actor.username]])));
+  });
+
+  /**
+   * 政策模拟测算: what the proposed settings would change for the open cases (income vs the line, 特困 amounts, overdue
+   * steps), by the rules the real checks use. Writes nothing (an XLSX export is audited, as every export is).
+   */
+  router.post('/what-if', async (req, res) => {
+    const actor = actorOf(req);
+    if (actor.role !== 'DISTRICT_APPROVER') throw new HttpError(403, { error: 'forbidden', reason: '只有区级审批人员可以进行政策模拟测算' });
+    const { format } = parseOr400(policyWhatIfQuerySchema, req.query);
+    const { settings } = parseOr400(policyWhatIfSchema, req.body);
+    const report = await buildPolicyWhatIf(db, { scope: actor.jurisdictionCode, proposed: settings, now: new Date(), processes });
+    if (format === 'json') {
+      res.json(report);
+      return;
+    }
+    const date = beijingTime(Date.parse(report.generatedAt)).slice(0, 10);
+    const names = { ascii: `policy-what-if-${report.scope}-${date}.xlsx`, chinese: `政策模拟测算-${date}.xlsx` };
+    await audit.record({
+      action: 'export.run',
+      ...auditContext(req),
+      target: { type: 'PolicyWhatIf', id: report.scope },
+      after: { report: 'policy-what-if', format, scope: report.scope, changes: report.changes.length, file: names.ascii },
+    });
+    attachment(res, names.ascii, names.chinese);
+    res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await sheetsXlsx(policyWhatIfSheets(report), new Date(report.generatedAt)));
   });
 
   return router;

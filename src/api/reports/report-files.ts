@@ -73,7 +73,7 @@ export function reportCsv(report: MonitoringReport): Buffer {
   return Buffer.from(`\uFEFF${text}\r\n`, 'utf8');
 }
 
-interface Sheet {
+export interface Sheet {
   name: string;
   columns: { header: string; width: number; percent?: boolean }[];
   rows: Cell[][];
@@ -152,10 +152,15 @@ function reportSheets(report: MonitoringReport): Sheet[] {
 
 /** One sheet per section, headers in bold and frozen; shares as percentages (the cell holds 0..1). */
 export async function reportXlsx(report: MonitoringReport): Promise<Buffer> {
+  return sheetsXlsx(reportSheets(report), new Date(report.generatedAt));
+}
+
+/** A workbook of `sheets`, headers in bold and frozen (any report's XLSX). */
+export async function sheetsXlsx(sheets: readonly Sheet[], created: Date): Promise<Buffer> {
   const workbook = new Workbook();
   workbook.creator = 'AssistFlow';
-  workbook.created = new Date(report.generatedAt);
-  for (const sheet of reportSheets(report)) {
+  workbook.created = created;
+  for (const sheet of sheets) {
     const ws = workbook.addWorksheet(sheet.name, { views: [{ state: 'frozen', ySplit: 1 }] });
     ws.columns = sheet.columns.map((c) => ({ header: c.header, width: c.width, ...(c.percent && { style: { numFmt: '0.00%' } }) }));
     ws.getRow(1).font = { bold: true };

@@ -15,7 +15,7 @@ const contentTypes = {
 } as const;
 
 /** RFC 6266: an ASCII name for old clients, the Chinese one (RFC 5987) for the rest. */
-function attachment(res: Response, asciiName: string, name: string) {
+export function attachment(res: Response, asciiName: string, name: string) {
   const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   res.set('Content-Disposition', `attachment; filename="${asciiName}"; filename*=UTF-8''${encoded}`);
 }

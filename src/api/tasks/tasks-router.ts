@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
+import { caseAttachmentProblems, linkAttachments } from '../attachments/attachment-references';
 import { bulkCompleteSchema, completeTaskSchema, inboxQuerySchema, reassignTaskSchema, type CompleteTask } from '../../domain/tasks/schemas';
 import { substituteActor } from '../../domain/delegations';
 import type { Refusal } from '../../domain/errors';
@@ -166,6 +167,8 @@ export function createTasksRouter({
       if ('refusal' in who) return refusalAnswer(who.refusal);
       request = { ...request, actor: who.actor };
     }
+    const attachmentProblems = await caseAttachmentProblems(db, { process: row.process, caseId: row.caseId }, body.attachmentIds);
+    if (attachmentProblems.length) return { status: 400, body: { error: 'validation', issues: attachmentProblems } };
     let result;
     // One Update id per task, person and decision: a retried request gets the first answer, never a second decision.
     const updateId = `${row.id}:${caller.userId}:${body.decision}`;
@@ -182,6 +185,7 @@ export function createTasksRouter({
     }
     // The decision's audit entry was written by the activity that recorded it, in the same transaction.
     if (!isRetry) metrics.recordDecision(row.process, row.step, body.decision);
+    await linkAttachments(db, body.attachmentIds, 'TASK_DECISION', row.id);
     return { status: 200, body: { taskId: row.id, caseId: result.caseId, stage: result.stage, stageLabel: processes.stageLabel(row.process, result.stage) } };
   }
 

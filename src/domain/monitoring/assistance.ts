@@ -93,6 +93,21 @@ export interface PlanProblem {
 const toFen = (yuan: number) => Math.round(yuan * 100);
 const fenText = (fen: number) => `${fen / 100}`;
 
+/** The least 特困供养 amount the 低保 standard allows, in 分: 1.3 × the standard, rounded up to the 分. */
+export function extremePovertyMinimumFen(standards: { minimumLivingMonthly: number }): number {
+  return Math.ceil((toFen(standards.minimumLivingMonthly) * extremePovertyFactor.numerator) / extremePovertyFactor.denominator);
+}
+
+/** Whether a 特困供养 monthly amount (元) falls under 1.3 × the 低保 standard: the rule plans are refused by, and the what-if applies. */
+export function isBelowExtremePovertyMinimum(monthlyAmount: number, standards: { minimumLivingMonthly: number }): boolean {
+  return toFen(monthlyAmount) * extremePovertyFactor.denominator < toFen(standards.minimumLivingMonthly) * extremePovertyFactor.numerator;
+}
+
+/** Whether a household's income (元/人/年) clears the monitoring line: strictly above it, as 风险消除 requires. */
+export function isAboveMonitoringLine(perCapitaIncome: number, line: number): boolean {
+  return perCapitaIncome > line;
+}
+
 /**
  * What policy forbids in a plan that passed `measurePlanSchema`; empty when it is allowed.
  * `standards.minimumLivingMonthly`: the 低保 standard in force, 元/人/月 (policy settings).
@@ -116,14 +131,13 @@ export function refuseMeasurePlan(input: {
   }
 
   const standardFen = toFen(standards.minimumLivingMonthly);
-  // Rounded up to the 分: the smallest amount that is at least 1.3 × the standard.
-  const minimumFen = Math.ceil((standardFen * extremePovertyFactor.numerator) / extremePovertyFactor.denominator);
+  const minimumFen = extremePovertyMinimumFen(standards);
   measures.forEach((m, i) => {
     if (m.type === 'EXTREME_POVERTY_SUPPORT') {
       const rule = `特困供养标准不得低于低保标准的1.3倍：低保标准为${fenText(standardFen)}元/月，特困供养至少${fenText(minimumFen)}元/月`;
       if (m.monthlyAmount === undefined) {
         problems.push({ path: `measures.${i}.monthlyAmount`, message: `${item(i)}未填写月发放金额。${rule}` });
-      } else if (toFen(m.monthlyAmount) * extremePovertyFactor.denominator < standardFen * extremePovertyFactor.numerator) {
+      } else if (isBelowExtremePovertyMinimum(m.monthlyAmount, standards)) {
         problems.push({ path: `measures.${i}.monthlyAmount`, message: `${item(i)}为${fenText(toFen(m.monthlyAmount))}元/月，低于规定。${rule}` });
       }
     }
@@ -254,7 +268,7 @@ export function exitProblems(facts: ExitFacts): string[] {
   const shortfalls = months.flatMap((month) => {
     const income = lowest.get(month);
     if (income === undefined) return [`${month}无收入记录`];
-    return income > facts.monitoringLine ? [] : [`${month}为${income}元`];
+    return isAboveMonitoringLine(income, facts.monitoringLine) ? [] : [`${month}为${income}元`];
   });
   if (shortfalls.length > 0) {
     problems.push(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attachmentIdsSchema } from '../attachments';
 import { idNumberProblem, normalizeIdNumber } from '../id-number';
 import { hiddenCharacterMessage, isReadableText } from '../text';
 import { measureTypeLabels, measureTypes, monthlyAllowances, pensionBeneficiaryGroups } from './assistance';
@@ -140,3 +141,12 @@ export const measurePlanSchema = z.object(
   { error: '帮扶计划应为对象，包含 measures' },
 );
 export type MeasurePlan = z.infer<typeof measurePlanSchema>;
+
+/**
+ * The bodies of the visit, objection and measure routes: what the workflow takes, plus 佐证材料 of the case to cite
+ * (the API links them after the workflow has recorded the step; the workflow never sees them).
+ */
+const citing = { attachmentIds: attachmentIdsSchema.optional() };
+export const visitRequestSchema = visitSchema.extend(citing);
+export const objectionRequestSchema = objectionSchema.extend(citing);
+export const measurePlanRequestSchema = measurePlanSchema.extend(citing);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attachmentIdsSchema } from '../attachments';
 import { hiddenCharacterMessage, isReadableText } from '../text';
 
 /** A decision code of the task's process vocabulary (approve, return, reject; accept; GOOD, …): the task says which it allows. */
@@ -12,6 +13,8 @@ export const caseIdSchema = z.string({ error: '案件编号应为字符串' }).r
 export const completeTaskSchema = z.object({
   decision: decisionCodeSchema,
   comment: z.string().trim().max(2000, '意见不超过2000字').refine(isReadableText, hiddenCharacterMessage('意见')).optional(),
+  /** 佐证材料 of the task's case that support the decision (uploaded first through the case's attachments route). */
+  attachmentIds: attachmentIdsSchema.optional(),
 });
 export type CompleteTask = z.infer<typeof completeTaskSchema>;
 

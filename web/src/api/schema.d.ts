@@ -305,6 +305,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/monitoring-cases/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 上传佐证材料（防止返贫监测案件）
+         * @description 可办理该案件的人员上传一份佐证材料（multipart，字段名 file）：JPEG、PNG 或 PDF，按文件内容识别（与扩展名无关），不超过 `ATTACHMENT_MAX_BYTES`（默认 10 MB）。照片中的位置信息（JPEG 的 EXIF/XMP 段、PNG 的 eXIf/XMP 块）在保存前去除（`ATTACHMENT_KEEP_LOCATION=true` 时保留）；`sha256` 是保存内容的校验值。办理任务、走访、异议、帮扶措施时可在 `attachmentIds` 中引用。记入审计日志（`attachment.upload`）。
+         */
+        post: operations["uploadMonitoringCaseAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring-cases/{id}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下载佐证材料（防止返贫监测案件）
+         * @description 能查看该案件的人员下载其佐证材料（附件）。下载前重新计算 SHA-256：与上传时的校验值不一致（被篡改或损坏）时不予下载，答复 409 并记入审计日志（`attachment.integrity_failure`）；每次下载记入审计日志（`attachment.download`）。
+         */
+        get: operations["downloadMonitoringCaseAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/relocations/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 上传佐证材料（易地搬迁后续扶持案件）
+         * @description 可办理该案件的人员上传一份佐证材料（multipart，字段名 file）：JPEG、PNG 或 PDF，按文件内容识别（与扩展名无关），不超过 `ATTACHMENT_MAX_BYTES`（默认 10 MB）。照片中的位置信息（JPEG 的 EXIF/XMP 段、PNG 的 eXIf/XMP 块）在保存前去除（`ATTACHMENT_KEEP_LOCATION=true` 时保留）；`sha256` 是保存内容的校验值。办理任务、走访、异议、帮扶措施时可在 `attachmentIds` 中引用。记入审计日志（`attachment.upload`）。
+         */
+        post: operations["uploadRelocationAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/relocations/{id}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下载佐证材料（易地搬迁后续扶持案件）
+         * @description 能查看该案件的人员下载其佐证材料（附件）。下载前重新计算 SHA-256：与上传时的校验值不一致（被篡改或损坏）时不予下载，答复 409 并记入审计日志（`attachment.integrity_failure`）；每次下载记入审计日志（`attachment.download`）。
+         */
+        get: operations["downloadRelocationAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks": {
         parameters: {
             query?: never;
@@ -416,7 +496,7 @@ export interface paths {
         put?: never;
         /**
          * 办理任务
-         * @description 通过（approve）、退回补充（return）或不予通过（reject）；退回和不予通过须填写意见。重复提交同一决定得到同一结果。
+         * @description 通过（approve）、退回补充（return）或不予通过（reject）；退回和不予通过须填写意见。`attachmentIds` 引用本案件已上传的佐证材料，时间线在该办理记录旁显示。重复提交同一决定得到同一结果。
          */
         post: operations["completeTask"];
         delete?: never;
@@ -487,6 +567,26 @@ export interface paths {
          */
         put: operations["putPolicy"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/policy/what-if": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 政策模拟测算
+         * @description 仅区级审批人员。按拟定的政策设置（与 `PUT /api/policy` 的 settings 相同）测算对在办案件的影响，不保存任何内容：最近一次走访收入将不高于或将高于当年监测线的监测户，特困供养金额将低于低保标准1.3倍的措施，按拟定办理时限（任务开始时间加时限）将逾期或不再逾期的环节。每个案件与其现行适用的政策版本比较，所用规则与实际核查（风险消除条件、帮扶措施核对、任务期限）相同。按乡镇和类别计数，并列出案件（案件编号、村、乡镇、类别，不含姓名和身份证号）。`format=xlsx` 以附件下载并记入审计日志（`export.run`）。
+         */
+        post: operations["policyWhatIf"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1121,6 +1221,27 @@ export interface components {
             /** @description 案件在网页端的页面路径，例如 /cases/<id> */
             casePath: string;
         };
+        Attachment: {
+            id: string;
+            /** @description 上传时的文件名 */
+            name: string;
+            /**
+             * @description 按文件内容识别的类型
+             * @enum {string}
+             */
+            contentType: "image/jpeg" | "image/png" | "application/pdf";
+            /** @description 保存的字节数（照片去除位置信息之后） */
+            size: number;
+            /** @description 保存内容的 SHA-256（十六进制），下载前校验 */
+            sha256: string;
+            /** @description 上传人的用户名 */
+            uploadedBy: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 时间（UTC）
+             */
+            uploadedAt: string;
+        };
         MonitoringCase: {
             id: string;
             /** @enum {string} */
@@ -1229,6 +1350,8 @@ export interface components {
                 unresolvedSpending: boolean;
                 guaranteesSecure: boolean;
             }[];
+            /** @description 佐证材料，按上传时间先后 */
+            attachments: components["schemas"]["Attachment"][];
             timeline: {
                 /**
                  * Format: date-time
@@ -1246,6 +1369,8 @@ export interface components {
                 comment: string | null;
                 fromStage: string | null;
                 toStage: string | null;
+                /** @description 该条记录上传或引用的佐证材料 */
+                attachments: components["schemas"]["Attachment"][];
             }[];
         };
         MonitoringCaseList: {
@@ -1734,6 +1859,99 @@ export interface components {
                     unclearedShare: number | null;
                 }[];
             };
+        };
+        PolicyWhatIf: {
+            /**
+             * Format: date-time
+             * @description ISO 8601 时间（UTC）
+             */
+            generatedAt: string;
+            /** @description 测算范围（区的行政区划代码） */
+            scope: string;
+            /** @description 按北京时间的当前年度（监测线所属年度） */
+            year: number;
+            proposed: {
+                /** @description 拟定的当年监测线（元/人/年）；当年未设置时沿用此前最近年度的 */
+                monitoringLine: {
+                    line: number;
+                    year: number;
+                    carriedForward: boolean;
+                } | null;
+                /** @description 拟定的低保标准（元/人/月） */
+                minimumLivingMonthly: number;
+                /** @description 特困供养最低金额（低保标准的1.3倍，元/月） */
+                extremePovertyMinimum: number;
+            };
+            /** @description 测算的在办案件数 */
+            examinedCases: number;
+            totals: {
+                /** @description 受影响的案件数 */
+                cases: number;
+                byKind: {
+                    /** @description 最近一次走访收入将不高于监测线 */
+                    INCOME_FALLS_BELOW_LINE: number;
+                    /** @description 最近一次走访收入将高于监测线 */
+                    INCOME_RISES_ABOVE_LINE: number;
+                    /** @description 特困供养金额将低于低保标准的1.3倍 */
+                    EXTREME_POVERTY_BELOW_MINIMUM: number;
+                    /** @description 办理环节将逾期 */
+                    STEP_BECOMES_OVERDUE: number;
+                    /** @description 办理环节将不再逾期 */
+                    STEP_NO_LONGER_OVERDUE: number;
+                };
+            };
+            counts: {
+                townCode: string;
+                townName: string | null;
+                category: string;
+                /** @description 中文名称 */
+                categoryLabel: string;
+                cases: number;
+                byKind: {
+                    /** @description 最近一次走访收入将不高于监测线 */
+                    INCOME_FALLS_BELOW_LINE: number;
+                    /** @description 最近一次走访收入将高于监测线 */
+                    INCOME_RISES_ABOVE_LINE: number;
+                    /** @description 特困供养金额将低于低保标准的1.3倍 */
+                    EXTREME_POVERTY_BELOW_MINIMUM: number;
+                    /** @description 办理环节将逾期 */
+                    STEP_BECOMES_OVERDUE: number;
+                    /** @description 办理环节将不再逾期 */
+                    STEP_NO_LONGER_OVERDUE: number;
+                };
+            }[];
+            changes: {
+                caseId: string;
+                process: string;
+                villageCode: string;
+                villageName: string | null;
+                townCode: string;
+                townName: string | null;
+                category: string;
+                /** @description 中文名称 */
+                categoryLabel: string;
+                stage: string;
+                /** @description 中文名称 */
+                stageLabel: string;
+                /** @description 案件现行适用的政策版本（比较基准） */
+                policyVersion: number;
+                /** @enum {string} */
+                kind: "INCOME_FALLS_BELOW_LINE" | "INCOME_RISES_ABOVE_LINE" | "EXTREME_POVERTY_BELOW_MINIMUM" | "STEP_BECOMES_OVERDUE" | "STEP_NO_LONGER_OVERDUE";
+                /** @description 中文名称 */
+                kindLabel: string;
+                income: number | null;
+                currentLine: number | null;
+                proposedLine: number | null;
+                measureId: string | null;
+                monthlyAmount: number | null;
+                currentMinimum: number | null;
+                proposedMinimum: number | null;
+                taskId: string | null;
+                step: string | null;
+                stepLabel: string | null;
+                dueAt: string | null;
+                proposedDueAt: string | null;
+            }[];
         };
         CooperationPartner: {
             code: string;
@@ -2901,6 +3119,8 @@ export interface operations {
                  */
                 "application/json": {
                     content: string;
+                    /** @description 引用本案件已上传的佐证材料（上传时返回的 id），时间线在该记录旁显示 */
+                    attachmentIds?: string[];
                 };
             };
         };
@@ -3010,6 +3230,8 @@ export interface operations {
                     unresolvedSpending: boolean;
                     guaranteesSecure: boolean;
                     note?: string;
+                    /** @description 引用本案件已上传的佐证材料（上传时返回的 id），时间线在该记录旁显示 */
+                    attachmentIds?: string[];
                 };
             };
         };
@@ -3130,6 +3352,8 @@ export interface operations {
                         beneficiaryGroup?: "MINIMUM_LIVING" | "EXTREME_POVERTY" | "RETURNED_TO_POVERTY" | "SEVERE_DISABILITY" | "OTHER";
                         note?: string;
                     }[];
+                    /** @description 引用本案件已上传的佐证材料（上传时返回的 id），时间线在该记录旁显示 */
+                    attachmentIds?: string[];
                 };
             };
         };
@@ -3199,6 +3423,280 @@ export interface operations {
             };
             /** @description 请求体的字符集或压缩方式不受支持 */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    uploadMonitoringCaseAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description 防止返贫监测案件 id（UUID）
+                 * @example 3f1c2a9e-8d7b-4c55-9a61-2b0e4d6f7a81
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description 佐证材料（JPEG、PNG 或 PDF），字段名 file
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已保存 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            /** @description 不是 JPEG/PNG/PDF、超过大小上限、图片结构不完整或没有文件（issues 中说明） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description 未登录，或登录已失效、账号已停用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 能查看但不能办理该案件（如系统管理员） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 案件不存在或不在您的辖区内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    downloadMonitoringCaseAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description 防止返贫监测案件 id（UUID）
+                 * @example 3f1c2a9e-8d7b-4c55-9a61-2b0e4d6f7a81
+                 */
+                id: string;
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 文件内容（附件） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "application/pdf": string;
+                };
+            };
+            /** @description 请求格式有误：JSON 无法解析、路径无法解码，或参数不符合要求（issues 中逐项说明） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description 未登录，或登录已失效、账号已停用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 案件不存在或不在您的辖区内，或该案件没有这份佐证材料 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 文件校验失败（内容与校验值不一致或已丢失），不予下载 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    uploadRelocationAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description 易地搬迁后续扶持案件 id（UUID）
+                 * @example 3f1c2a9e-8d7b-4c55-9a61-2b0e4d6f7a81
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description 佐证材料（JPEG、PNG 或 PDF），字段名 file
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 已保存 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            /** @description 不是 JPEG/PNG/PDF、超过大小上限、图片结构不完整或没有文件（issues 中说明） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description 未登录，或登录已失效、账号已停用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 能查看但不能办理该案件（如系统管理员） */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 案件不存在或不在您的辖区内 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    downloadRelocationAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description 易地搬迁后续扶持案件 id（UUID）
+                 * @example 3f1c2a9e-8d7b-4c55-9a61-2b0e4d6f7a81
+                 */
+                id: string;
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 文件内容（附件） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "application/pdf": string;
+                };
+            };
+            /** @description 请求格式有误：JSON 无法解析、路径无法解码，或参数不符合要求（issues 中逐项说明） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description 未登录，或登录已失效、账号已停用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 案件不存在或不在您的辖区内，或该案件没有这份佐证材料 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 文件校验失败（内容与校验值不一致或已丢失），不予下载 */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3600,6 +4098,8 @@ export interface operations {
                 "application/json": {
                     decision: string;
                     comment?: string;
+                    /** @description 引用本案件已上传的佐证材料（上传时返回的 id），时间线在该记录旁显示 */
+                    attachmentIds?: string[];
                 };
             };
         };
@@ -4093,10 +4593,165 @@ export interface operations {
             };
         };
     };
+    policyWhatIf: {
+        parameters: {
+            query?: {
+                format?: "json" | "xlsx";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "settings": {
+                 *         "stepDue": {
+                 *           "HOME_VISIT": "P3D",
+                 *           "DATA_MATCHING": "P5D",
+                 *           "VILLAGE_REVIEW": "P3D",
+                 *           "TOWN_REVIEW": "P3D",
+                 *           "DISTRICT_APPROVAL": "P3D",
+                 *           "ANNOUNCEMENT": "P2D",
+                 *           "OBJECTION": "P3D"
+                 *         },
+                 *         "escalationAfter": "P2D",
+                 *         "identificationLimit": "P15D",
+                 *         "postingPeriod": "P5D",
+                 *         "monitoringLines": {
+                 *           "2021": 6000,
+                 *           "2022": 6900,
+                 *           "2023": 7500,
+                 *           "2024": 7500,
+                 *           "2025": 7500,
+                 *           "2026": 8000
+                 *         },
+                 *         "standards": {
+                 *           "minimumLivingMonthly": 600
+                 *         },
+                 *         "followUpVisitInterval": "P30D",
+                 *         "measureDeliveryDue": "P15D",
+                 *         "exitMinMonitored": "P180D",
+                 *         "exitStableIncomeMonths": 6,
+                 *         "recheckInterval": "P90D",
+                 *         "annualReviewDue": "P30D"
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    settings: {
+                        stepDue: {
+                            HOME_VISIT: string;
+                            DATA_MATCHING: string;
+                            VILLAGE_REVIEW: string;
+                            TOWN_REVIEW: string;
+                            DISTRICT_APPROVAL: string;
+                            ANNOUNCEMENT: string;
+                            OBJECTION: string;
+                        };
+                        escalationAfter: string;
+                        identificationLimit: string;
+                        postingPeriod: string;
+                        /**
+                         * @default {
+                         *       "2021": 6000,
+                         *       "2022": 6900,
+                         *       "2023": 7500,
+                         *       "2024": 7500,
+                         *       "2025": 7500,
+                         *       "2026": 7500
+                         *     }
+                         */
+                        monitoringLines?: {
+                            [key: string]: number;
+                        };
+                        /**
+                         * @default {
+                         *       "minimumLivingMonthly": 500
+                         *     }
+                         */
+                        standards?: {
+                            minimumLivingMonthly: number;
+                        };
+                        /** @default P30D */
+                        followUpVisitInterval?: string;
+                        /** @default P15D */
+                        measureDeliveryDue?: string;
+                        /** @default P180D */
+                        exitMinMonitored?: string;
+                        /** @default P90D */
+                        recheckInterval?: string;
+                        /** @default P30D */
+                        annualReviewDue?: string;
+                        /** @default 6 */
+                        exitStableIncomeMonths?: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description 测算结果（`format=json`）；xlsx 为同样内容的文件（附件） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyWhatIf"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 政策设置或格式有误（issues 中逐项说明） */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description 未登录，或登录已失效、账号已停用 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 只有区级审批人员可以进行政策模拟测算 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体超过 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体的字符集或压缩方式不受支持 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listAudit: {
         parameters: {
             query?: {
-                action?: "auth.login" | "auth.login_failed" | "auth.logout" | "auth.refresh_reuse" | "case.start" | "case.objection" | "case.visit" | "case.measures" | "case.exit_proposal" | "case.rollback" | "case.policy_change" | "codec.decode" | "case.view_personal_data" | "household.report_refused" | "household.transfer" | "task.decide" | "task.claim" | "task.bulk_decide" | "delegation.create" | "delegation.revoke" | "task.release" | "task.reassign" | "security.assertion_refused" | "policy.change" | "cooperation.plan_create" | "cooperation.reference_create" | "cooperation.report" | "cooperation.amend" | "import.run" | "relocation.start" | "relocation.baseline" | "relocation.employment" | "relocation.employment_end" | "relocation.project" | "relocation.visit" | "relocation_site.create" | "export.run" | "user.create" | "user.change" | "user.password_reset";
+                action?: "auth.login" | "auth.login_failed" | "auth.logout" | "auth.refresh_reuse" | "case.start" | "case.objection" | "case.visit" | "case.measures" | "case.exit_proposal" | "case.rollback" | "case.policy_change" | "codec.decode" | "case.view_personal_data" | "household.report_refused" | "household.transfer" | "task.decide" | "task.claim" | "task.bulk_decide" | "delegation.create" | "delegation.revoke" | "task.release" | "task.reassign" | "security.assertion_refused" | "attachment.upload" | "attachment.download" | "attachment.integrity_failure" | "policy.change" | "cooperation.plan_create" | "cooperation.reference_create" | "cooperation.report" | "cooperation.amend" | "import.run" | "relocation.start" | "relocation.baseline" | "relocation.employment" | "relocation.employment_end" | "relocation.project" | "relocation.visit" | "relocation_site.create" | "export.run" | "user.create" | "user.change" | "user.password_reset";
                 actorId?: string;
                 targetId?: string;
                 from?: string;
