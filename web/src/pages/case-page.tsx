@@ -1,10 +1,11 @@
-import { Alert, App, Button, Card, Col, Descriptions, Empty, Modal, Result, Row, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Empty, Modal, Result, Row, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, errorText, type Schemas } from '../api/client';
 import { useUser } from '../auth/auth-context';
 import { can } from '../auth/permissions';
 import { CaseActions } from '../components/case-actions';
+import { CaseTimeline } from '../components/case-timeline';
 import { TaskList } from '../components/task-list';
 import { formatDate, formatTime, timeLeft } from '../time';
 import { useApi } from '../use-api';
@@ -189,22 +190,7 @@ export default function CasePage() {
           />
         </Card>
       )}
-      <Card title="办理过程" size="small">
-        <Timeline
-          items={view.timeline.map((e) => ({
-            color: e.decision === 'reject' ? 'red' : e.decision === 'return' ? 'orange' : 'blue',
-            children: (
-              <>
-                <Typography.Text type="secondary">{formatTime(e.at)}</Typography.Text>{' '}
-                <Typography.Text strong>{e.stepLabel ? `${e.stepLabel}·${e.label}` : e.label}</Typography.Text>
-                {e.decisionLabel && <Tag style={{ marginInlineStart: 8 }}>{e.decisionLabel}</Tag>}
-                {e.actor && <Typography.Text type="secondary"> {e.actor}</Typography.Text>}
-                {e.comment && <div>{e.comment}</div>}
-              </>
-            ),
-          }))}
-        />
-      </Card>
+      <CaseTimeline lines={view.timeline.map((e) => ({ ...e, title: e.stepLabel ? `${e.stepLabel}·${e.label}` : e.label }))} />
     </Space>
   );
 }

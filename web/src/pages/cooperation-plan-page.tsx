@@ -1,10 +1,11 @@
-import { Alert, App, Button, Card, Descriptions, Form, Input, InputNumber, Modal, Progress, Result, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Form, Input, InputNumber, Modal, Progress, Result, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, type Schemas } from '../api/client';
 import { useUser } from '../auth/auth-context';
 import { can } from '../auth/permissions';
 import { emptyText } from '../components/empty-text';
+import { CaseTimeline } from '../components/case-timeline';
 import { TaskList } from '../components/task-list';
 import { newIdempotencyKey, showIssues } from '../form-issues';
 import { formatTime } from '../time';
@@ -155,22 +156,17 @@ export default function CooperationPlanPage() {
           </>
         )}
       </Card>
-      <Card title="办理过程" size="small">
-        <Timeline
-          items={plan.timeline.map((e) => ({
-            color: e.decision === 'reject' ? 'red' : e.decision === 'return' ? 'orange' : 'blue',
-            children: (
-              <>
-                <Typography.Text type="secondary">{formatTime(e.at)}</Typography.Text> <Typography.Text strong>{[e.stepLabel, timelineKindLabels[e.kind] ?? (e.stepLabel ? null : e.kind)].filter(Boolean).join('·')}</Typography.Text>
-                {e.taskId && taskTitles.get(e.taskId) && taskTitles.get(e.taskId) !== e.comment && <Typography.Text> {taskTitles.get(e.taskId)}</Typography.Text>}
-                {e.decisionLabel && <Tag style={{ marginInlineStart: 8 }}>{e.decisionLabel}</Tag>}
-                {e.actorName && <Typography.Text type="secondary"> {e.actorName}</Typography.Text>}
-                {e.comment && <div>{e.comment}</div>}
-              </>
-            ),
-          }))}
-        />
-      </Card>
+      <CaseTimeline
+        lines={plan.timeline.map((e) => {
+          const subject = e.taskId ? taskTitles.get(e.taskId) : undefined;
+          return {
+            ...e,
+            title: [e.stepLabel, timelineKindLabels[e.kind] ?? (e.stepLabel ? null : e.kind)].filter(Boolean).join('·'),
+            subject: subject && subject !== e.comment ? subject : null,
+            actor: e.actorName,
+          };
+        })}
+      />
       {reporting && (
         <ReportDialog
           plan={plan}

@@ -1,4 +1,4 @@
-import { Alert, App, Button, Card, Col, DatePicker, Descriptions, Form, Input, InputNumber, Modal, Radio, Result, Row, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, DatePicker, Descriptions, Form, Input, InputNumber, Modal, Radio, Result, Row, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, type Schemas } from '../api/client';
@@ -6,6 +6,7 @@ import type { operations } from '../api/schema';
 import { useUser } from '../auth/auth-context';
 import { can } from '../auth/permissions';
 import { emptyText } from '../components/empty-text';
+import { CaseTimeline } from '../components/case-timeline';
 import { TaskList } from '../components/task-list';
 import { newIdempotencyKey, showIssues } from '../form-issues';
 import { options, projectTypeLabels, riskTypeLabels } from '../labels';
@@ -185,22 +186,7 @@ export default function RelocationPage() {
           </>
         )}
       </Card>
-      <Card title="办理过程" size="small">
-        <Timeline
-          items={view.timeline.map((e) => ({
-            color: e.decision === 'reject' ? 'red' : e.decision === 'return' ? 'orange' : 'blue',
-            children: (
-              <>
-                <Typography.Text type="secondary">{formatTime(e.at)}</Typography.Text>{' '}
-                <Typography.Text strong>{e.stepLabel ? `${e.stepLabel}·${e.label}` : e.label}</Typography.Text>
-                {e.decisionLabel && <Tag style={{ marginInlineStart: 8 }}>{e.decisionLabel}</Tag>}
-                {e.actor && <Typography.Text type="secondary"> {e.actor}</Typography.Text>}
-                {e.comment && <div>{e.comment}</div>}
-              </>
-            ),
-          }))}
-        />
-      </Card>
+      <CaseTimeline lines={view.timeline.map((e) => ({ ...e, title: e.stepLabel ? `${e.stepLabel}·${e.label}` : e.label }))} />
       {open && (
         <LedgerDialog
           action={open.action}
