@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { demoPassword, demoVillage } from '../../src/demo/seed';
-import { freePort } from '../../src/embedded/net';
+import net from 'node:net';
 import { eventually } from '../support/eventually';
 import { newIdNumber } from '../support/ids';
 
@@ -13,6 +13,22 @@ const repoRoot = path.resolve(__dirname, '../..');
 let dataDir: string;
 let child: ChildProcess | undefined;
 let output = '';
+
+/**
+ * A free port below Linux's ephemeral range (32768–60999): the start takes seconds before it binds them, and a port the
+ * OS hands out for `listen(0)` can meanwhile be handed to another test's server running beside this one (it was, once:
+ * EADDRINUSE on the SMTP catcher). Ports picked here are never handed out that way.
+ */
+async function quietPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = net.createServer().once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
 
 async function start(env: Record<string, string>): Promise<ChildProcess> {
   const proc = spawn(process.execPath, [require.resolve('tsx/cli'), 'src/start.ts'], {
@@ -43,12 +59,12 @@ afterAll(async () => {
 
 test('with nothing configured it serves the API, the Temporal UI and caught mail, keeps data across a restart, and stops on Ctrl-C', async () => {
   const ports = {
-    PORT: await freePort(),
-    TEMPORAL_UI_PORT: await freePort(),
-    EMBEDDED_TEMPORAL_PORT: await freePort(),
-    EMBEDDED_POSTGRES_PORT: await freePort(),
-    EMBEDDED_SMTP_PORT: await freePort(),
-    EMBEDDED_MAIL_UI_PORT: await freePort(),
+    PORT: await quietPort(),
+    TEMPORAL_UI_PORT: await quietPort(),
+    EMBEDDED_TEMPORAL_PORT: await quietPort(),
+    EMBEDDED_POSTGRES_PORT: await quietPort(),
+    EMBEDDED_SMTP_PORT: await quietPort(),
+    EMBEDDED_MAIL_UI_PORT: await quietPort(),
   };
   const env = Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)]));
   child = await start(env);

@@ -102,7 +102,8 @@ test('a household is reported, visited, evaluated, matched, posted, reviewed and
   await worker.getByText('身份证号校验码不正确，请核对').waitFor({ state: 'detached' });
   await worker.getByLabel('家庭人口').fill('4');
   const illness = worker.getByRole('checkbox', { name: '因病' });
-  for (let i = 0; i < 5 && !(await illness.isChecked()); i++) await worker.getByText('因病', { exact: true }).click();
+  // check() clicks once and waits for the box to be checked (clicking again while React re-renders would uncheck it).
+  await illness.check({ timeout: 15_000 });
   expect(await illness.isChecked()).toBe(true);
   await worker.getByLabel('人均纯收入（元/年）').fill('5600');
   await worker.getByRole('button', { name: '提交' }).click();
