@@ -195,8 +195,8 @@ async function main() {
   const temporalClient = new Client({ connection, namespace: 'default' });
   const login = await loginAll(baseUrl);
   const { tokens } = login;
-  // Calendar waits are not load: a policy version whose 公示 posting lasts 1 ms (due times stay days, so no reminders).
-  const policy = { ...defaultPolicySettings, ...('postingPeriod' in defaultPolicySettings && { postingPeriod: 'PT0.001S' }) };
+  // Calendar waits are not load: a policy version whose 公示 posting lasts 1 s, the least the policy bounds allow (due times stay days, so no reminders).
+  const policy = { ...defaultPolicySettings, ...('postingPeriod' in defaultPolicySettings && { postingPeriod: 'PT1S' }) };
   const put = await fetch(`${baseUrl}/api/policy`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens['district.approver']}` },
