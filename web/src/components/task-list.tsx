@@ -98,3 +98,25 @@ export function TaskList({
     </>
   );
 }
+
+/**
+ * 待办事项 of a case page: the signed-in user's own tasks of the case (actionable), then the case's other open steps,
+ * which someone else acts on.
+ */
+export function CaseTasks({ mine, open, onChanged, emptyText }: { mine: Task[]; open: readonly Task[]; onChanged: () => void; emptyText: string }) {
+  const mineIds = new Set(mine.map((t) => t.id));
+  const others = open.filter((t) => !mineIds.has(t.id));
+  return (
+    <Card title="待办事项" size="small">
+      <TaskList tasks={mine} actionable caseLinks={false} onChanged={onChanged} emptyText={emptyText} />
+      {others.length > 0 && (
+        <>
+          <Typography.Paragraph strong style={{ marginTop: 12 }}>
+            其他办理中的环节
+          </Typography.Paragraph>
+          <TaskList tasks={others} actionable={false} caseLinks={false} onChanged={onChanged} />
+        </>
+      )}
+    </Card>
+  );
+}

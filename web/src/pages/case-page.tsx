@@ -6,7 +6,7 @@ import { useUser } from '../auth/auth-context';
 import { can } from '../auth/permissions';
 import { CaseActions } from '../components/case-actions';
 import { CaseTimeline } from '../components/case-timeline';
-import { TaskList } from '../components/task-list';
+import { CaseTasks } from '../components/task-list';
 import { formatDate, formatTime, timeLeft } from '../time';
 import { useApi } from '../use-api';
 import { emptyText } from '../components/empty-text';
@@ -39,8 +39,6 @@ export default function CasePage() {
     caseView.reload();
     myTasks.reload();
   };
-  const myTaskIds = new Set((myTasks.data?.items ?? []).map((t) => t.id));
-  const othersTasks = view.openTasks.filter((t) => !myTaskIds.has(t.id));
 
   const showPersonal = () =>
     Modal.confirm({
@@ -126,17 +124,7 @@ export default function CasePage() {
           </Card>
         </Col>
       </Row>
-      <Card title="待办事项" size="small">
-        <TaskList tasks={myTasks.data?.items ?? []} actionable caseLinks={false} onChanged={reload} emptyText="本案没有待您办理的事项" />
-        {othersTasks.length > 0 && (
-          <>
-            <Typography.Paragraph strong style={{ marginTop: 12 }}>
-              其他办理中的环节
-            </Typography.Paragraph>
-            <TaskList tasks={othersTasks} actionable={false} caseLinks={false} onChanged={reload} />
-          </>
-        )}
-      </Card>
+      <CaseTasks mine={myTasks.data?.items ?? []} open={view.openTasks} onChanged={reload} emptyText="本案没有待您办理的事项" />
       {view.alerts.length > 0 && (
         <Card title="部门筛查预警" size="small">
           <Table

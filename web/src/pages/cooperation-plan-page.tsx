@@ -6,7 +6,7 @@ import { useUser } from '../auth/auth-context';
 import { can } from '../auth/permissions';
 import { emptyText } from '../components/empty-text';
 import { CaseTimeline } from '../components/case-timeline';
-import { TaskList } from '../components/task-list';
+import { CaseTasks } from '../components/task-list';
 import { newIdempotencyKey, showIssues } from '../form-issues';
 import { formatTime } from '../time';
 import { useApi } from '../use-api';
@@ -58,8 +58,6 @@ export default function CooperationPlanPage() {
   };
   const labels = new Map(plan.indicators.map((i) => [i.code, i]));
   const taskTitles = new Map(plan.tasks.map((t) => [t.id, t.title]));
-  const myTaskIds = new Set((myTasks.data?.items ?? []).map((t) => t.id));
-  const othersTasks = plan.openTasks.filter((t) => !myTaskIds.has(t.id));
   const mayReport = can.cooperationReport(user.role) && !plan.closedAt;
 
   return (
@@ -145,17 +143,7 @@ export default function CooperationPlanPage() {
           ]}
         />
       </Card>
-      <Card title="待办事项" size="small">
-        <TaskList tasks={myTasks.data?.items ?? []} actionable caseLinks={false} onChanged={reload} emptyText="本计划没有待您办理的事项" />
-        {othersTasks.length > 0 && (
-          <>
-            <Typography.Paragraph strong style={{ marginTop: 12 }}>
-              其他办理中的环节
-            </Typography.Paragraph>
-            <TaskList tasks={othersTasks} actionable={false} caseLinks={false} onChanged={reload} />
-          </>
-        )}
-      </Card>
+      <CaseTasks mine={myTasks.data?.items ?? []} open={plan.openTasks} onChanged={reload} emptyText="本计划没有待您办理的事项" />
       <CaseTimeline
         lines={plan.timeline.map((e) => {
           const subject = e.taskId ? taskTitles.get(e.taskId) : undefined;

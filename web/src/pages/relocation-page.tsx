@@ -7,7 +7,7 @@ import { useUser } from '../auth/auth-context';
 import { can } from '../auth/permissions';
 import { emptyText } from '../components/empty-text';
 import { CaseTimeline } from '../components/case-timeline';
-import { TaskList } from '../components/task-list';
+import { CaseTasks } from '../components/task-list';
 import { newIdempotencyKey, showIssues } from '../form-issues';
 import { options, projectTypeLabels, riskTypeLabels } from '../labels';
 import { formatDate, formatTime } from '../time';
@@ -58,8 +58,6 @@ export default function RelocationPage() {
   const active = view.stage !== 'CLOSED';
   const mayEmployment = active && can.relocationEmployment(user.role);
   const mayLedgers = active && can.relocationLedgers(user.role);
-  const myTaskIds = new Set((myTasks.data?.items ?? []).map((t) => t.id));
-  const othersTasks = view.openTasks.filter((t) => !myTaskIds.has(t.id)) as Schemas['Task'][];
   const h = view.household;
 
   return (
@@ -175,17 +173,7 @@ export default function RelocationPage() {
           />
         </Card>
       )}
-      <Card title="待办事项" size="small">
-        <TaskList tasks={myTasks.data?.items ?? []} actionable caseLinks={false} onChanged={reload} emptyText="本案没有待您办理的事项" />
-        {othersTasks.length > 0 && (
-          <>
-            <Typography.Paragraph strong style={{ marginTop: 12 }}>
-              其他办理中的环节
-            </Typography.Paragraph>
-            <TaskList tasks={othersTasks} actionable={false} caseLinks={false} onChanged={reload} />
-          </>
-        )}
-      </Card>
+      <CaseTasks mine={myTasks.data?.items ?? []} open={view.openTasks as Schemas['Task'][]} onChanged={reload} emptyText="本案没有待您办理的事项" />
       <CaseTimeline lines={view.timeline.map((e) => ({ ...e, title: e.stepLabel ? `${e.stepLabel}·${e.label}` : e.label }))} />
       {open && (
         <LedgerDialog
