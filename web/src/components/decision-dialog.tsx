@@ -70,7 +70,8 @@ export function DecisionDialog({ task, onClose, onDecided }: { task: Task | null
             }),
           ]}
         >
-          <Input.TextArea rows={3} maxLength={2000} showCount />
+          {/* No character count: its line sits where the field's error shows, and covered it. */}
+          <Input.TextArea rows={3} maxLength={2000} />
         </Form.Item>
       </Form>
     </Modal>
