@@ -88,7 +88,7 @@ export function http(baseUrl: string, samples: () => Sample[], timeoutMs = 60_00
   };
 }
 
-export const benchUsers = ['village.worker', 'village.head', 'town.reviewer', 'district.approver', 'dept.officer'] as const;
+export const benchUsers = ['village.worker', 'village.head', 'town.reviewer', 'district.approver', 'dept.officer', 'dept.medical'] as const;
 export type BenchUser = (typeof benchUsers)[number];
 
 /** Logs the demo users in once; their tokens serve the whole run. */
@@ -108,14 +108,17 @@ export interface OpenTask {
   id: string;
   step: string;
   role: string;
+  department?: string | null;
 }
 
 /**
  * The demo user who decides a task: the home visit by the reporter (village.worker), every other village step by
- * village.head (separation of duties: not the visitor), the rest by the one demo user of the task's role.
+ * village.head (separation of duties: not the visitor), 医保's data matching (the bench's households are 因病) by
+ * dept.medical, the rest by the one demo user of the task's role.
  */
 export function deciderOf(task: OpenTask): BenchUser | null {
   if (task.step === 'HOME_VISIT') return 'village.worker';
+  if (task.department === 'MEDICAL_INSURANCE') return 'dept.medical';
   const byRole: Record<string, BenchUser> = {
     VILLAGE_CASEWORKER: 'village.head',
     TOWN_REVIEWER: 'town.reviewer',

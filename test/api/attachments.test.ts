@@ -158,7 +158,7 @@ test('a visit, a measure plan and an objection cite files of their case; the tim
   const created = await flow.as('village.worker', 'POST', '/api/monitoring-cases', intakeBody());
   const posted = created.body.id as string;
   await flow.decide('village.worker', posted, 'HOME_VISIT');
-  await flow.decide('dept.officer', posted, 'DATA_MATCHING');
+  await flow.decide('dept.medical', posted, 'DATA_MATCHING');
   expect((await flow.decide('village.head', posted, 'VILLAGE_REVIEW')).stage).toBe('PUBLIC_POSTING');
 
   const photo = (await upload('village.worker', jpegWithGps(), '走访照片.jpg', monitored)).body;

@@ -44,9 +44,9 @@ test('a case driven through a few steps leaves one audit entry per action, with 
   expect((await complete('village.worker', visit.id, 'approve', '已入户，户主电话13812345678')).status).toBe(200);
   // A client retry gets the same answer and is recorded once.
   expect((await complete('village.worker', visit.id, 'approve', '已入户，户主电话13812345678')).status).toBe(200);
-  const matching = await taskOf('dept.officer', caseId, 'DATA_MATCHING');
-  expect((await stack.request('POST', `/api/tasks/${matching.id}/claim`, { token: await stack.login('dept.officer') })).status).toBe(200);
-  expect((await complete('dept.officer', matching.id, 'approve', '比对无异常')).status).toBe(200);
+  const matching = await taskOf('dept.medical', caseId, 'DATA_MATCHING');
+  expect((await stack.request('POST', `/api/tasks/${matching.id}/claim`, { token: await stack.login('dept.medical') })).status).toBe(200);
+  expect((await complete('dept.medical', matching.id, 'approve', '比对无异常')).status).toBe(200);
   const review = await taskOf('village.head', caseId, 'VILLAGE_REVIEW');
   expect((await complete('village.head', review.id, 'approve')).body.stage).toBe('PUBLIC_POSTING');
   const objection = await stack.request('POST', `/api/monitoring-cases/${caseId}/objections`, {
@@ -75,13 +75,13 @@ test('a case driven through a few steps leaves one audit entry per action, with 
   const decisions = (await audit('?action=task.decide')).body.items.filter((e: any) => e.after.caseId === caseId);
   expect(decisions.map((e: any) => [e.actor, e.after.step, e.after.decision, e.after.caseStage])).toEqual([
     ['village.head', 'VILLAGE_REVIEW', 'approve', 'PUBLIC_POSTING'],
-    ['dept.officer', 'DATA_MATCHING', 'approve', 'VILLAGE_REVIEW'],
+    ['dept.medical', 'DATA_MATCHING', 'approve', 'VILLAGE_REVIEW'],
     ['village.worker', 'HOME_VISIT', 'approve', 'VILLAGE_REVIEW'],
   ]);
   expect(decisions[2]).toMatchObject({ targetType: 'Task', targetId: visit.id, before: { status: 'OPEN' }, after: { comment: '已入户，户主电话138****5678' } });
 
   const claims = (await audit('?action=task.claim')).body.items;
-  expect(claims).toEqual([expect.objectContaining({ actor: 'dept.officer', targetId: matching.id, before: { assigneeId: null }, after: expect.objectContaining({ caseId, step: 'DATA_MATCHING' }) })]);
+  expect(claims).toEqual([expect.objectContaining({ actor: 'dept.medical', targetId: matching.id, before: { assigneeId: null }, after: expect.objectContaining({ caseId, step: 'DATA_MATCHING' }) })]);
 
   const policy = (await audit('?action=policy.change')).body.items;
   expect(policy).toEqual([
@@ -97,7 +97,7 @@ test('a case driven through a few steps leaves one audit entry per action, with 
 
   // Each user's first request logged them in.
   const logins = (await audit('?action=auth.login&pageSize=100')).body.items.map((e: any) => e.actor);
-  expect(new Set(logins)).toEqual(new Set(['village.worker', 'dept.officer', 'village.head', 'town.reviewer', 'district.approver']));
+  expect(new Set(logins)).toEqual(new Set(['village.worker', 'dept.medical', 'village.head', 'town.reviewer', 'district.approver']));
 
   expect(await verify()).toEqual({ status: 200, body: { valid: true, checked: await auditCount() } });
 });

@@ -153,8 +153,8 @@ test('a whole case at debug level: nothing the processes print holds the househo
 
   await decide('village.worker', caseId, 'HOME_VISIT', `已入户核实${headName}，身份证${idNumber}`);
   // The full-number view, as a department officer doing the data matching would use it.
-  expect(await call('dept.officer', 'GET', `/api/monitoring-cases/${caseId}/personal-data`)).toMatchObject({ status: 200, body: { idNumber, phone } });
-  await decide('dept.officer', caseId, 'DATA_MATCHING', `民政比对：${headName} ${idNumber} 无低保记录`);
+  expect(await call('dept.medical', 'GET', `/api/monitoring-cases/${caseId}/personal-data`)).toMatchObject({ status: 200, body: { idNumber, phone } });
+  await decide('dept.medical', caseId, 'DATA_MATCHING', `医保比对：${headName} ${idNumber} 本年住院自付较高`);
   await decide('village.head', caseId, 'VILLAGE_REVIEW');
   await eventually(async () => (await call('town.reviewer', 'GET', `/api/monitoring-cases/${caseId}`)).body.stage === 'TOWN_REVIEW', 30_000);
 

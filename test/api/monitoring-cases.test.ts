@@ -49,7 +49,7 @@ async function caseView(caseId: string, username = 'district.approver') {
 /** Visit, data matching and village evaluation approved; then posting runs out and the town review opens. */
 async function throughPosting(caseId: string) {
   await complete('village.worker', (await taskOf('village.worker', caseId, 'HOME_VISIT')).id, 'approve');
-  await complete('dept.officer', (await taskOf('dept.officer', caseId, 'DATA_MATCHING')).id, 'approve', '数据比对无异常');
+  await complete('dept.medical', (await taskOf('dept.medical', caseId, 'DATA_MATCHING')).id, 'approve', '数据比对无异常');
   expect((await complete('village.head', (await taskOf('village.head', caseId, 'VILLAGE_REVIEW')).id, 'approve')).body.stage).toBe('PUBLIC_POSTING');
   await eventually(async () => (await caseView(caseId)).stage === 'TOWN_REVIEW', 20_000);
 }
@@ -120,7 +120,7 @@ test('demo users carry a case from lead to monitored; each step is in the right 
 
   const visit = await taskOf('village.worker', created.id, 'HOME_VISIT');
   expect(await complete('village.worker', visit.id, 'approve', '已入户核实，签署承诺授权书')).toMatchObject({ status: 200, body: { caseId: created.id, stage: 'VILLAGE_REVIEW' } });
-  expect((await complete('dept.officer', (await taskOf('dept.officer', created.id, 'DATA_MATCHING')).id, 'approve', '民政、医保比对无异常')).body.stage).toBe('VILLAGE_REVIEW');
+  expect((await complete('dept.medical', (await taskOf('dept.medical', created.id, 'DATA_MATCHING')).id, 'approve', '医保比对无异常')).body.stage).toBe('VILLAGE_REVIEW');
 
   // The visitor may not evaluate their own visit: the task is not in their inbox and completing it is refused.
   expect((await inbox('village.worker', created.id)).items.find((t) => t.caseId === created.id)).toBeUndefined();
@@ -144,7 +144,7 @@ test('demo users carry a case from lead to monitored; each step is in the right 
   expect(done.timeline.map((e: any) => [e.kind, e.stepLabel, e.actor, e.decisionLabel])).toEqual([
     ['CASE_CREATED', null, 'village.worker', null],
     ['TASK_DECIDED', '入户核实', 'village.worker', '通过'],
-    ['TASK_DECIDED', '信息比对', 'dept.officer', '通过'],
+    ['TASK_DECIDED', '信息比对', 'dept.medical', '通过'],
     ['TASK_DECIDED', '村级民主评议', 'village.head', '通过'],
     ['POSTING_ENDED', null, null, null],
     ['TASK_DECIDED', '乡镇审核', 'town.reviewer', '通过'],
@@ -215,7 +215,7 @@ test('an objection during posting is recorded, holds the case, and once resolved
   expect(objection.stepLabel).toBe('公示异议处理');
   await complete('village.worker', objection.id, 'approve', '经核实务工收入不稳定，异议不成立');
   expect((await caseView(created.id)).stage).toBe('PUBLIC_POSTING');
-  await complete('dept.officer', (await taskOf('dept.officer', created.id, 'DATA_MATCHING')).id, 'approve');
+  await complete('dept.medical', (await taskOf('dept.medical', created.id, 'DATA_MATCHING')).id, 'approve');
   await eventually(async () => (await caseView(created.id)).stage === 'TOWN_REVIEW', 20_000);
 });
 
@@ -251,7 +251,7 @@ test('a request sent again with its Idempotency-Key gets the first answer and re
   for (const objection of await stack.db.task.findMany({ where: { caseId: created.id, step: 'OBJECTION' } })) {
     await complete('village.worker', objection.id, 'approve', '经核实异议不成立');
   }
-  await complete('dept.officer', (await taskOf('dept.officer', created.id, 'DATA_MATCHING')).id, 'approve');
+  await complete('dept.medical', (await taskOf('dept.medical', created.id, 'DATA_MATCHING')).id, 'approve');
   await eventually(async () => (await caseView(created.id)).stage === 'TOWN_REVIEW', 20_000);
   expect((await post('town.reviewer', '/objections', { content: '异议' })).status).toBe(409);
   expect(await post('town.reviewer', '/objections', { content: '群众反映该户有稳定务工收入' }, key)).toMatchObject({ status: 201, body: { taskId: first.body.taskId } });

@@ -41,7 +41,7 @@ test('the reporter, an objection’s filer and the evaluator it contests, and a 
   expect(created.status).toBe(201);
   const id = created.body.id as string;
   await flow.decide('village.worker', id, 'HOME_VISIT');
-  await flow.decide('dept.officer', id, 'DATA_MATCHING');
+  await flow.decide('dept.medical', id, 'DATA_MATCHING');
   await flow.decide('village.head', id, 'VILLAGE_REVIEW');
 
   // An objection filed by the village worker: neither the filer nor the evaluator (village.head) decides it.

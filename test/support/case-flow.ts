@@ -37,7 +37,7 @@ export function caseFlow(stackOf: () => Stack) {
     expect(created.status).toBe(201);
     const id = created.body.id as string;
     await decide('village.worker', id, 'HOME_VISIT');
-    await decide('dept.officer', id, 'DATA_MATCHING');
+    await decide('dept.medical', id, 'DATA_MATCHING'); // 因病: 医保 compares its data
     expect((await decide('village.head', id, 'VILLAGE_REVIEW')).stage).toBe('PUBLIC_POSTING');
     await whilePosted();
     await decide('town.reviewer', id, 'TOWN_REVIEW');

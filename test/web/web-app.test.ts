@@ -116,7 +116,7 @@ test('a household is reported, visited, evaluated, matched, posted, reviewed and
   await worker.getByText('户信息').waitFor();
   await decideOnCasePage(worker, '入户核实');
 
-  await flow.decide('dept.officer', caseId, 'DATA_MATCHING'); // the department's part, not this test's point
+  await flow.decide('dept.medical', caseId, 'DATA_MATCHING'); // the department's part, not this test's point
 
   const head = await userPage('village.head');
   await openCaseFromList(head, headName);

@@ -42,6 +42,8 @@ const head: Actor = { userId: 'u-head', username: 'village.head', role: 'VILLAGE
 const town: Actor = { userId: 'u-town', username: 'town.reviewer', role: 'TOWN_REVIEWER', jurisdictionCode: '500154017' };
 const district: Actor = { userId: 'u-district', username: 'district.approver', role: 'DISTRICT_APPROVER', jurisdictionCode: '500154' };
 const dept: Actor = { userId: 'u-dept', username: 'dept.officer', role: 'DEPARTMENT_OFFICER', jurisdictionCode: '500154', department: 'CIVIL_AFFAIRS' };
+/** 医保's officer: the test cases are 因病, so 医保 matches their data. */
+const insurer: Actor = { userId: 'u-insurer', username: 'dept.medical', role: 'DEPARTMENT_OFFICER', jurisdictionCode: '500154', department: 'MEDICAL_INSURANCE' };
 const otherVillage: Actor = { userId: 'u-other', username: 'other.worker', role: 'VILLAGE_CASEWORKER', jurisdictionCode: '500154018001' };
 
 /**
@@ -279,7 +281,7 @@ async function refusalOf(promise: Promise<unknown>): Promise<{ type: string | un
 /** Home visit and data matching done, village evaluation approved: the case is posted. */
 async function toPosting(handle: Handle, { matchData = true } = {}) {
   await decide(handle, 'HOME_VISIT', worker, 'approve');
-  if (matchData) await decide(handle, 'DATA_MATCHING', dept, 'approve', '民政、医保数据比对无异常');
+  if (matchData) await decide(handle, 'DATA_MATCHING', insurer, 'approve', '医保数据比对无异常');
   expect(await decide(handle, 'VILLAGE_REVIEW', head, 'approve')).toMatchObject({ stage: 'PUBLIC_POSTING' });
 }
 
@@ -344,7 +346,7 @@ test('posting waits for the departments’ data matching before the town review 
     await env.sleep('6 days');
     expect(await stageOf(handle)).toBe('PUBLIC_POSTING');
     expect(calls.recordPostingEnded).toHaveLength(0);
-    expect(await decide(handle, 'DATA_MATCHING', dept, 'approve')).toMatchObject({ stage: 'PUBLIC_POSTING' });
+    expect(await decide(handle, 'DATA_MATCHING', insurer, 'approve')).toMatchObject({ stage: 'PUBLIC_POSTING' });
     await eventually(async () => calls.recordPostingEnded.length === 1 && (await stageOf(handle)) === 'TOWN_REVIEW');
   });
 });
@@ -393,7 +395,7 @@ test('returns go back to the step that produced the gap, and the reviewer of a r
     await decide(handle, 'HOME_VISIT', worker, 'approve');
     // The home visitor still may not evaluate their own visit.
     expect(await refusalOf(decide(handle, 'VILLAGE_REVIEW', worker, 'approve'))).toMatchObject({ type: 'FORBIDDEN', message: expect.stringContaining('自己提交') });
-    await decide(handle, 'DATA_MATCHING', dept, 'approve');
+    await decide(handle, 'DATA_MATCHING', insurer, 'approve');
     await decide(handle, 'VILLAGE_REVIEW', head, 'approve');
     await throughPosting(handle, calls);
     expect(await decide(handle, 'TOWN_REVIEW', town, 'return', '收入证明缺失，请补充')).toMatchObject({ stage: 'VILLAGE_REVIEW' });
@@ -479,7 +481,7 @@ test('measures follow the policy: refused with the reason, otherwise each become
 
 test.each([
   ['home visit', 'HOME_VISIT', worker],
-  ['data matching', 'DATA_MATCHING', dept],
+  ['data matching', 'DATA_MATCHING', insurer],
   ['village evaluation', 'VILLAGE_REVIEW', head],
   ['town review', 'TOWN_REVIEW', town],
   ['district approval', 'DISTRICT_APPROVAL', district],
@@ -501,7 +503,7 @@ test.each([
 });
 
 async function toPostingFromReview(handle: Handle) {
-  await decide(handle, 'DATA_MATCHING', dept, 'approve');
+  await decide(handle, 'DATA_MATCHING', insurer, 'approve');
   await decide(handle, 'VILLAGE_REVIEW', head, 'approve');
 }
 
@@ -596,7 +598,7 @@ test('an open step is reminded at its due time, then escalated to the town and t
 
     // Deciding the late steps clears the overdue flag and starts a fresh clock for the next one.
     await decide(handle, 'HOME_VISIT', worker, 'approve');
-    await decide(handle, 'DATA_MATCHING', dept, 'approve');
+    await decide(handle, 'DATA_MATCHING', insurer, 'approve');
     expect((await handle.describe()).typedSearchAttributes.get(overdueKey)).toBe(false);
     await env.sleep('3 days');
     await eventually(() => calls.notifyOverdueTask.some((n) => n.task.step === 'VILLAGE_REVIEW'));

@@ -78,6 +78,8 @@ export const taskViewSchema = named(
     processLabel: label,
     step: z.string(),
     stepLabel: label,
+    department: z.string().nullable().meta({ description: '只有该部门的人员可以办理（信息比对、部门落实的帮扶措施）' }),
+    departmentLabel: label.nullable().meta({ example: '医保' }),
     role: z.enum(roles),
     jurisdictionCode: z.string(),
     assigneeId: z.string().nullable(),

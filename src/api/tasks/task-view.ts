@@ -1,3 +1,4 @@
+import { departmentLabel } from '../../domain/departments';
 import { vocabularyOf, type ProcessRegistry } from '../../domain/tasks/process';
 import type { Role } from '../../domain/roles';
 import { isOverdue, type Decision, type HumanTask } from '../../domain/tasks/task';
@@ -39,6 +40,8 @@ export function taskView(t: Task, now: Date, processes: ProcessRegistry) {
     processLabel: processes.processLabel(t.process),
     step: t.step,
     stepLabel: processes.stepLabel(t.process, t.step),
+    department: t.department,
+    departmentLabel: t.department ? departmentLabel(t.department) : null,
     role: t.role,
     jurisdictionCode: t.jurisdictionCode,
     assigneeId: t.assigneeId,

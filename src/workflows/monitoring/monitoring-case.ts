@@ -55,6 +55,7 @@ import {
   type MonitoringChange,
   type MonitoringDecisionResult,
 } from '../../domain/monitoring/messages';
+import { dataMatchingDepartments } from '../../domain/monitoring/data-matching';
 import { measureTaskSpec, stepTaskSpec } from '../../domain/monitoring/process';
 import type { Actor } from '../../domain/roles';
 import type { DecisionRequest, HumanTask, TaskSpec } from '../../domain/tasks/task';
@@ -184,7 +185,11 @@ export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promis
   const identificationDueAt = Date.parse(input.discoveredAt) + durationMs(policy.settings.identificationLimit);
   if (!resume) {
     tasks.open(specFor('HOME_VISIT'));
-    tasks.open(specFor('DATA_MATCHING', input.createdBy.userId));
+    // Each department whose data the case's risks concern compares it on its own task; cases started before that
+    // had one task any department officer could take.
+    if (patched('data-matching-per-department')) {
+      for (const department of dataMatchingDepartments(input.riskTypes)) tasks.open({ ...specFor('DATA_MATCHING', input.createdBy.userId), department });
+    } else tasks.open(specFor('DATA_MATCHING', input.createdBy.userId));
     const registration: StepRecord<MonitoringChange> = {
       at: Date.now(),
       timeline: [{ id: `${input.caseId}:created`, at: Date.parse(input.discoveredAt), kind: 'CASE_CREATED', ...by(input.createdBy), toStage: stage }],
@@ -508,7 +513,8 @@ export async function monitoringCaseWorkflow(input: MonitoringCaseInput): Promis
     let toStage: Stage = stage;
     if (isIdentificationStep(step)) toStage = nextStage(step, request.decision);
     else toStage = sideStepOutcome(step as SideStep, request.decision) ?? stage;
-    if (step === 'DATA_MATCHING' && request.decision === 'approve') dataMatched = true;
+    // Matched once every department concerned has found nothing against the household.
+    if (step === 'DATA_MATCHING' && request.decision === 'approve' && tasks.openOf('DATA_MATCHING').length === 0) dataMatched = true;
 
     const voided: string[] = [];
     if (identifiedStages.includes(toStage)) {

@@ -1196,6 +1196,10 @@ export interface components {
             step: string;
             /** @description 中文名称 */
             stepLabel: string;
+            /** @description 只有该部门的人员可以办理（信息比对、部门落实的帮扶措施） */
+            department: string | null;
+            /** @example 医保 */
+            departmentLabel: string | null;
             /** @enum {string} */
             role: "VILLAGE_CASEWORKER" | "TOWN_REVIEWER" | "DISTRICT_APPROVER" | "DEPARTMENT_OFFICER" | "COOPERATION_COORDINATOR" | "ADMIN";
             jurisdictionCode: string;
@@ -1443,6 +1447,10 @@ export interface components {
                 step: string;
                 /** @description 中文名称 */
                 stepLabel: string;
+                /** @description 只有该部门的人员可以办理（信息比对、部门落实的帮扶措施） */
+                department: string | null;
+                /** @example 医保 */
+                departmentLabel: string | null;
                 /** @enum {string} */
                 role: "VILLAGE_CASEWORKER" | "TOWN_REVIEWER" | "DISTRICT_APPROVER" | "DEPARTMENT_OFFICER" | "COOPERATION_COORDINATOR" | "ADMIN";
                 jurisdictionCode: string;
@@ -6495,6 +6503,10 @@ export interface operations {
                             step: string;
                             /** @description 中文名称 */
                             stepLabel: string;
+                            /** @description 只有该部门的人员可以办理（信息比对、部门落实的帮扶措施） */
+                            department: string | null;
+                            /** @example 医保 */
+                            departmentLabel: string | null;
                             /** @enum {string} */
                             role: "VILLAGE_CASEWORKER" | "TOWN_REVIEWER" | "DISTRICT_APPROVER" | "DEPARTMENT_OFFICER" | "COOPERATION_COORDINATOR" | "ADMIN";
                             jurisdictionCode: string;
@@ -6723,6 +6735,10 @@ export interface operations {
                             step: string;
                             /** @description 中文名称 */
                             stepLabel: string;
+                            /** @description 只有该部门的人员可以办理（信息比对、部门落实的帮扶措施） */
+                            department: string | null;
+                            /** @example 医保 */
+                            departmentLabel: string | null;
                             /** @enum {string} */
                             role: "VILLAGE_CASEWORKER" | "TOWN_REVIEWER" | "DISTRICT_APPROVER" | "DEPARTMENT_OFFICER" | "COOPERATION_COORDINATOR" | "ADMIN";
                             jurisdictionCode: string;
@@ -6960,6 +6976,10 @@ export interface operations {
                                 step: string;
                                 /** @description 中文名称 */
                                 stepLabel: string;
+                                /** @description 只有该部门的人员可以办理（信息比对、部门落实的帮扶措施） */
+                                department: string | null;
+                                /** @example 医保 */
+                                departmentLabel: string | null;
                                 /** @enum {string} */
                                 role: "VILLAGE_CASEWORKER" | "TOWN_REVIEWER" | "DISTRICT_APPROVER" | "DEPARTMENT_OFFICER" | "COOPERATION_COORDINATOR" | "ADMIN";
                                 jurisdictionCode: string;
@@ -7225,6 +7245,10 @@ export interface operations {
                                 step: string;
                                 /** @description 中文名称 */
                                 stepLabel: string;
+                                /** @description 只有该部门的人员可以办理（信息比对、部门落实的帮扶措施） */
+                                department: string | null;
+                                /** @example 医保 */
+                                departmentLabel: string | null;
                                 /** @enum {string} */
                                 role: "VILLAGE_CASEWORKER" | "TOWN_REVIEWER" | "DISTRICT_APPROVER" | "DEPARTMENT_OFFICER" | "COOPERATION_COORDINATOR" | "ADMIN";
                                 jurisdictionCode: string;
@@ -7476,6 +7500,10 @@ export interface operations {
                                 step: string;
                                 /** @description 中文名称 */
                                 stepLabel: string;
+                                /** @description 只有该部门的人员可以办理（信息比对、部门落实的帮扶措施） */
+                                department: string | null;
+                                /** @example 医保 */
+                                departmentLabel: string | null;
                                 /** @enum {string} */
                                 role: "VILLAGE_CASEWORKER" | "TOWN_REVIEWER" | "DISTRICT_APPROVER" | "DEPARTMENT_OFFICER" | "COOPERATION_COORDINATOR" | "ADMIN";
                                 jurisdictionCode: string;
@@ -7729,6 +7757,10 @@ export interface operations {
                                 step: string;
                                 /** @description 中文名称 */
                                 stepLabel: string;
+                                /** @description 只有该部门的人员可以办理（信息比对、部门落实的帮扶措施） */
+                                department: string | null;
+                                /** @example 医保 */
+                                departmentLabel: string | null;
                                 /** @enum {string} */
                                 role: "VILLAGE_CASEWORKER" | "TOWN_REVIEWER" | "DISTRICT_APPROVER" | "DEPARTMENT_OFFICER" | "COOPERATION_COORDINATOR" | "ADMIN";
                                 jurisdictionCode: string;
@@ -7984,6 +8016,10 @@ export interface operations {
                                 step: string;
                                 /** @description 中文名称 */
                                 stepLabel: string;
+                                /** @description 只有该部门的人员可以办理（信息比对、部门落实的帮扶措施） */
+                                department: string | null;
+                                /** @example 医保 */
+                                departmentLabel: string | null;
                                 /** @enum {string} */
                                 role: "VILLAGE_CASEWORKER" | "TOWN_REVIEWER" | "DISTRICT_APPROVER" | "DEPARTMENT_OFFICER" | "COOPERATION_COORDINATOR" | "ADMIN";
                                 jurisdictionCode: string;

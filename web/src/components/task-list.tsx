@@ -63,7 +63,10 @@ export function TaskList({
                   <Typography.Text type="secondary">{task.processLabel}</Typography.Text>
                   <TaskBadges task={task} />
                 </Space>
-                <Typography.Text>辖区：{placeName(task.jurisdictionCode)}</Typography.Text>
+                <Typography.Text>
+                  辖区：{placeName(task.jurisdictionCode)}
+                  {task.departmentLabel && `　办理部门：${task.departmentLabel}`}
+                </Typography.Text>
                 <Typography.Text type={task.overdue ? 'danger' : undefined}>
                   办理期限：{formatTime(task.dueAt)}（{timeLeft(task.dueAt)}）
                 </Typography.Text>
