@@ -195,6 +195,26 @@ test('a village task is reminded a day ahead, at the due time, then escalates up
   });
 });
 
+test('the clock keeps its timer while its event stays the earliest: a step opened later, or decided, that does not change it starts no timer', async () => {
+  await withKit([{ step: 'REVIEW' }, { step: 'VILLAGE_VISIT' }], async ({ handle, calls }) => {
+    const timerEvents = async () => {
+      const events = (await handle.fetchHistory()).events ?? [];
+      return { started: events.filter((e) => e.timerStartedEventAttributes).length, cancelled: events.filter((e) => e.timerCanceledEventAttributes).length };
+    };
+    // REVIEW is due first (P3D, reminded a day ahead): its clock's timer is the one running.
+    await eventually(async () => (await timerEvents()).started === 1);
+    const visit = openedOf(calls, 'VILLAGE_VISIT');
+    // A later step opened and another decided: the earliest event is still REVIEW's, the timer runs on.
+    await handle.executeUpdate(openStepsUpdate, { args: [[{ step: 'VILLAGE_VISIT' }]] });
+    expect(await decide(handle, visit.id, head, 'approve')).toMatchObject({ stage: 'VILLAGE_VISIT:approve' });
+    expect(await timerEvents()).toEqual({ started: 1, cancelled: 0 });
+    // REVIEW decided: the earliest event is now the visit's, one timer cancelled and one started.
+    expect(await decide(handle, openedOf(calls, 'REVIEW').id, head, 'approve')).toMatchObject({ stage: 'REVIEW:approve' });
+    await eventually(async () => (await timerEvents()).started === 2);
+    expect(await timerEvents()).toEqual({ started: 2, cancelled: 1 });
+  });
+});
+
 test('a district task escalates by role (coordinator, then district approver); one of a non-approver role on the tree path escalates once to the approver', async () => {
   await withKit([{ step: 'DISTRICT_MEASURE' }, { step: 'COORDINATION' }], async ({ calls }) => {
     const measure = openedOf(calls, 'DISTRICT_MEASURE');

@@ -1,5 +1,5 @@
 import { log } from '@temporalio/activity';
-import { createAuditLog } from '../../db/audit-log';
+import { createAuditLog, type AuditInput } from '../../db/audit-log';
 import type { ActorAssertion } from '../../domain/tasks/actor-assertion';
 import { verifyAssertion } from '../../temporal/actor-assertion';
 import type { AuditAction } from '../../domain/audit';
@@ -28,7 +28,7 @@ export interface TaskKitDeps {
 }
 
 /** The read-model row of an open task, as the kit writes it when a process opens a step. */
-export function openTaskRow(ref: TaskRef, workflowId: string, task: HumanTask): Prisma.TaskCreateInput {
+export function openTaskRow(ref: TaskRef, workflowId: string, task: HumanTask): Prisma.TaskCreateManyInput {
   return {
     id: task.id,
     process: ref.process,
@@ -48,7 +48,11 @@ export function openTaskRow(ref: TaskRef, workflowId: string, task: HumanTask): 
   };
 }
 
-/** Writes one recorded step; every write is keyed (task ids, timeline ids, audit keys), so a retry changes nothing. */
+/**
+ * Writes one recorded step; every write is keyed (task ids, timeline ids, audit keys), so a retry changes nothing. As
+ * few statements as the step needs (one per table), and the audit entries last: appending takes the audit chain's
+ * lock, which every recording transaction queues on, so it is held only for the append and the commit.
+ */
 async function writeTransition(tx: Tx, t: Transition, writers: TaskKitDeps['caseWriters'], audit: ReturnType<typeof createAuditLog>): Promise<void> {
   const when = new Date(t.at);
   const ref = { process: t.process, caseId: t.caseId };
@@ -58,6 +62,8 @@ async function writeTransition(tx: Tx, t: Transition, writers: TaskKitDeps['case
     if (!writer) throw new Error(`no case writer registered for process ${t.process}`);
     await writer(tx, t);
   }
+  const timeline: Prisma.TimelineEventCreateManyInput[] = [];
+  const audits: AuditInput[] = [];
   if (t.decided) {
     const { task, request, fromStage, toStage } = t.decided;
     await tx.task.update({
@@ -67,23 +73,17 @@ async function writeTransition(tx: Tx, t: Transition, writers: TaskKitDeps['case
     // 代办: both people on the record, who acted and on whose behalf.
     const onBehalfOf = request.actor.onBehalfOf ?? null;
     const actorName = onBehalfOf ? `${request.actor.username}（代${onBehalfOf.username}办理）` : request.actor.username;
-    await tx.timelineEvent.createMany({
-      data: [{ id: decisionEventId(task.id), caseId: t.caseId, at: when, kind: 'TASK_DECIDED', step: task.step, actorId: request.actor.userId, actorName, decision: request.decision, comment: request.comment ?? null, fromStage, toStage }],
-      skipDuplicates: true,
-    });
+    timeline.push({ id: decisionEventId(task.id), caseId: t.caseId, at: when, kind: 'TASK_DECIDED', step: task.step, actorId: request.actor.userId, actorName, decision: request.decision, comment: request.comment ?? null, fromStage, toStage });
     // The decision's audit entry is written where the decision is recorded: none can exist without the other.
-    await audit.record(
-      {
-        action: 'task.decide',
-        actor: { userId: request.actor.userId, role: request.actor.role },
-        target: { type: 'Task', id: task.id },
-        before: { status: 'OPEN' },
-        after: { status: 'COMPLETED', decision: request.decision, comment: request.comment ?? null, caseId: t.caseId, process: t.process, step: task.step, caseStage: toStage, ...(onBehalfOf && { onBehalfOf: onBehalfOf.userId }) },
-        clientAddress: request.clientAddress ?? null,
-        key: `task.decide:${task.id}:${request.actor.userId}:${request.decision}`,
-      },
-      tx,
-    );
+    audits.push({
+      action: 'task.decide',
+      actor: { userId: request.actor.userId, role: request.actor.role },
+      target: { type: 'Task', id: task.id },
+      before: { status: 'OPEN' },
+      after: { status: 'COMPLETED', decision: request.decision, comment: request.comment ?? null, caseId: t.caseId, process: t.process, step: task.step, caseStage: toStage, ...(onBehalfOf && { onBehalfOf: onBehalfOf.userId }) },
+      clientAddress: request.clientAddress ?? null,
+      key: `task.decide:${task.id}:${request.actor.userId}:${request.decision}`,
+    });
   }
   for (const { taskId, actorId } of t.completed ?? []) {
     await tx.task.updateMany({ where: { id: taskId, status: 'OPEN' }, data: { status: 'COMPLETED', completedById: actorId, assigneeId: actorId, completedAt: when } });
@@ -91,18 +91,13 @@ async function writeTransition(tx: Tx, t: Transition, writers: TaskKitDeps['case
   if (t.cancelled?.length) {
     await tx.task.updateMany({ where: { id: { in: t.cancelled }, status: 'OPEN' }, data: { status: 'CANCELLED', completedAt: when } });
   }
-  for (const task of t.opened ?? []) {
-    await tx.task.upsert({ where: { id: task.id }, update: {}, create: openTaskRow(ref, t.workflowId, task) });
+  if (t.opened?.length) {
+    await tx.task.createMany({ data: t.opened.map((task) => openTaskRow(ref, t.workflowId, task)), skipDuplicates: true });
   }
-  if (t.timeline?.length) {
-    await tx.timelineEvent.createMany({
-      data: t.timeline.map((e) => ({ ...e, caseId: t.caseId, at: new Date(e.at) })),
-      skipDuplicates: true,
-    });
-  }
-  for (const entry of t.audit ?? []) {
-    await audit.record({ ...entry, action: entry.action as AuditAction }, tx);
-  }
+  timeline.push(...(t.timeline ?? []).map((e) => ({ ...e, caseId: t.caseId, at: new Date(e.at) })));
+  if (timeline.length) await tx.timelineEvent.createMany({ data: timeline, skipDuplicates: true });
+  audits.push(...(t.audit ?? []).map((entry) => ({ ...entry, action: entry.action as AuditAction })));
+  for (const entry of audits) await audit.record(entry, tx);
 }
 
 export function createTaskActivities({ db, mailer, publicUrl, assertionKey, processes, caseWriters }: ActivityDeps & TaskKitDeps) {

@@ -1,6 +1,7 @@
 import {
   ApplicationFailure,
   condition,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -87,6 +88,9 @@ export type StepRecord<Change> = Omit<Transition<Change>, 'process' | 'caseId' |
   /** Record in the workflow task itself (a local activity), e.g. a new case's registration. */
   local?: boolean;
 };
+
+/** Which event of which task a clock waits for, and when. */
+const clockKey = (next: { task: HumanTask; event: ClockEvent } | null): string | null => (next ? `${next.task.id}:${next.event.kind}:${next.event.at}` : null);
 
 export class TaskBoard<R extends DecisionResult = DecisionResult> {
   private readonly tasks = new Map<string, HumanTask>();
@@ -320,6 +324,10 @@ export class TaskBoard<R extends DecisionResult = DecisionResult> {
 
   /** Reminder(s) and escalation along each open task's path; runs for the workflow's life. */
   async runClocks(): Promise<void> {
+    // The clock's timer runs on while its event stays the earliest: a decision that leaves it so (most do) no longer
+    // cancels and restarts it, two timer events fewer in history and two timer tasks fewer in Temporal each time.
+    // Cases whose histories restarted it on every change keep doing so.
+    const keepTimer = patched('clock-keeps-timer');
     for (;;) {
       const seen = this.version;
       const next = this.earliestClockEvent();
@@ -328,7 +336,9 @@ export class TaskBoard<R extends DecisionResult = DecisionResult> {
         continue;
       }
       const wait = next.event.at - Date.now();
-      if (wait > 0 && (await condition(() => this.version !== seen, wait))) continue;
+      const key = clockKey(next);
+      const moved = keepTimer ? () => this.version !== seen && clockKey(this.earliestClockEvent()) !== key : () => this.version !== seen;
+      if (wait > 0 && (await condition(moved, wait))) continue;
       await this.fire(next.task, next.event);
     }
   }
