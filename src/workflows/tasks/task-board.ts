@@ -85,7 +85,7 @@ export interface BoardSnapshot {
 export type StepRecord<Change> = Omit<Transition<Change>, 'process' | 'caseId' | 'workflowId' | 'opened' | 'cancelled' | 'completed'> & {
   /** Cases started before the kit recorded this step with this activity (see BoardOptions.legacy). */
   legacyActivity?: string;
-  /** Record in the workflow task itself (a local activity), e.g. a new case's registration. */
+  /** Record in the workflow task itself (a local activity) also for cases that record the rest through activities, e.g. a new case's registration. */
   local?: boolean;
 };
 
@@ -109,6 +109,12 @@ export class TaskBoard<R extends DecisionResult = DecisionResult> {
   private overdueFlag = false;
   private escalationAfterMs: number;
   private readonly legacy: boolean;
+  /**
+   * Every step is recorded in the workflow task that takes it (a local activity): the decision's Update is answered
+   * in that one workflow task, with no activity task through the server. Cases that recorded through ordinary
+   * activities before keep doing so (their histories name them).
+   */
+  private readonly recordLocally: boolean;
 
   constructor(
     private readonly ref: CaseRef,
@@ -116,6 +122,7 @@ export class TaskBoard<R extends DecisionResult = DecisionResult> {
   ) {
     this.escalationAfterMs = options.escalationAfterMs;
     this.legacy = options.legacy ?? false;
+    this.recordLocally = !this.legacy && patched('record-steps-locally');
     setHandler(openTasksQuery, () => this.openTasks());
     setHandler(
       completeTaskUpdate,
@@ -310,7 +317,7 @@ export class TaskBoard<R extends DecisionResult = DecisionResult> {
     if (this.legacy && legacyActivity) {
       await (local ? legacyLocalRecorders : legacyRecorders)[legacyActivity](transition);
     } else {
-      await (local ? localTaskActivities : taskActivities).recordTransition(transition);
+      await (local || this.recordLocally ? localTaskActivities : taskActivities).recordTransition(transition);
     }
   }
 
