@@ -227,6 +227,22 @@ test('a department officer uploads a list with a bad row and sees it in the tabl
   await page.context().close();
 });
 
+test('a department officer’s inbox holds its own 信息比对 only, naming the department', async () => {
+  const created = await flow.as('village.worker', 'POST', '/api/monitoring-cases', intakeBody({ headName: '比对测试户' }, { riskTypes: ['ILLNESS', 'SCHOOLING'] }));
+  expect(created.status).toBe(201);
+  const page = await userPage('dept.medical');
+  const card = page.locator('.ant-card').filter({ hasText: '信息比对' }).filter({ hasText: '办理部门：医保' });
+  await card.first().waitFor();
+  await expect(page.locator('.ant-card').filter({ hasText: '办理部门：教育' }).count()).resolves.toBe(0);
+  // Whom to match: the household, whole, after the audit notice (the case page is not the department's to read).
+  await card.getByRole('button', { name: '查看比对对象' }).click();
+  await page.getByRole('button', { name: '确认查看' }).click();
+  await card.getByText(/比对对象：比对测试户　身份证号：\d{17}[\dX]/).waitFor();
+  await page.locator('.ant-modal-confirm').waitFor({ state: 'hidden' });
+  await screenshot(page, 'inbox-department-desktop');
+  await page.context().close();
+});
+
 async function expectText(locator: ReturnType<Page['locator']>, parts: string[]) {
   await locator.waitFor();
   const text = await locator.innerText();

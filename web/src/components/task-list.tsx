@@ -38,8 +38,23 @@ export function TaskList({
   onChanged: () => void;
   emptyText?: string;
 }) {
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const [deciding, setDeciding] = useState<Task | null>(null);
+  const [subjects, setSubjects] = useState<Record<string, { headName: string; idNumber: string; phone: string | null }>>({});
+
+  /** 比对对象: a department officer matching a household's data reads whom, whole, as the API allows them (audited). */
+  const showSubject = (task: Task) =>
+    modal.confirm({
+      title: '查看比对对象',
+      content: '完整身份证号和联系电话仅用于本部门信息比对或落实帮扶措施。本次查看将被记录（记录查看），写入审计日志。',
+      okText: '确认查看',
+      cancelText: '取消',
+      onOk: async () => {
+        const { data, error } = await api.GET('/api/monitoring-cases/{id}/personal-data', { params: { path: { id: task.caseId } } });
+        if (data) setSubjects((known) => ({ ...known, [task.id]: data }));
+        else void message.error(errorText(error));
+      },
+    });
 
   const claim = async (task: Task) => {
     const { error } = await api.POST('/api/tasks/{id}/claim', { params: { path: { id: task.id } } });
@@ -70,9 +85,19 @@ export function TaskList({
                 <Typography.Text type={task.overdue ? 'danger' : undefined}>
                   办理期限：{formatTime(task.dueAt)}（{timeLeft(task.dueAt)}）
                 </Typography.Text>
+                {subjects[task.id] && (
+                  <Typography.Text>
+                    比对对象：{subjects[task.id].headName}　身份证号：{subjects[task.id].idNumber}　联系电话：{subjects[task.id].phone ?? '—'}
+                  </Typography.Text>
+                )}
                 <Space wrap>
                   {/* The process's own page of the case: /cases/<id>, /relocations/<id>, /cooperation/<plan id>. */}
                   {caseLinks && casePathPattern.test(task.casePath) && <Link to={task.casePath}>{task.process === 'cooperation' ? '查看计划' : '查看案件'}</Link>}
+                  {actionable && task.department && task.process === 'monitoring' && !subjects[task.id] && (
+                    <Button size="small" onClick={() => void showSubject(task)}>
+                      查看比对对象
+                    </Button>
+                  )}
                   {actionable && !task.assigneeId && (
                     <Button size="small" onClick={() => void claim(task)}>
                       认领
