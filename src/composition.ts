@@ -13,7 +13,8 @@ import type { PrismaClient } from './generated/prisma/client';
 import type { Logger } from './logger';
 import { assistFlowDataConverter } from './temporal/data-converter';
 import { annualSweepScheduleId, ensureAnnualSweepSchedule } from './temporal/annual-sweep-schedule';
-import { actorAssertionInterceptor, assertionKey } from './temporal/actor-assertion';
+import { apiWorkflowInterceptors } from './temporal/api-client-interceptors';
+import { assertionKey } from './temporal/actor-assertion';
 import { createPayloadCodec, type PayloadKey } from './temporal/payload-codec';
 import { createTemporalRuntimeLogger } from './temporal/runtime-logger';
 import { createWorkerMetrics } from './temporal/worker-metrics';
@@ -113,12 +114,12 @@ export async function runWorker(config: Config, endpoints: Endpoints, logger: Lo
 export async function runApi(config: Config, endpoints: Endpoints, logger: Logger, db: PrismaClient): Promise<Running & { url: string }> {
   const connection = await Connection.connect({ address: endpoints.temporalAddress });
   const payloadCodec = createPayloadCodec(endpoints.payloadKeys);
-  // Every Update the API sends carries its actor as an assertion signed for it (src/temporal/actor-assertion.ts).
+  // Updates carry their actor as a signed assertion, and are sent again when Temporal lost them (api-client-interceptors.ts).
   const client = new Client({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     dataConverter: assistFlowDataConverter(payloadCodec),
-    interceptors: { workflow: [actorAssertionInterceptor(assertionKey(endpoints.actorAssertionKey, endpoints.payloadKeys))] },
+    interceptors: { workflow: apiWorkflowInterceptors(assertionKey(endpoints.actorAssertionKey, endpoints.payloadKeys)) },
   });
   const metrics = createApiMetrics({ db, routes: apiRoutes, logger });
   const app = createApp({

@@ -88,7 +88,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(err.status).json(err.status === 400 ? { error: 'validation', issues: [{ path: '', message: reason }] } : { error: 'bad_request', reason });
       return;
     }
-    logger.error('request failed', { method: req.method, path: req.route?.path ?? 'unmatched', error: err instanceof Error ? err.message : String(err) });
+    // The cause's message too (a failed Workflow Update says why only there); messages are masked by the logger.
+    const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : undefined;
+    logger.error('request failed', { method: req.method, path: req.route?.path ?? 'unmatched', error: err instanceof Error ? err.message : String(err), ...(cause && { cause }) });
     res.status(500).json({ error: 'internal', reason: '服务器内部错误，请稍后重试；问题持续请联系管理员' });
   };
 }

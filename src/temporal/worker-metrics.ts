@@ -63,5 +63,6 @@ export const temporalSdkMetricNames = [
   'temporal_sticky_cache_size',
   'temporal_workflow_task_execution_latency',
   'temporal_workflow_task_schedule_to_start_latency',
-  'temporal_activity_execution_latency',
+  // Steps are recorded by local activities (the notices are ordinary ones and appear once one is sent).
+  'temporal_local_activity_execution_latency',
 ] as const;

@@ -10,13 +10,12 @@ let stack: Stack;
 
 beforeAll(async () => {
   stack = await startStack();
-  // dept.officer is 民政 (civil affairs); these send 医保's lists, and none at all (an account without a department).
+  // dept.officer is 民政 (civil affairs), the demo's dept.medical sends 医保's lists, and this one none at all (an account
+  // without a department).
   const passwordHash = await hashPassword(demoPassword);
-  for (const [username, department] of [['dept.medical', 'MEDICAL_INSURANCE'], ['dept.none', null]] as const) {
-    await stack.db.user.create({
-      data: { username, displayName: '部门测试', email: `${username}@demo.assistflow.local`, passwordHash, role: 'DEPARTMENT_OFFICER', jurisdictionCode: demoDistrict, department },
-    });
-  }
+  await stack.db.user.create({
+    data: { username: 'dept.none', displayName: '部门测试', email: 'dept.none@demo.assistflow.local', passwordHash, role: 'DEPARTMENT_OFFICER', jurisdictionCode: demoDistrict, department: null },
+  });
 });
 afterAll(async () => {
   await stack?.stop();

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from '@temporalio/client';
+import { Client, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { demoVillage } from '../../src/demo/seed';
 import { payloadFromJson, payloadToJson } from '../../src/temporal/payload-codec';
 import { caseStateQuery } from '../../src/domain/monitoring/messages';
+import { defaultPolicySettings } from '../../src/domain/policy';
+import { eventually } from '../support/eventually';
+import { storePolicyVersion1 } from '../support/fixtures';
 import { newIdNumber } from '../support/ids';
 import { startStack, type Stack } from '../support/stack';
 
@@ -87,8 +90,11 @@ test('the raw workflow history holds no ID number, name, note or comment; the co
 });
 
 test('a failure message naming a person is encrypted in history too, and the codec-enabled client reads it back', async () => {
-  // Errors quote data: a Postgres unique violation names the key it refused. This trigger fails the decision's
-  // first write once with such a message, so the activity's failure lands in history (its retry succeeds).
+  // Errors quote data: a Postgres unique violation names the key it refused. The home visit falls due after three
+  // seconds, and this trigger fails the reminder's first write once with such a message, so the activity's failure
+  // lands in history (its retry succeeds). Decisions are recorded by local activities, whose retried failures never
+  // reach history; the reminder is an ordinary activity.
+  await storePolicyVersion1(stack.db, { ...defaultPolicySettings, stepDue: { ...defaultPolicySettings.stepDue, HOME_VISIT: 'PT3S' } });
   const idNumber = newIdNumber();
   const created = await stack.request('POST', '/api/monitoring-cases', {
     token: await stack.login('village.worker'),
@@ -107,24 +113,26 @@ test('a failure message naming a person is encrypted in history too, and the cod
   await stack.db.$executeRawUnsafe(`
     CREATE OR REPLACE FUNCTION fail_once() RETURNS trigger AS $$
     BEGIN
-      IF NEW."caseId" = '${caseId}' AND NEW."kind" = 'TASK_DECIDED' AND nextval('fail_once_seq') = 1 THEN
+      IF NEW."caseId" = '${caseId}' AND NEW."kind" = 'TASK_OVERDUE' AND nextval('fail_once_seq') = 1 THEN
         RAISE EXCEPTION '${leak.replace(/'/g, "''")}';
       END IF;
       RETURN NEW;
     END $$ LANGUAGE plpgsql`);
   await stack.db.$executeRawUnsafe('CREATE TRIGGER fail_once BEFORE INSERT ON "TimelineEvent" FOR EACH ROW EXECUTE FUNCTION fail_once()');
+  const workflowId = `monitoring-${created.body.household.id}`;
+  const failuresIn = (history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>) =>
+    (history.events ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes?.lastFailure ? [e.activityTaskStartedEventAttributes.lastFailure] : []));
+  let history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
   try {
-    const inbox = await stack.request('GET', `/api/tasks?caseId=${caseId}`, { token: await stack.login('village.worker') });
-    const task = inbox.body.items.find((t: { caseId: string; step: string }) => t.caseId === caseId && t.step === 'HOME_VISIT');
-    const decided = await stack.request('POST', `/api/tasks/${task.id}/complete`, { token: await stack.login('village.worker'), body: { decision: 'approve' } });
-    expect(decided.status).toBe(200);
+    // Failed once, then completed.
+    history = await eventually(async () => {
+      const h = await plain.workflow.getHandle(workflowId).fetchHistory();
+      return failuresIn(h).length === 1 && h.events?.some((e) => e.activityTaskCompletedEventAttributes) ? h : null;
+    }, 30_000);
   } finally {
     await stack.db.$executeRawUnsafe('DROP TRIGGER fail_once ON "TimelineEvent"');
   }
-
-  const workflowId = `monitoring-${created.body.household.id}`;
-  const history = await plain.workflow.getHandle(workflowId).fetchHistory();
-  const failures = (history.events ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes?.lastFailure ? [e.activityTaskStartedEventAttributes.lastFailure] : []));
+  const failures = failuresIn(history);
   expect(failures).toHaveLength(1);
   // In history: a placeholder, and the message and stack trace inside an encrypted payload.
   expect(failures[0].message).toBe('Encoded failure');

@@ -23,7 +23,7 @@ import type { PrismaClient } from '../../src/generated/prisma/client';
 import { createLogger } from '../../src/logger';
 import { assistFlowDataConverter } from '../../src/temporal/data-converter';
 import { createPayloadCodec } from '../../src/temporal/payload-codec';
-import { actorAssertionInterceptor } from '../../src/temporal/actor-assertion';
+import { apiWorkflowInterceptors } from '../../src/temporal/api-client-interceptors';
 import { createTemporalRuntimeLogger } from '../../src/temporal/runtime-logger';
 import { bundleAssistFlowWorkflows, createAssistFlowWorker } from '../../src/worker-runtime';
 import { createTestDatabase } from './database';
@@ -129,12 +129,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const workerRun = worker.run();
 
   const connection = await Connection.connect({ address: temporalServer.address });
-  // As the API's client in production: every Update signed with the actor's assertion.
+  // As the API's client in production: every Update signed with the actor's assertion, sent again when lost.
   const temporal = new Client({
     connection,
     namespace: 'default',
     dataConverter: assistFlowDataConverter(payloadCodec),
-    interceptors: { workflow: [actorAssertionInterceptor(assertionKey)] },
+    interceptors: { workflow: apiWorkflowInterceptors(assertionKey) },
   });
   const app = createApp({
     db,

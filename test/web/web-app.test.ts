@@ -231,8 +231,9 @@ test('a department officer’s inbox holds its own 信息比对 only, naming the
   const created = await flow.as('village.worker', 'POST', '/api/monitoring-cases', intakeBody({ headName: '比对测试户' }, { riskTypes: ['ILLNESS', 'SCHOOLING'] }));
   expect(created.status).toBe(201);
   const page = await userPage('dept.medical');
-  const card = page.locator('.ant-card').filter({ hasText: '信息比对' }).filter({ hasText: '办理部门：医保' });
-  await card.first().waitFor();
+  // Other tests' households wait on 医保 too; this one, opened last, is due last: the last card (the inbox is in due order).
+  const card = page.locator('.ant-list-item .ant-card').filter({ hasText: '信息比对' }).filter({ hasText: '办理部门：医保' }).last();
+  await card.waitFor();
   await expect(page.locator('.ant-card').filter({ hasText: '办理部门：教育' }).count()).resolves.toBe(0);
   // Whom to match: the household, whole, after the audit notice (the case page is not the department's to read).
   await card.getByRole('button', { name: '查看比对对象' }).click();
