@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { demoPassword } from '../../src/demo/seed';
 import { webDistDir } from '../../src/embedded/web-build';
 
@@ -47,6 +47,18 @@ export async function signedInPage(context: BrowserContext, username: string, pa
 
 /** Screenshots for review, in a git-ignored folder. */
 export const screenshotDir = path.resolve(__dirname, '../../test-results/screenshots');
+/**
+ * Clicks `button` until `answer` shows: on a loaded machine a click can land while a dialog is still opening and do
+ * nothing, so one click and a wait would fail a test the app passes.
+ */
+export async function clickUntil(button: Locator, answer: Locator, attempts = 4): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await button.click();
+    if (await answer.waitFor({ timeout: 5_000 }).then(() => true, () => false)) return;
+    if (attempt === attempts) throw new Error(`nothing answered ${attempts} clicks: waited for ${answer.toString()}`);
+  }
+}
+
 export async function screenshot(page: Page, name: string) {
   fs.mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ensureWebApp } from '../../src/embedded/web-build';
 import { beijingQuarter } from '../../src/domain/tasks/calendar';
 import { demoVillage } from '../../src/demo/seed';
-import { accessibilityViolations, desktop, horizontalOverflow, launchBrowser, newUserContext, overflowingElements, phone, screenshot, signedInPage, signIn } from '../support/browser';
+import { accessibilityViolations, clickUntil, desktop, horizontalOverflow, launchBrowser, newUserContext, overflowingElements, phone, screenshot, signedInPage, signIn } from '../support/browser';
 import { newIdNumber } from '../support/ids';
 import { startStack, type Stack } from '../support/stack';
 
@@ -89,13 +89,7 @@ test('a village worker records a job on a relocation case by clicks and sees the
   await page.getByRole('button', { name: '登记就业' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.getByLabel('用工单位').waitFor();
-  // Under load a click can land while the dialog is still opening and do nothing: submit again until the form answers.
-  for (let attempt = 1; ; attempt++) {
-    await dialog.getByRole('button', { name: '提交' }).click();
-    const named = await dialog.getByText('请填写用工单位').waitFor({ timeout: 5_000 }).then(() => true, () => false);
-    if (named) break;
-    if (attempt === 4) throw new Error('submitting the empty employment form named no missing field');
-  }
+  await clickUntil(dialog.getByRole('button', { name: '提交' }), dialog.getByText('请填写用工单位'));
   await dialog.getByLabel('就业成员').fill('网页成员');
   await dialog.getByLabel('用工单位').fill('大进镇演示食品厂');
   await dialog.getByLabel('行业').fill('食品加工');

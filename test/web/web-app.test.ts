@@ -15,6 +15,7 @@ import {
   screenshotDir,
   signedInPage,
   signIn,
+  clickUntil,
 } from '../support/browser';
 import { caseFlow } from '../support/case-flow';
 import { storePolicyVersion1 } from '../support/fixtures';
@@ -166,8 +167,7 @@ test('a household is reported, visited, evaluated, matched, posted, reviewed and
   await plan.getByLabel('开始日期').fill('2026-12-07');
   await plan.getByLabel('开始日期').press('Enter');
   await plan.getByLabel('月发放金额（元/月）').fill('100');
-  await plan.getByRole('button', { name: '提交' }).click();
-  await plan.locator('.ant-form-item').filter({ hasText: '月发放金额（元/月）' }).getByText(/特困供养标准不得低于低保标准的1.3倍/).waitFor();
+  await clickUntil(plan.getByRole('button', { name: '提交' }), plan.locator('.ant-form-item').filter({ hasText: '月发放金额（元/月）' }).getByText(/特困供养标准不得低于低保标准的1.3倍/));
   await screenshot(worker, 'measures-policy-error-desktop');
   expect(await stack.db.measure.count({ where: { caseId } })).toBe(0);
   for (const page of [worker, head, town, district]) await page.context().close();
