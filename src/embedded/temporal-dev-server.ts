@@ -29,7 +29,7 @@ const host = '127.0.0.1';
 
 /** Runs `temporal server start-dev` (from `npm run setup`) with our search attributes; resolves once it serves. */
 export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<TemporalDevServer> {
-  const { port, uiPort, dbFile, namespace, codecEndpoint, startTimeoutMs = 30_000 } = options;
+  const { port, uiPort, dbFile, namespace, codecEndpoint, startTimeoutMs = 60_000 } = options;
   // Otherwise we would wait on whatever already listens there instead of our server.
   if (await isListening(host, port)) throw new Error(`Temporal dev server: port ${port} on ${host} is already in use`);
   fs.mkdirSync(path.dirname(path.resolve(dbFile)), { recursive: true });
@@ -70,9 +70,19 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
 
   const address = `${host}:${port}`;
   try {
+    const deadline = Date.now() + startTimeoutMs;
     await waitForPort(host, port, startTimeoutMs, () => exited && `temporal server start-dev ${exited}`);
     // start-dev applies --search-attribute only when it creates the db file; an existing file may predate newer attributes.
-    await ensureSearchAttributes({ address, namespace });
+    // The port opens before the frontend answers; on a loaded machine the first connection can time out: try again.
+    for (;;) {
+      try {
+        await ensureSearchAttributes({ address, namespace });
+        break;
+      } catch (error) {
+        if (exited !== undefined || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
   } catch (error) {
     await stop();
     const reason = error instanceof Error ? error.message : String(error);
