@@ -83,7 +83,9 @@ async function startTemporal(kind: StackOptions['temporal'], dataDir: string): P
     await ensureSearchAttributes({ address: env.address, namespace: 'default' });
     return { address: env.address, skip: (duration) => env.sleep(duration), now: async () => new Date(await env.currentTimeMs()), stop: () => env.teardown() };
   }
-  const server = await startTemporalDevServer({ port: await freePort(), uiPort: await freePort(), dbFile: path.join(dataDir, 'temporal.db'), namespace: 'default' });
+  // A port picked free can be taken by another test's process before the server binds it: start again on new ports.
+  const start = async () => startTemporalDevServer({ port: await freePort(), uiPort: await freePort(), dbFile: path.join(dataDir, 'temporal.db'), namespace: 'default' });
+  const server = await start().catch(start).catch(start);
   return {
     address: server.address,
     skip: () => Promise.reject(new Error("the dev server runs in real time: start the stack with { temporal: 'time-skipping' } to skip")),
