@@ -64,13 +64,18 @@ export function stripJpegApp1(bytes: Uint8Array): { bytes: Uint8Array; removed: 
     else kept.push(bytes.subarray(segmentStart, end));
     i = end;
   }
-  const out = new Uint8Array(kept.reduce((n, k) => n + k.length, 0));
+  return { bytes: joined(kept), removed };
+}
+
+/** The parts one after another, as one array. */
+function joined(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const k of kept) {
-    out.set(k, at);
-    at += k.length;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
   }
-  return { bytes: out, removed };
+  return out;
 }
 
 const pngSignatureLength = 8;
@@ -93,13 +98,7 @@ export function stripPngLocation(bytes: Uint8Array): { bytes: Uint8Array; remove
     i = end;
     if (type === 'IEND') break;
   }
-  const out = new Uint8Array(kept.reduce((n, k) => n + k.length, 0));
-  let at = 0;
-  for (const k of kept) {
-    out.set(k, at);
-    at += k.length;
-  }
-  return { bytes: out, removed };
+  return { bytes: joined(kept), removed };
 }
 
 /**
